@@ -1,0 +1,155 @@
+#include "base/config.h"
+
+#include <cstdlib>
+#include <functional>
+#include <toml++/toml.h>
+
+namespace salesdb {
+namespace {
+
+// One row per setting: where it lives in TOML and in the environment, and how to set it.
+struct Setting {
+  const char* toml_key;  // dotted path
+  const char* env;
+  std::function<Status(Config&, const std::string&)> set;
+};
+
+Status SetInt(int& field, const char* name, const std::string& v) {
+  try {
+    size_t pos = 0;
+    long long n = std::stoll(v, &pos);
+    if (pos != v.size() || n < 0 || n > 1'000'000'000) throw std::invalid_argument(v);
+    field = static_cast<int>(n);
+    return Status::Ok();
+  } catch (...) {
+    return InvalidArgument(std::string("config ") + name + ": expected a whole number, got '" + v + "'");
+  }
+}
+
+Status SetBool(bool& field, const char* name, const std::string& v) {
+  if (v == "1" || v == "true" || v == "yes") field = true;
+  else if (v == "0" || v == "false" || v == "no") field = false;
+  else return InvalidArgument(std::string("config ") + name + ": expected true or false, got '" + v + "'");
+  return Status::Ok();
+}
+
+#define STR(key, env, member) \
+  Setting{key, env, [](Config& c, const std::string& v) { c.member = v; return Status::Ok(); }}
+#define INT(key, env, member) \
+  Setting{key, env, [](Config& c, const std::string& v) { return SetInt(c.member, key, v); }}
+#define BOOL(key, env, member) \
+  Setting{key, env, [](Config& c, const std::string& v) { return SetBool(c.member, key, v); }}
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> kSettings = {
+      STR("data_dir", "SALESDB_DATA_DIR", data_dir),
+      STR("listen", "SALESDB_LISTEN", listen),
+      STR("database_url", "SALESDB_DATABASE_URL", database_url),
+      STR("admin_email", "SALESDB_ADMIN_EMAIL", admin_email),
+      STR("admin_password", "SALESDB_ADMIN_PASSWORD", admin_password),
+      STR("master_key", "SALESDB_MASTER_KEY", master_key),
+      STR("master_key_file", "SALESDB_MASTER_KEY_FILE", master_key_file),
+      STR("metrics_token", "SALESDB_METRICS_TOKEN", metrics_token),
+      STR("backup_dir", "SALESDB_BACKUP_DIR", backup_dir),
+      STR("web_dir", "SALESDB_WEB_DIR", web_dir),
+      INT("threads", "SALESDB_THREADS", threads),
+      STR("log.level", "SALESDB_LOG_LEVEL", log_level),
+      STR("log.file", "SALESDB_LOG_FILE", log_file),
+      STR("tls.cert", "SALESDB_TLS_CERT", tls_cert),
+      STR("tls.key", "SALESDB_TLS_KEY", tls_key),
+      BOOL("insecure_http", "SALESDB_INSECURE_HTTP", insecure_http),
+      INT("auth.session_idle_minutes", "SALESDB_SESSION_IDLE_MINUTES", session_idle_minutes),
+      INT("auth.session_absolute_hours", "SALESDB_SESSION_ABSOLUTE_HOURS", session_absolute_hours),
+      INT("auth.login_max_failures", "SALESDB_LOGIN_MAX_FAILURES", login_max_failures),
+      INT("auth.login_lockout_minutes", "SALESDB_LOGIN_LOCKOUT_MINUTES", login_lockout_minutes),
+      INT("auth.login_ip_max_failures", "SALESDB_LOGIN_IP_MAX_FAILURES", login_ip_max_failures),
+      INT("auth.login_ip_window_minutes", "SALESDB_LOGIN_IP_WINDOW_MINUTES", login_ip_window_minutes),
+      INT("trash_retention_days", "SALESDB_TRASH_RETENTION_DAYS", trash_retention_days),
+  };
+  return kSettings;
+}
+
+#undef STR
+#undef INT
+#undef BOOL
+
+}  // namespace
+
+Status Config::LoadToml(const std::string& path) {
+  if (path.empty()) return Status::Ok();
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("config file " + path + ": " + std::string(e.description()));
+  }
+  for (const auto& s : Settings()) {
+    auto node = table.at_path(s.toml_key);
+    if (!node) continue;
+    std::string value;
+    if (auto v = node.value<std::string>(); v && node.is_string()) value = *v;
+    else if (auto i = node.value<int64_t>(); i && node.is_integer()) value = std::to_string(*i);
+    else if (auto b = node.value<bool>(); b && node.is_boolean()) value = *b ? "true" : "false";
+    else return InvalidArgument(std::string("config ") + s.toml_key + ": unsupported value type");
+    RETURN_IF_ERROR(s.set(*this, value));
+  }
+  if (auto n = table.at_path("http.max_body_bytes").value<int64_t>()) max_body_bytes = *n;
+  return Status::Ok();
+}
+
+Status Config::LoadEnv() {
+  for (const auto& s : Settings()) {
+    if (const char* v = std::getenv(s.env); v != nullptr && *v != '\0') RETURN_IF_ERROR(s.set(*this, v));
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgument("config listen: expected host:port, got '" + listen + "'");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  Status s = SetInt(port, "listen", listen.substr(colon + 1));
+  if (!s.ok() || port > 65535) return InvalidArgument("config listen: bad port in '" + listen + "'");
+  return std::make_pair(host, static_cast<uint16_t>(port));
+}
+
+Status Config::Validate() const {
+  if (data_dir.empty()) return InvalidArgument("config data_dir: must not be empty");
+  RETURN_IF_ERROR(ParseListen(listen).status());
+  if (!database_url.empty() && database_url.rfind("sqlite://", 0) != 0 && !IsPostgres()) {
+    return InvalidArgument("config database_url: expected sqlite:///path or postgresql://...");
+  }
+  if (threads < 0 || threads > 256) return InvalidArgument("config threads: must be 0..256");
+  if (log_level != "debug" && log_level != "info" && log_level != "warn" && log_level != "error") {
+    return InvalidArgument("config log.level: one of debug, info, warn, error");
+  }
+  if (tls_cert.empty() != tls_key.empty()) {
+    return InvalidArgument("config tls.cert and tls.key: give both or neither");
+  }
+  if (session_idle_minutes < 1 || session_absolute_hours < 1) {
+    return InvalidArgument("config auth.session_*: must be positive");
+  }
+  if (login_max_failures < 1) return InvalidArgument("config auth.login_max_failures: must be positive");
+  if (max_body_bytes < 1024) return InvalidArgument("config http.max_body_bytes: at least 1024");
+  return Status::Ok();
+}
+
+bool Config::IsPostgres() const {
+  return database_url.rfind("postgresql://", 0) == 0 || database_url.rfind("postgres://", 0) == 0 ||
+         database_url.find("dbname=") != std::string::npos;
+}
+
+std::string Config::SqlitePath() const {
+  if (database_url.rfind("sqlite://", 0) == 0) return database_url.substr(9);
+  return data_dir + "/salesdb.db";
+}
+
+std::string Config::EffectiveBackupDir() const {
+  return backup_dir.empty() ? data_dir + "/backups" : backup_dir;
+}
+
+}  // namespace salesdb

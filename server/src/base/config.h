@@ -1,0 +1,67 @@
+// The one documented configuration struct. Sources, later wins: these defaults, the TOML file named
+// by --config or SALESDB_CONFIG, SALESDB_* environment variables, command-line flags (main.cc).
+// Validate() names the key that is wrong; a bad config stops the process at start.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace salesdb {
+
+struct Config {
+  // Folder for the SQLite file, keys and backups.            toml: data_dir       env: SALESDB_DATA_DIR
+  std::string data_dir = "./data";
+  // host:port to listen on.                                   toml: listen         env: SALESDB_LISTEN
+  std::string listen = "127.0.0.1:8080";
+  // Empty: SQLite at <data_dir>/salesdb.db. Else sqlite:///path or postgresql://...
+  //                                                           toml: database_url   env: SALESDB_DATABASE_URL
+  std::string database_url;
+  // First admin, created by `serve` on an empty database.    env: SALESDB_ADMIN_EMAIL / _PASSWORD
+  std::string admin_email = "admin@example.com";
+  std::string admin_password;  // empty: generated and printed once
+  // Master key (base64 of 32 bytes) or a 0600 key file.       env: SALESDB_MASTER_KEY / SALESDB_MASTER_KEY_FILE
+  std::string master_key;
+  std::string master_key_file;
+  // Bearer token that may scrape /metrics from other hosts.   env: SALESDB_METRICS_TOKEN
+  std::string metrics_token;
+  // Backup folder; empty: <data_dir>/backups.                 toml: backup_dir     env: SALESDB_BACKUP_DIR
+  std::string backup_dir;
+  // Built web UI assets served at /.                          toml: web_dir        env: SALESDB_WEB_DIR
+  std::string web_dir = "web/dist";
+  // HTTP worker threads; 0: 16. Database readers match it.     toml: threads        env: SALESDB_THREADS
+  int threads = 0;
+  std::string log_level = "info";  // toml: log.level  env: SALESDB_LOG_LEVEL
+  std::string log_file;            // toml: log.file   env: SALESDB_LOG_FILE (empty: stdout)
+  // TLS: serve HTTPS when both are set.                      toml: tls.cert/tls.key env: SALESDB_TLS_CERT/_KEY
+  std::string tls_cert;
+  std::string tls_key;
+  bool insecure_http = false;  // allow plain HTTP on a non-loopback address
+  // Sessions and login protection.                           toml: auth.*
+  int session_idle_minutes = 30;
+  int session_absolute_hours = 12;
+  int login_max_failures = 5;       // per account, then locked out
+  int login_lockout_minutes = 15;
+  int login_ip_max_failures = 20;   // per client IP per window
+  int login_ip_window_minutes = 10;
+  int64_t max_body_bytes = 1 << 20;  // toml: http.max_body_bytes
+  int trash_retention_days = 30;     // toml: trash_retention_days
+
+  // Applies the TOML file at `path` (must exist when non-empty).
+  Status LoadToml(const std::string& path);
+  // Applies SALESDB_* variables from the environment.
+  Status LoadEnv();
+  Status Validate() const;
+
+  std::string SqlitePath() const;  // for the default or sqlite:// URL
+  bool IsPostgres() const;
+  std::string EffectiveBackupDir() const;
+  int EffectiveThreads() const { return threads > 0 ? threads : 16; }
+};
+
+// Splits "host:port"; error names `listen`.
+StatusOr<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen);
+
+}  // namespace salesdb

@@ -1,0 +1,248 @@
+#include <algorithm>
+
+#include "domain/permissions.h"
+#include "domain/service_util.h"
+#include "domain/validation.h"
+
+namespace salesdb {
+
+using internal::Audit;
+using internal::CheckVersion;
+using internal::Touch;
+
+AuditEntry MakeAuditEntry(const Actor& actor, int64_t at, std::string action, std::string entity, int64_t entity_id) {
+  AuditEntry e;
+  e.at = at;
+  e.actor_id = actor.user_id;
+  e.actor_role = actor.role;
+  e.ip = actor.ip;
+  e.user_agent = actor.user_agent;
+  e.request_id = actor.request_id;
+  e.action = std::move(action);
+  e.entity = std::move(entity);
+  e.entity_id = entity_id;
+  return e;
+}
+
+namespace {
+
+// Ownership and region rules for a customer row as it would be after a write.
+Status CheckOwnership(Tx& tx, const Actor& actor, const Customer& c) {
+  if (actor.role == "sales_rep" && c.owner_id != actor.user_id) {
+    return PermissionDenied("a sales rep may only own customers themselves");
+  }
+  if (actor.role == "sales_manager" && c.region != actor.region) {
+    return FieldInvalid("region", "out_of_scope", "must be your own region (" + actor.region + ")");
+  }
+  auto owner = tx.users().Get(c.owner_id);
+  if (!owner.ok() || owner->disabled) return FieldInvalid("owner_id", "invalid", "is not an active user");
+  return Status::Ok();
+}
+
+void MaskContacts(const Actor& actor, const Customer& c, std::vector<Contact>& contacts) {
+  if (!SeesMasked(actor, c)) return;
+  for (auto& ct : contacts) {
+    ct.email = MaskEmail(ct.email);
+    ct.phone = MaskPhone(ct.phone);
+  }
+}
+
+}  // namespace
+
+StatusOr<Page<Customer>> CustomerService::List(const Actor& actor, CustomerQuery q) {
+  RETURN_IF_ERROR(Require(actor, Permission::kCustomerRead));
+  if (q.deleted) {
+    RETURN_IF_ERROR(Require(actor, Permission::kCustomerWrite));
+    if (actor.role == "sales_rep") q.owner_id = actor.user_id;
+  }
+  q.scope_region = ScopeRegion(actor);
+  std::vector<Customer> rows;
+  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
+    ASSIGN_OR_RETURN(rows, tx.customers().List(q));
+    return Status::Ok();
+  }));
+  const std::string field = q.page.sort_field;
+  return MakePage(std::move(rows), q.page, [&](const Customer& c) {
+    if (field == "name") return std::make_pair(c.name, int64_t{0});
+    return std::make_pair(std::string(), field == "created_at" ? c.meta.created_at : c.meta.updated_at);
+  });
+}
+
+StatusOr<CustomerDetail> CustomerService::Get(const Actor& actor, int64_t id) {
+  CustomerDetail d;
+  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
+    ASSIGN_OR_RETURN(d.customer, tx.customers().Get(id, false));
+    RETURN_IF_ERROR(CheckRead(actor, d.customer));
+    ChildQuery q;
+    q.customer_id = id;
+    q.page.limit = 200;
+    q.page.sort_field = "created_at";
+    ASSIGN_OR_RETURN(d.contacts, tx.contacts().List(q));
+    q.page.sort_field = "expires_at";
+    ASSIGN_OR_RETURN(d.licenses, tx.licenses().List(q));
+    q.page.sort_field = "updated_at";
+    ASSIGN_OR_RETURN(d.opportunities, tx.opportunities().List(q));
+    q.page.sort_field = "occurred_at";
+    q.page.limit = 20;
+    ASSIGN_OR_RETURN(d.activities, tx.activities().List(q));
+    return Status::Ok();
+  }));
+  if (d.contacts.size() > 200) d.contacts.resize(200);
+  if (d.licenses.size() > 200) d.licenses.resize(200);
+  if (d.opportunities.size() > 200) d.opportunities.resize(200);
+  if (d.activities.size() > 20) d.activities.resize(20);
+  MaskContacts(actor, d.customer, d.contacts);
+  if (SeesMasked(actor, d.customer)) {
+    for (auto& l : d.licenses) l.key = MaskLicenseKey(l.key);
+  }
+  return d;
+}
+
+StatusOr<Customer> CustomerService::Create(const Actor& actor, Customer c) {
+  RETURN_IF_ERROR(Require(actor, Permission::kCustomerWrite));
+  if (c.owner_id == 0) c.owner_id = actor.user_id;
+  RETURN_IF_ERROR(ValidateCustomer(c));
+  int64_t now = ctx_.clock.NowMs();
+  Touch(c.meta, actor, now, /*created=*/true);
+  c.deleted_at.reset();
+  Customer out;
+  RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) {
+    RETURN_IF_ERROR(CheckOwnership(tx, actor, c));
+    ASSIGN_OR_RETURN(c.id, tx.customers().Insert(c));
+    ASSIGN_OR_RETURN(out, tx.customers().Get(c.id, false));
+    return Audit<Customer>(ctx_, tx, actor, now, "customer.create", "customer", c.id, nullptr, &out);
+  }));
+  return out;
+}
+
+StatusOr<Customer> CustomerService::Update(const Actor& actor, int64_t id, const Change<Customer>& change) {
+  RETURN_IF_ERROR(Require(actor, Permission::kCustomerWrite));
+  int64_t now = ctx_.clock.NowMs();
+  Customer out;
+  RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) {
+    ASSIGN_OR_RETURN(Customer before, tx.customers().Get(id, false));
+    RETURN_IF_ERROR(CheckWrite(actor, before));
+    RETURN_IF_ERROR(CheckVersion(change.expected_version, before.meta.version));
+    Customer after = before;
+    RETURN_IF_ERROR(change.apply(after));
+    after.id = id;
+    RETURN_IF_ERROR(ValidateCustomer(after));
+    if (after.owner_id != before.owner_id || after.region != before.region) {
+      RETURN_IF_ERROR(CheckOwnership(tx, actor, after));
+    }
+    Touch(after.meta, actor, now, /*created=*/false);
+    RETURN_IF_ERROR(tx.customers().Update(after));
+    ASSIGN_OR_RETURN(out, tx.customers().Get(id, false));
+    return Audit(ctx_, tx, actor, now, "customer.update", "customer", id, &before, &out);
+  }));
+  return out;
+}
+
+Status CustomerService::Delete(const Actor& actor, int64_t id, int64_t expected_version) {
+  RETURN_IF_ERROR(Require(actor, Permission::kCustomerWrite));
+  int64_t now = ctx_.clock.NowMs();
+  return ctx_.store.Write([&](Tx& tx) {
+    ASSIGN_OR_RETURN(Customer before, tx.customers().Get(id, false));
+    RETURN_IF_ERROR(CheckWrite(actor, before));
+    RETURN_IF_ERROR(CheckVersion(expected_version, before.meta.version));
+    RETURN_IF_ERROR(tx.customers().SetDeleted(id, before.meta.version + 1, now, actor.user_id, now));
+    return Audit<Customer>(ctx_, tx, actor, now, "customer.delete", "customer", id, &before, nullptr);
+  });
+}
+
+StatusOr<Customer> CustomerService::Restore(const Actor& actor, int64_t id) {
+  RETURN_IF_ERROR(Require(actor, Permission::kCustomerWrite));
+  int64_t now = ctx_.clock.NowMs();
+  Customer out;
+  RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) {
+    ASSIGN_OR_RETURN(Customer before, tx.customers().Get(id, true));
+    RETURN_IF_ERROR(CheckWrite(actor, before));
+    if (!before.deleted_at) return FailedPrecondition("the customer is not in the trash");
+    RETURN_IF_ERROR(tx.customers().SetDeleted(id, before.meta.version + 1, std::nullopt, actor.user_id, now));
+    ASSIGN_OR_RETURN(out, tx.customers().Get(id, false));
+    return Audit(ctx_, tx, actor, now, "customer.restore", "customer", id, &before, &out);
+  }));
+  return out;
+}
+
+StatusOr<std::vector<TimelineItem>> CustomerService::Timeline(const Actor& actor, int64_t id, int limit,
+                                                              int64_t before) {
+  if (limit < 1 || limit > 200) return FieldInvalid("limit", "out_of_range", "must be between 1 and 200");
+  if (before <= 0) before = INT64_MAX;
+  std::vector<TimelineItem> items;
+  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
+    ASSIGN_OR_RETURN(Customer c, tx.customers().Get(id, false));
+    RETURN_IF_ERROR(CheckRead(actor, c));
+    ChildQuery q;
+    q.customer_id = id;
+    q.page.limit = limit;
+    q.page.sort_field = "occurred_at";
+    if (before != INT64_MAX) {
+      q.page.has_cursor = true;
+      q.page.cursor_number = before;
+      q.page.cursor_id = 0;  // strictly before `before`
+    }
+    ASSIGN_OR_RETURN(auto activities, tx.activities().List(q));
+    for (const auto& a : activities) {
+      items.push_back({"activity", a.occurred_at, a.id, a.type + ": " + a.subject, a.user_name});
+    }
+    ChildQuery all;
+    all.customer_id = id;
+    all.page.limit = 500;
+    all.page.sort_field = "created_at";
+    ASSIGN_OR_RETURN(auto licenses, tx.licenses().List(all));
+    for (const auto& l : licenses) {
+      items.push_back({"license", l.meta.created_at, l.id, "licence issued: " + l.edition,
+                       std::to_string(l.seats) + " seats, " + l.status});
+    }
+    all.page.sort_field = "updated_at";
+    ASSIGN_OR_RETURN(auto opportunities, tx.opportunities().List(all));
+    for (const auto& o : opportunities) {
+      items.push_back({"opportunity", o.meta.created_at, o.id, "opportunity: " + o.name, o.stage});
+    }
+    return Status::Ok();
+  }));
+  std::erase_if(items, [&](const TimelineItem& t) { return t.at >= before; });
+  std::sort(items.begin(), items.end(), [](const TimelineItem& a, const TimelineItem& b) {
+    return a.at != b.at ? a.at > b.at : a.id > b.id;
+  });
+  if (static_cast<int>(items.size()) > limit) items.resize(limit);
+  return items;
+}
+
+StatusOr<int64_t> CustomerService::PurgeTrash(int64_t older_than_ms) {
+  int64_t purged = 0;
+  int64_t now = ctx_.clock.NowMs();
+  RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) {
+    ASSIGN_OR_RETURN(purged, tx.customers().PurgeDeletedBefore(now - older_than_ms));
+    if (purged == 0) return Status::Ok();
+    AuditEntry e = MakeAuditEntry(Actor::System(), now, "customer.purge_trash", "customer", 0);
+    e.after_json = nlohmann::json({{"purged", purged}}).dump();
+    return ctx_.audit.Record(tx, std::move(e));
+  }));
+  return purged;
+}
+
+// ---------------------------------------------------------------- masking
+
+std::string MaskEmail(const std::string& email) {
+  auto at = email.find('@');
+  if (at == std::string::npos || at == 0) return email.empty() ? email : "***";
+  return email.substr(0, 1) + "***" + email.substr(at);
+}
+
+std::string MaskPhone(const std::string& phone) {
+  std::string digits;
+  for (char ch : phone) {
+    if (ch >= '0' && ch <= '9') digits += ch;
+  }
+  if (digits.size() < 7) return phone.empty() ? phone : "****";
+  return digits.substr(0, 3) + "****" + digits.substr(digits.size() - 4);
+}
+
+std::string MaskLicenseKey(const std::string& key) {
+  if (key.size() < 4) return "XXXX";
+  return "XXXX-…-" + key.substr(key.size() - 4);
+}
+
+}  // namespace salesdb

@@ -1,0 +1,248 @@
+// How the domain reaches storage: repository interfaces bound to one transaction (Tx), and a Store
+// that runs a function inside a read snapshot or a durable write transaction. storage/ implements
+// these with SOCI; domain/ sees no SQL. A Tx and its repositories are used by one thread at a time
+// and only inside the Store call that handed them out.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "domain/entities.h"
+
+namespace salesdb {
+
+// Keyset pagination: rows after the cursor position in the sort order. `sort_field` is one of the
+// resource's sortable fields (validated by the service); the cursor is the last row's (value, id).
+struct PageRequest {
+  std::string sort_field;
+  bool numeric = true;  // the sort field holds numbers (else text)
+  bool descending = true;
+  int limit = 50;
+  bool has_cursor = false;
+  std::string cursor_text;  // for text sort fields
+  int64_t cursor_number = 0;  // for numeric sort fields
+  int64_t cursor_id = 0;
+};
+
+struct CustomerQuery {
+  PageRequest page;
+  std::string region, industry, status, tier, tag, q;
+  int64_t owner_id = 0;
+  bool deleted = false;      // the trash instead of live rows
+  std::string scope_region;  // row scope of the caller (sales_manager); empty: all
+};
+
+struct ChildQuery {  // contacts, licences, activities, opportunities
+  PageRequest page;
+  int64_t customer_id = 0;
+  std::string scope_region;
+  // licences
+  std::string status, edition, key;
+  int64_t expires_before = 0;  // 0: no filter
+  // contacts (exact match)
+  std::string email, phone;
+  // activities / opportunities
+  std::string type, stage;
+  int64_t user_id = 0;   // activities.user_id
+  int64_t owner_id = 0;  // opportunities.owner_id
+};
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  virtual StatusOr<User> Get(int64_t id) = 0;
+  virtual StatusOr<User> GetByEmail(const std::string& email) = 0;
+  virtual StatusOr<std::vector<User>> List(const PageRequest& page) = 0;
+  virtual StatusOr<int64_t> Insert(const User& u) = 0;
+  // Writes every field; Aborted when the row's version is not u.meta.version - 1.
+  virtual Status Update(const User& u) = 0;
+  virtual Status RecordLoginFailure(int64_t id, int failed_logins, int64_t locked_until) = 0;
+  virtual Status RecordLoginSuccess(int64_t id) = 0;
+  virtual StatusOr<int64_t> Count() = 0;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  virtual StatusOr<int64_t> Insert(const Session& s) = 0;
+  virtual StatusOr<Session> GetByTokenHash(const std::string& token_hash) = 0;  // live ones only
+  virtual Status Touch(int64_t id, int64_t at) = 0;
+  virtual Status Revoke(int64_t id, int64_t at) = 0;
+  virtual Status RevokeAllForUser(int64_t user_id, int64_t at, int64_t except_id) = 0;
+  virtual Status DeleteExpired(int64_t now) = 0;
+};
+
+class ApiTokenRepository {
+ public:
+  virtual ~ApiTokenRepository() = default;
+  virtual StatusOr<int64_t> Insert(const ApiToken& t) = 0;
+  virtual StatusOr<ApiToken> GetByHash(const std::string& token_hash) = 0;  // not revoked
+  virtual StatusOr<std::vector<ApiToken>> ListForUser(int64_t user_id) = 0;
+  // NotFound unless a live token with this id belongs to user_id (user_id 0: any user).
+  virtual Status Revoke(int64_t id, int64_t user_id, int64_t at) = 0;
+  virtual Status Touch(int64_t id, int64_t at) = 0;
+};
+
+// Counters for per-IP login throttling, shared by every instance through the database.
+class LoginAttemptRepository {
+ public:
+  virtual ~LoginAttemptRepository() = default;
+  virtual Status Record(const std::string& ip, const std::string& email, bool ok, int64_t at) = 0;
+  virtual StatusOr<int64_t> CountFailuresSince(const std::string& ip, int64_t since) = 0;
+  virtual Status DeleteBefore(int64_t at) = 0;
+};
+
+struct IdempotentAnswer {
+  int status = 0;
+  std::string location;
+  std::string body;
+  std::string request_hash;  // method + path + body digest; a different request with the same key is refused
+};
+
+class IdempotencyRepository {
+ public:
+  virtual ~IdempotencyRepository() = default;
+  virtual StatusOr<std::optional<IdempotentAnswer>> Find(int64_t user_id, const std::string& key) = 0;
+  virtual Status Save(int64_t user_id, const std::string& key, const IdempotentAnswer& a, int64_t at) = 0;
+  virtual Status DeleteBefore(int64_t at) = 0;
+};
+
+class CustomerRepository {
+ public:
+  virtual ~CustomerRepository() = default;
+  // include_deleted: also rows in the trash.
+  virtual StatusOr<Customer> Get(int64_t id, bool include_deleted) = 0;
+  // At most page.limit + 1 rows, so that callers know whether a next page exists.
+  virtual StatusOr<std::vector<Customer>> List(const CustomerQuery& q) = 0;
+  virtual StatusOr<int64_t> Insert(const Customer& c) = 0;
+  // Aborted when the stored version is not c.meta.version - 1 (c carries the new version).
+  virtual Status Update(const Customer& c) = 0;
+  virtual Status SetDeleted(int64_t id, int64_t new_version, std::optional<int64_t> deleted_at,
+                            int64_t by, int64_t at) = 0;
+  virtual StatusOr<int64_t> PurgeDeletedBefore(int64_t at) = 0;
+};
+
+class ContactRepository {
+ public:
+  virtual ~ContactRepository() = default;
+  virtual StatusOr<Contact> Get(int64_t id) = 0;
+  virtual StatusOr<std::vector<Contact>> List(const ChildQuery& q) = 0;
+  virtual StatusOr<int64_t> Insert(const Contact& c) = 0;
+  virtual Status Update(const Contact& c) = 0;
+  virtual Status Delete(int64_t id, int64_t version) = 0;
+  virtual Status ClearPrimary(int64_t customer_id, int64_t except_id) = 0;
+};
+
+class LicenseRepository {
+ public:
+  virtual ~LicenseRepository() = default;
+  virtual StatusOr<License> Get(int64_t id) = 0;
+  virtual StatusOr<std::vector<License>> List(const ChildQuery& q) = 0;
+  virtual StatusOr<int64_t> Insert(const License& l) = 0;
+  virtual Status Update(const License& l) = 0;
+  virtual Status Delete(int64_t id, int64_t version) = 0;
+  virtual StatusOr<int64_t> ExpireDue(int64_t now) = 0;
+};
+
+class ActivityRepository {
+ public:
+  virtual ~ActivityRepository() = default;
+  virtual StatusOr<Activity> Get(int64_t id) = 0;
+  virtual StatusOr<std::vector<Activity>> List(const ChildQuery& q) = 0;
+  virtual StatusOr<int64_t> Insert(const Activity& a) = 0;
+  virtual Status Update(const Activity& a) = 0;
+  virtual Status Delete(int64_t id, int64_t version) = 0;
+};
+
+class OpportunityRepository {
+ public:
+  virtual ~OpportunityRepository() = default;
+  virtual StatusOr<Opportunity> Get(int64_t id) = 0;
+  virtual StatusOr<std::vector<Opportunity>> List(const ChildQuery& q) = 0;
+  virtual StatusOr<int64_t> Insert(const Opportunity& o) = 0;
+  virtual Status Update(const Opportunity& o) = 0;
+  virtual Status Delete(int64_t id, int64_t version) = 0;
+};
+
+struct DashboardSummary {
+  int64_t leads = 0, active = 0, churned = 0;
+  int64_t active_licenses = 0;
+  std::vector<std::pair<std::string, int64_t>> arr;  // currency → minor units
+  int64_t expiring_30 = 0, expiring_60 = 0, expiring_90 = 0;
+  std::vector<std::pair<std::string, int64_t>> new_customers_by_month;  // "YYYY-MM" → count
+  struct Stage {
+    std::string stage;
+    int64_t count = 0;
+    int64_t amount_minor = 0;
+  };
+  std::vector<Stage> pipeline;
+  std::vector<License> my_renewals;
+  int64_t generated_at = 0;
+};
+
+class DashboardRepository {
+ public:
+  virtual ~DashboardRepository() = default;
+  // Aggregates over live customers (scope_region limits them when non-empty) at time `now`.
+  virtual StatusOr<DashboardSummary> Summary(const std::string& scope_region, int64_t now) = 0;
+  // The owner's active licences expiring in the next 90 days, soonest first, at most 10.
+  virtual StatusOr<std::vector<License>> UpcomingRenewals(int64_t owner_id, int64_t now) = 0;
+};
+
+class AuditRepository {
+ public:
+  virtual ~AuditRepository() = default;
+  // Hash of the newest entry ("" when the log is empty). Locks the head until the transaction ends,
+  // so that concurrent appenders chain one after the other.
+  virtual StatusOr<std::string> LockHead() = 0;
+  virtual StatusOr<int64_t> Insert(const AuditEntry& e) = 0;
+  // Entries with id > after_id in id order, at most limit (verification, export).
+  virtual StatusOr<std::vector<AuditEntry>> Scan(int64_t after_id, int limit) = 0;
+};
+
+class Tx;
+
+// Records audit entries; implemented by audit/ (hash chain). Called inside the write transaction
+// of the change it records.
+class AuditSink {
+ public:
+  virtual ~AuditSink() = default;
+  virtual Status Record(Tx& tx, AuditEntry e) = 0;
+};
+
+// Repositories bound to one transaction.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual UserRepository& users() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual ApiTokenRepository& api_tokens() = 0;
+  virtual LoginAttemptRepository& login_attempts() = 0;
+  virtual IdempotencyRepository& idempotency() = 0;
+  virtual CustomerRepository& customers() = 0;
+  virtual ContactRepository& contacts() = 0;
+  virtual LicenseRepository& licenses() = 0;
+  virtual ActivityRepository& activities() = 0;
+  virtual OpportunityRepository& opportunities() = 0;
+  virtual DashboardRepository& dashboard() = 0;
+  virtual AuditRepository& audit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs fn on a read-only view. Unavailable when the database cannot be reached.
+  virtual Status Read(const std::function<Status(Tx&)>& fn) = 0;
+  // Runs fn in one write transaction and returns after the commit is durable. When fn returns an
+  // error, or throws, nothing it wrote is kept. Concurrent writes may share one commit (group commit).
+  virtual Status Write(const std::function<Status(Tx&)>& fn) = 0;
+  // Bumped after every committed write; cached answers key on it.
+  virtual uint64_t generation() const = 0;
+  virtual bool is_postgres() const = 0;
+};
+
+}  // namespace salesdb

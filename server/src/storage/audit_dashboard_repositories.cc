@@ -1,0 +1,197 @@
+// The audit log table and the dashboard aggregates.
+#include <ctime>
+
+#include "storage/repositories.h"
+
+namespace salesdb {
+namespace {
+using ll = long long;
+}  // namespace
+
+// ---------------------------------------------------------------- audit log
+
+StatusOr<std::string> SqlAuditRepository::LockHead() {
+  if (ctx_.dialect == Dialect::kPostgres) {
+    // Serializes appenders across connections and instances until this transaction ends.
+    ctx_.s << "SELECT pg_advisory_xact_lock(7428001)";
+  }
+  std::string hash;
+  Query q(ctx_.s, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1");
+  q.Into(hash);
+  if (!q.One()) return std::string();
+  return hash;
+}
+
+StatusOr<int64_t> SqlAuditRepository::Insert(const AuditEntry& e) {
+  ll id = 0;
+  Query q(ctx_.s,
+          "INSERT INTO audit_log (at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, "
+          "before_json, after_json, prev_hash, hash) VALUES (:at, :actor, :role, :ip, :ua, :rid, :action, :entity, "
+          ":eid, :before, :after, :prev, :hash) RETURNING id");
+  q.Bind("at", static_cast<ll>(e.at)).Bind("actor", static_cast<ll>(e.actor_id)).Bind("role", e.actor_role)
+      .Bind("ip", e.ip).Bind("ua", e.user_agent).Bind("rid", e.request_id).Bind("action", e.action)
+      .Bind("entity", e.entity).Bind("eid", static_cast<ll>(e.entity_id)).Bind("before", e.before_json)
+      .Bind("after", e.after_json).Bind("prev", e.prev_hash).Bind("hash", e.hash).Into(id);
+  q.One();
+  return static_cast<int64_t>(id);
+}
+
+StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Scan(int64_t after_id, int limit) {
+  AuditEntry e;
+  ll id = 0, at = 0, actor = 0, eid = 0;
+  Query q(ctx_.s,
+          "SELECT id, at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, before_json, "
+          "after_json, prev_hash, hash FROM audit_log WHERE id > :after ORDER BY id LIMIT :lim");
+  q.Bind("after", static_cast<ll>(after_id)).Bind("lim", static_cast<ll>(limit));
+  q.Into(id).Into(at).Into(actor).Into(e.actor_role).Into(e.ip).Into(e.user_agent).Into(e.request_id)
+      .Into(e.action).Into(e.entity).Into(eid).Into(e.before_json).Into(e.after_json).Into(e.prev_hash)
+      .Into(e.hash);
+  std::vector<AuditEntry> out;
+  q.Each([&] {
+    AuditEntry copy = e;
+    copy.id = id;
+    copy.at = at;
+    copy.actor_id = actor;
+    copy.entity_id = eid;
+    out.push_back(std::move(copy));
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- dashboard
+
+namespace {
+
+// First day of the month `months_back` months before the month of `now`, as epoch ms UTC.
+int64_t MonthStart(int64_t now_ms, int months_back, std::string* label) {
+  std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int month = tm.tm_year * 12 + tm.tm_mon - months_back;
+  std::tm start{};
+  start.tm_year = month / 12;
+  start.tm_mon = month % 12;
+  start.tm_mday = 1;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", start.tm_year + 1900, start.tm_mon + 1);
+  if (label) *label = buf;
+  return static_cast<int64_t>(timegm(&start)) * 1000;
+}
+
+void ScopeFilter(Query& q, const std::string& scope_region) {
+  if (!scope_region.empty()) q.Sql(" AND c.region = :scope").Bind("scope", scope_region);
+}
+
+}  // namespace
+
+StatusOr<DashboardSummary> SqlDashboardRepository::Summary(const std::string& scope_region, int64_t now) {
+  DashboardSummary out;
+  out.generated_at = now;
+  {
+    std::string status;
+    ll n = 0;
+    Query q(ctx_.s, "SELECT c.status, COUNT(*) FROM customers c WHERE c.deleted_at IS NULL");
+    ScopeFilter(q, scope_region);
+    q.Sql(" GROUP BY c.status").Into(status).Into(n);
+    q.Each([&] {
+      if (status == "lead") out.leads = n;
+      else if (status == "active") out.active = n;
+      else if (status == "churned") out.churned = n;
+    });
+  }
+  {
+    std::string currency;
+    ll count = 0, sum = 0;
+    Query q(ctx_.s,
+            "SELECT l.currency, COUNT(*), SUM(l.annual_value_minor) FROM licenses l JOIN customers c ON "
+            "c.id = l.customer_id WHERE l.status = 'active' AND c.deleted_at IS NULL");
+    ScopeFilter(q, scope_region);
+    q.Sql(" GROUP BY l.currency ORDER BY l.currency").Into(currency).Into(count).Into(sum);
+    q.Each([&] {
+      out.active_licenses += count;
+      out.arr.emplace_back(currency, sum);
+    });
+  }
+  {
+    ll d30 = 0, d60 = 0, d90 = 0;
+    soci::indicator i30 = soci::i_ok, i60 = soci::i_ok, i90 = soci::i_ok;
+    Query q(ctx_.s,
+            "SELECT SUM(CASE WHEN l.expires_at <= :d30 THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN l.expires_at <= :d60 THEN 1 ELSE 0 END), COUNT(*) "
+            "FROM licenses l JOIN customers c ON c.id = l.customer_id WHERE l.status = 'active' "
+            "AND c.deleted_at IS NULL AND l.expires_at >= :now AND l.expires_at <= :d90");
+    q.Bind("d30", static_cast<ll>(now + 30 * 86400000LL)).Bind("d60", static_cast<ll>(now + 60 * 86400000LL))
+        .Bind("now", static_cast<ll>(now)).Bind("d90", static_cast<ll>(now + 90 * 86400000LL));
+    ScopeFilter(q, scope_region);
+    q.Into(d30, i30).Into(d60, i60).Into(d90, i90);
+    q.One();
+    out.expiring_30 = i30 == soci::i_ok ? d30 : 0;
+    out.expiring_60 = i60 == soci::i_ok ? d60 : 0;
+    out.expiring_90 = i90 == soci::i_ok ? d90 : 0;
+  }
+  {
+    // Twelve buckets, oldest first; counted with one range scan over the created_at index.
+    std::vector<int64_t> starts;
+    for (int back = 11; back >= 0; --back) {
+      std::string label;
+      starts.push_back(MonthStart(now, back, &label));
+      out.new_customers_by_month.emplace_back(label, 0);
+    }
+    std::string month_expr = ctx_.dialect == Dialect::kPostgres
+                                 ? "to_char(to_timestamp(c.created_at / 1000) AT TIME ZONE 'UTC', 'YYYY-MM')"
+                                 : "strftime('%Y-%m', c.created_at / 1000, 'unixepoch')";
+    std::string month;
+    ll n = 0;
+    Query q(ctx_.s, "SELECT " + month_expr + " AS m, COUNT(*) FROM customers c WHERE c.deleted_at IS NULL "
+                                             "AND c.created_at >= :start");
+    q.Bind("start", static_cast<ll>(starts.front()));
+    ScopeFilter(q, scope_region);
+    q.Sql(" GROUP BY m").Into(month).Into(n);
+    q.Each([&] {
+      for (auto& [label, count] : out.new_customers_by_month) {
+        if (label == month) count = n;
+      }
+    });
+  }
+  {
+    static const char* kStages[] = {"prospect", "qualified", "proposal", "negotiation", "won", "lost"};
+    for (const char* s : kStages) out.pipeline.push_back({s, 0, 0});
+    std::string stage;
+    ll count = 0, sum = 0;
+    Query q(ctx_.s,
+            "SELECT o.stage, COUNT(*), SUM(o.amount_minor) FROM opportunities o JOIN customers c ON "
+            "c.id = o.customer_id WHERE c.deleted_at IS NULL");
+    ScopeFilter(q, scope_region);
+    q.Sql(" GROUP BY o.stage").Into(stage).Into(count).Into(sum);
+    q.Each([&] {
+      for (auto& s : out.pipeline) {
+        if (s.stage == stage) {
+          s.count = count;
+          s.amount_minor = sum;
+        }
+      }
+    });
+  }
+  return out;
+}
+
+StatusOr<std::vector<License>> SqlDashboardRepository::UpcomingRenewals(int64_t owner_id, int64_t now) {
+  ll id = 0;
+  Query q(ctx_.s,
+          "SELECT l.id FROM licenses l JOIN customers c ON c.id = l.customer_id WHERE c.owner_id = :owner "
+          "AND c.deleted_at IS NULL AND l.status = 'active' AND l.expires_at >= :now AND l.expires_at <= :until "
+          "ORDER BY l.expires_at, l.id LIMIT 10");
+  q.Bind("owner", static_cast<ll>(owner_id)).Bind("now", static_cast<ll>(now))
+      .Bind("until", static_cast<ll>(now + 90 * 86400000LL)).Into(id);
+  std::vector<int64_t> ids;
+  q.Each([&] { ids.push_back(id); });
+  SqlLicenseRepository licenses(ctx_);
+  std::vector<License> out;
+  for (int64_t lid : ids) {  // at most 10 primary-key lookups
+    ASSIGN_OR_RETURN(License l, licenses.Get(lid));
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+}  // namespace salesdb

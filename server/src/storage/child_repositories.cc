@@ -1,0 +1,385 @@
+// Contacts, licences, activities and opportunities: the rows that hang off a customer. Children of
+// customers in the trash are hidden from lists.
+#include "storage/repositories.h"
+
+namespace salesdb {
+namespace {
+
+using ll = long long;
+
+// Common filters of every child list: parent, caller's region scope, live parents only.
+void AppendParentFilters(Query& q, const ChildQuery& cq, const char* alias) {
+  std::string a = alias;
+  q.Sql(" WHERE c.deleted_at IS NULL");
+  if (cq.customer_id != 0) q.Sql(" AND " + a + ".customer_id = :cid").Bind("cid", static_cast<ll>(cq.customer_id));
+  if (!cq.scope_region.empty()) q.Sql(" AND c.region = :scope").Bind("scope", cq.scope_region);
+}
+
+struct Meta {
+  ll version = 0, ca = 0, ua = 0, cb = 0, ub = 0;
+  void Bind(Query& q) { q.Into(version).Into(ca).Into(ua).Into(cb).Into(ub); }
+  RowMeta Get() const { return {version, ca, ua, cb, ub}; }
+};
+
+Status CheckOneRow(ll affected, const char* what) {
+  if (affected != 1) return Aborted(std::string("the ") + what + " was changed by someone else");
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- contacts
+constexpr char kSelectContact[] =
+    "SELECT x.id, x.customer_id, c.owner_id, x.name, x.title, x.email, x.phone, x.is_primary, "
+    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "FROM contacts x JOIN customers c ON c.id = x.customer_id";
+
+struct ContactRow {
+  ll id = 0, cid = 0, owner = 0, primary = 0;
+  Contact c;
+  Meta m;
+  void Bind(Query& q) {
+    q.Into(id).Into(cid).Into(owner).Into(c.name).Into(c.title).Into(c.email).Into(c.phone).Into(primary);
+    m.Bind(q);
+  }
+  Contact Get() const {
+    Contact out = c;
+    out.id = id;
+    out.customer_id = cid;
+    out.is_primary = primary != 0;
+    out.customer_owner_id = owner;
+    out.meta = m.Get();
+    return out;
+  }
+};
+
+// ---------------------------------------------------------------- licences
+constexpr char kSelectLicense[] =
+    "SELECT x.id, x.customer_id, c.owner_id, c.name, x.license_key, x.edition, x.seats, x.annual_value_minor, x.currency, "
+    "x.starts_at, x.expires_at, x.status, x.deployment, x.revoked_reason, "
+    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "FROM licenses x JOIN customers c ON c.id = x.customer_id";
+
+struct LicenseRow {
+  ll id = 0, cid = 0, owner = 0, seats = 0, value = 0, starts = 0, expires = 0;
+  License l;
+  Meta m;
+  void Bind(Query& q) {
+    q.Into(id).Into(cid).Into(owner).Into(l.customer_name).Into(l.key).Into(l.edition).Into(seats).Into(value)
+        .Into(l.currency).Into(starts).Into(expires).Into(l.status).Into(l.deployment).Into(l.revoked_reason);
+    m.Bind(q);
+  }
+  License Get() const {
+    License out = l;
+    out.id = id;
+    out.customer_id = cid;
+    out.customer_owner_id = owner;
+    out.seats = seats;
+    out.annual_value_minor = value;
+    out.starts_at = starts;
+    out.expires_at = expires;
+    out.meta = m.Get();
+    return out;
+  }
+};
+
+// ---------------------------------------------------------------- activities
+constexpr char kSelectActivity[] =
+    "SELECT x.id, x.customer_id, x.type, x.subject, x.body, x.occurred_at, x.user_id, COALESCE(u.name, ''), "
+    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "FROM activities x JOIN customers c ON c.id = x.customer_id LEFT JOIN users u ON u.id = x.user_id";
+
+struct ActivityRow {
+  ll id = 0, cid = 0, occurred = 0, uid = 0;
+  Activity a;
+  Meta m;
+  void Bind(Query& q) {
+    q.Into(id).Into(cid).Into(a.type).Into(a.subject).Into(a.body).Into(occurred).Into(uid).Into(a.user_name);
+    m.Bind(q);
+  }
+  Activity Get() const {
+    Activity out = a;
+    out.id = id;
+    out.customer_id = cid;
+    out.occurred_at = occurred;
+    out.user_id = uid;
+    out.meta = m.Get();
+    return out;
+  }
+};
+
+// ---------------------------------------------------------------- opportunities
+constexpr char kSelectOpportunity[] =
+    "SELECT x.id, x.customer_id, c.name, x.name, x.stage, x.amount_minor, x.currency, x.expected_close_at, "
+    "x.probability, x.owner_id, COALESCE(u.name, ''), "
+    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "FROM opportunities x JOIN customers c ON c.id = x.customer_id LEFT JOIN users u ON u.id = x.owner_id";
+
+struct OpportunityRow {
+  ll id = 0, cid = 0, amount = 0, close = 0, prob = 0, owner = 0;
+  Opportunity o;
+  Meta m;
+  void Bind(Query& q) {
+    q.Into(id).Into(cid).Into(o.customer_name).Into(o.name).Into(o.stage).Into(amount).Into(o.currency)
+        .Into(close).Into(prob).Into(owner).Into(o.owner_name);
+    m.Bind(q);
+  }
+  Opportunity Get() const {
+    Opportunity out = o;
+    out.id = id;
+    out.customer_id = cid;
+    out.amount_minor = amount;
+    out.expected_close_at = close;
+    out.probability = static_cast<int>(prob);
+    out.owner_id = owner;
+    out.meta = m.Get();
+    return out;
+  }
+};
+
+template <typename Row, typename Entity>
+StatusOr<Entity> GetOne(RepoContext& ctx, const char* select, int64_t id, const char* what) {
+  Row r;
+  Query q(ctx.s, select);
+  q.Sql(" WHERE x.id = :id").Bind("id", static_cast<ll>(id));
+  r.Bind(q);
+  if (!q.One()) return NotFound(std::string(what) + " not found");
+  return r.Get();
+}
+
+template <typename Row, typename Entity>
+std::vector<Entity> RunList(Query& q) {
+  Row r;
+  r.Bind(q);
+  std::vector<Entity> out;
+  q.Each([&] { out.push_back(r.Get()); });
+  return out;
+}
+
+Status DeleteRow(RepoContext& ctx, const char* table, int64_t id, int64_t version, const char* what) {
+  Query q(ctx.s, std::string("DELETE FROM ") + table + " WHERE id = :id AND version = :version");
+  q.Bind("id", static_cast<ll>(id)).Bind("version", static_cast<ll>(version));
+  return CheckOneRow(q.Exec(), what);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- contacts
+
+StatusOr<Contact> SqlContactRepository::Get(int64_t id) {
+  return GetOne<ContactRow, Contact>(ctx_, kSelectContact, id, "contact");
+}
+
+StatusOr<std::vector<Contact>> SqlContactRepository::List(const ChildQuery& cq) {
+  Query q(ctx_.s, kSelectContact);
+  AppendParentFilters(q, cq, "x");
+  if (!cq.email.empty()) q.Sql(" AND x.email = :email").Bind("email", cq.email);
+  if (!cq.phone.empty()) q.Sql(" AND x.phone = :phone").Bind("phone", cq.phone);
+  const std::string& f = cq.page.sort_field;
+  AppendKeyset(q, f == "name" ? "x.name" : f == "updated_at" ? "x.updated_at" : "x.created_at", f != "name", "x.id",
+               cq.page);
+  return RunList<ContactRow, Contact>(q);
+}
+
+StatusOr<int64_t> SqlContactRepository::Insert(const Contact& c) {
+  ll id = 0;
+  Query q(ctx_.s,
+          "INSERT INTO contacts (customer_id, name, title, email, phone, is_primary, version, created_at, "
+          "updated_at, created_by, updated_by) VALUES (:cid, :name, :title, :email, :phone, :primary, 1, :ca, "
+          ":ua, :cb, :ub) RETURNING id");
+  q.Bind("cid", static_cast<ll>(c.customer_id)).Bind("name", c.name).Bind("title", c.title).Bind("email", c.email)
+      .Bind("phone", c.phone).Bind("primary", c.is_primary ? 1LL : 0LL).Bind("ca", static_cast<ll>(c.meta.created_at))
+      .Bind("ua", static_cast<ll>(c.meta.updated_at)).Bind("cb", static_cast<ll>(c.meta.created_by))
+      .Bind("ub", static_cast<ll>(c.meta.updated_by)).Into(id);
+  q.One();
+  return static_cast<int64_t>(id);
+}
+
+Status SqlContactRepository::Update(const Contact& c) {
+  Query q(ctx_.s,
+          "UPDATE contacts SET name = :name, title = :title, email = :email, phone = :phone, is_primary = :primary, "
+          "version = :version, updated_at = :ua, updated_by = :ub WHERE id = :id AND version = :old");
+  q.Bind("name", c.name).Bind("title", c.title).Bind("email", c.email).Bind("phone", c.phone)
+      .Bind("primary", c.is_primary ? 1LL : 0LL).Bind("version", static_cast<ll>(c.meta.version))
+      .Bind("ua", static_cast<ll>(c.meta.updated_at)).Bind("ub", static_cast<ll>(c.meta.updated_by))
+      .Bind("id", static_cast<ll>(c.id)).Bind("old", static_cast<ll>(c.meta.version - 1));
+  return CheckOneRow(q.Exec(), "contact");
+}
+
+Status SqlContactRepository::Delete(int64_t id, int64_t version) {
+  return DeleteRow(ctx_, "contacts", id, version, "contact");
+}
+
+Status SqlContactRepository::ClearPrimary(int64_t customer_id, int64_t except_id) {
+  Query q(ctx_.s,
+          "UPDATE contacts SET is_primary = 0, version = version + 1 WHERE customer_id = :cid AND id <> :id "
+          "AND is_primary = 1");
+  q.Bind("cid", static_cast<ll>(customer_id)).Bind("id", static_cast<ll>(except_id));
+  q.Exec();
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- licences
+
+StatusOr<License> SqlLicenseRepository::Get(int64_t id) {
+  return GetOne<LicenseRow, License>(ctx_, kSelectLicense, id, "licence");
+}
+
+StatusOr<std::vector<License>> SqlLicenseRepository::List(const ChildQuery& cq) {
+  Query q(ctx_.s, kSelectLicense);
+  AppendParentFilters(q, cq, "x");
+  if (!cq.status.empty()) q.Sql(" AND x.status = :status").Bind("status", cq.status);
+  if (!cq.edition.empty()) q.Sql(" AND x.edition = :edition").Bind("edition", cq.edition);
+  if (!cq.key.empty()) q.Sql(" AND x.license_key = :key").Bind("key", cq.key);
+  if (cq.expires_before != 0) {
+    q.Sql(" AND x.status = 'active' AND x.expires_at <= :eb").Bind("eb", static_cast<ll>(cq.expires_before));
+  }
+  const std::string& f = cq.page.sort_field;
+  AppendKeyset(q, f == "expires_at" ? "x.expires_at" : f == "created_at" ? "x.created_at" : "x.updated_at", true,
+               "x.id", cq.page);
+  return RunList<LicenseRow, License>(q);
+}
+
+StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
+  ll id = 0;
+  Query q(ctx_.s,
+          "INSERT INTO licenses (customer_id, license_key, edition, seats, annual_value_minor, currency, starts_at, "
+          "expires_at, status, deployment, revoked_reason, version, created_at, updated_at, created_by, updated_by) "
+          "VALUES (:cid, :key, :edition, :seats, :value, :currency, :starts, :expires, :status, :deployment, "
+          ":reason, 1, :ca, :ua, :cb, :ub) RETURNING id");
+  q.Bind("cid", static_cast<ll>(l.customer_id)).Bind("key", l.key).Bind("edition", l.edition)
+      .Bind("seats", static_cast<ll>(l.seats)).Bind("value", static_cast<ll>(l.annual_value_minor))
+      .Bind("currency", l.currency).Bind("starts", static_cast<ll>(l.starts_at))
+      .Bind("expires", static_cast<ll>(l.expires_at)).Bind("status", l.status).Bind("deployment", l.deployment)
+      .Bind("reason", l.revoked_reason).Bind("ca", static_cast<ll>(l.meta.created_at))
+      .Bind("ua", static_cast<ll>(l.meta.updated_at)).Bind("cb", static_cast<ll>(l.meta.created_by))
+      .Bind("ub", static_cast<ll>(l.meta.updated_by)).Into(id);
+  q.One();
+  return static_cast<int64_t>(id);
+}
+
+Status SqlLicenseRepository::Update(const License& l) {
+  Query q(ctx_.s,
+          "UPDATE licenses SET edition = :edition, seats = :seats, annual_value_minor = :value, currency = :currency, "
+          "starts_at = :starts, expires_at = :expires, status = :status, deployment = :deployment, "
+          "revoked_reason = :reason, version = :version, updated_at = :ua, updated_by = :ub "
+          "WHERE id = :id AND version = :old");
+  q.Bind("edition", l.edition).Bind("seats", static_cast<ll>(l.seats))
+      .Bind("value", static_cast<ll>(l.annual_value_minor)).Bind("currency", l.currency)
+      .Bind("starts", static_cast<ll>(l.starts_at)).Bind("expires", static_cast<ll>(l.expires_at))
+      .Bind("status", l.status).Bind("deployment", l.deployment).Bind("reason", l.revoked_reason)
+      .Bind("version", static_cast<ll>(l.meta.version)).Bind("ua", static_cast<ll>(l.meta.updated_at))
+      .Bind("ub", static_cast<ll>(l.meta.updated_by)).Bind("id", static_cast<ll>(l.id))
+      .Bind("old", static_cast<ll>(l.meta.version - 1));
+  return CheckOneRow(q.Exec(), "licence");
+}
+
+Status SqlLicenseRepository::Delete(int64_t id, int64_t version) {
+  return DeleteRow(ctx_, "licenses", id, version, "licence");
+}
+
+StatusOr<int64_t> SqlLicenseRepository::ExpireDue(int64_t now) {
+  Query q(ctx_.s,
+          "UPDATE licenses SET status = 'expired', version = version + 1, updated_at = :now "
+          "WHERE status = 'active' AND expires_at < :now2");
+  q.Bind("now", static_cast<ll>(now)).Bind("now2", static_cast<ll>(now));
+  return static_cast<int64_t>(q.Exec());
+}
+
+// ---------------------------------------------------------------- activities
+
+StatusOr<Activity> SqlActivityRepository::Get(int64_t id) {
+  return GetOne<ActivityRow, Activity>(ctx_, kSelectActivity, id, "activity");
+}
+
+StatusOr<std::vector<Activity>> SqlActivityRepository::List(const ChildQuery& cq) {
+  Query q(ctx_.s, kSelectActivity);
+  AppendParentFilters(q, cq, "x");
+  if (!cq.type.empty()) q.Sql(" AND x.type = :type").Bind("type", cq.type);
+  if (cq.user_id != 0) q.Sql(" AND x.user_id = :uid").Bind("uid", static_cast<ll>(cq.user_id));
+  AppendKeyset(q, cq.page.sort_field == "updated_at" ? "x.updated_at" : "x.occurred_at", true, "x.id", cq.page);
+  return RunList<ActivityRow, Activity>(q);
+}
+
+StatusOr<int64_t> SqlActivityRepository::Insert(const Activity& a) {
+  ll id = 0;
+  Query q(ctx_.s,
+          "INSERT INTO activities (customer_id, type, subject, body, occurred_at, user_id, version, created_at, "
+          "updated_at, created_by, updated_by) VALUES (:cid, :type, :subject, :body, :occurred, :uid, 1, :ca, :ua, "
+          ":cb, :ub) RETURNING id");
+  q.Bind("cid", static_cast<ll>(a.customer_id)).Bind("type", a.type).Bind("subject", a.subject)
+      .Bind("body", a.body).Bind("occurred", static_cast<ll>(a.occurred_at)).Bind("uid", static_cast<ll>(a.user_id))
+      .Bind("ca", static_cast<ll>(a.meta.created_at)).Bind("ua", static_cast<ll>(a.meta.updated_at))
+      .Bind("cb", static_cast<ll>(a.meta.created_by)).Bind("ub", static_cast<ll>(a.meta.updated_by)).Into(id);
+  q.One();
+  return static_cast<int64_t>(id);
+}
+
+Status SqlActivityRepository::Update(const Activity& a) {
+  Query q(ctx_.s,
+          "UPDATE activities SET type = :type, subject = :subject, body = :body, occurred_at = :occurred, "
+          "version = :version, updated_at = :ua, updated_by = :ub WHERE id = :id AND version = :old");
+  q.Bind("type", a.type).Bind("subject", a.subject).Bind("body", a.body)
+      .Bind("occurred", static_cast<ll>(a.occurred_at)).Bind("version", static_cast<ll>(a.meta.version))
+      .Bind("ua", static_cast<ll>(a.meta.updated_at)).Bind("ub", static_cast<ll>(a.meta.updated_by))
+      .Bind("id", static_cast<ll>(a.id)).Bind("old", static_cast<ll>(a.meta.version - 1));
+  return CheckOneRow(q.Exec(), "activity");
+}
+
+Status SqlActivityRepository::Delete(int64_t id, int64_t version) {
+  return DeleteRow(ctx_, "activities", id, version, "activity");
+}
+
+// ---------------------------------------------------------------- opportunities
+
+StatusOr<Opportunity> SqlOpportunityRepository::Get(int64_t id) {
+  return GetOne<OpportunityRow, Opportunity>(ctx_, kSelectOpportunity, id, "opportunity");
+}
+
+StatusOr<std::vector<Opportunity>> SqlOpportunityRepository::List(const ChildQuery& cq) {
+  Query q(ctx_.s, kSelectOpportunity);
+  AppendParentFilters(q, cq, "x");
+  if (!cq.stage.empty()) q.Sql(" AND x.stage = :stage").Bind("stage", cq.stage);
+  if (cq.owner_id != 0) q.Sql(" AND x.owner_id = :owner").Bind("owner", static_cast<ll>(cq.owner_id));
+  const std::string& f = cq.page.sort_field;
+  AppendKeyset(q,
+               f == "expected_close_at" ? "x.expected_close_at"
+               : f == "amount_minor"    ? "x.amount_minor"
+                                        : "x.updated_at",
+               true, "x.id", cq.page);
+  return RunList<OpportunityRow, Opportunity>(q);
+}
+
+StatusOr<int64_t> SqlOpportunityRepository::Insert(const Opportunity& o) {
+  ll id = 0;
+  Query q(ctx_.s,
+          "INSERT INTO opportunities (customer_id, name, stage, amount_minor, currency, expected_close_at, "
+          "probability, owner_id, version, created_at, updated_at, created_by, updated_by) VALUES (:cid, :name, "
+          ":stage, :amount, :currency, :close, :prob, :owner, 1, :ca, :ua, :cb, :ub) RETURNING id");
+  q.Bind("cid", static_cast<ll>(o.customer_id)).Bind("name", o.name).Bind("stage", o.stage)
+      .Bind("amount", static_cast<ll>(o.amount_minor)).Bind("currency", o.currency)
+      .Bind("close", static_cast<ll>(o.expected_close_at)).Bind("prob", static_cast<ll>(o.probability))
+      .Bind("owner", static_cast<ll>(o.owner_id)).Bind("ca", static_cast<ll>(o.meta.created_at))
+      .Bind("ua", static_cast<ll>(o.meta.updated_at)).Bind("cb", static_cast<ll>(o.meta.created_by))
+      .Bind("ub", static_cast<ll>(o.meta.updated_by)).Into(id);
+  q.One();
+  return static_cast<int64_t>(id);
+}
+
+Status SqlOpportunityRepository::Update(const Opportunity& o) {
+  Query q(ctx_.s,
+          "UPDATE opportunities SET name = :name, stage = :stage, amount_minor = :amount, currency = :currency, "
+          "expected_close_at = :close, probability = :prob, owner_id = :owner, version = :version, "
+          "updated_at = :ua, updated_by = :ub WHERE id = :id AND version = :old");
+  q.Bind("name", o.name).Bind("stage", o.stage).Bind("amount", static_cast<ll>(o.amount_minor))
+      .Bind("currency", o.currency).Bind("close", static_cast<ll>(o.expected_close_at))
+      .Bind("prob", static_cast<ll>(o.probability)).Bind("owner", static_cast<ll>(o.owner_id))
+      .Bind("version", static_cast<ll>(o.meta.version)).Bind("ua", static_cast<ll>(o.meta.updated_at))
+      .Bind("ub", static_cast<ll>(o.meta.updated_by)).Bind("id", static_cast<ll>(o.id))
+      .Bind("old", static_cast<ll>(o.meta.version - 1));
+  return CheckOneRow(q.Exec(), "opportunity");
+}
+
+Status SqlOpportunityRepository::Delete(int64_t id, int64_t version) {
+  return DeleteRow(ctx_, "opportunities", id, version, "opportunity");
+}
+
+}  // namespace salesdb

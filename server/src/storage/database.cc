@@ -1,0 +1,263 @@
+#include "storage/database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
+
+#include "base/files.h"
+#include "base/log.h"
+
+namespace salesdb {
+namespace {
+
+constexpr size_t kMaxQueuedWrites = 10000;
+constexpr size_t kMaxBatch = 256;
+
+bool Contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
+
+bool LooksDisconnected(const std::string& what) {
+  return Contains(what, "server closed the connection") || Contains(what, "no connection to the server") ||
+         Contains(what, "terminating connection") || Contains(what, "Connection refused") ||
+         Contains(what, "could not connect") || Contains(what, "connection to server");
+}
+
+void ApplySqlitePragmas(soci::session& s, bool reader) {
+  s << "PRAGMA busy_timeout = 10000";
+  s << "PRAGMA foreign_keys = ON";
+  s << "PRAGMA synchronous = FULL";
+  s << "PRAGMA cache_size = -32000";  // 32 MB page cache per connection
+  s << "PRAGMA temp_store = MEMORY";
+  s << "PRAGMA mmap_size = 268435456";
+  if (reader) s << "PRAGMA query_only = 1";
+}
+
+}  // namespace
+
+Status MapDbError(const std::exception& e) {
+  std::string what = e.what();
+  if (auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    std::string state = pg->sqlstate();
+    if (state == "23505") return AlreadyExists("a row with the same unique value exists");
+    if (state == "23503") return InvalidArgument("a referenced row does not exist");
+    if (state == "23514" || state == "22001" || state == "22P02" || state == "22003") {
+      return InvalidArgument("a value is out of range for its column");
+    }
+    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03") {
+      return Unavailable("the database is not reachable");
+    }
+    if (state == "40001" || state == "40P01") return Unavailable("the database is busy, retry");
+  }
+  if (Contains(what, "UNIQUE constraint failed")) return AlreadyExists("a row with the same unique value exists");
+  if (Contains(what, "FOREIGN KEY constraint failed")) return InvalidArgument("a referenced row does not exist");
+  if (Contains(what, "CHECK constraint failed")) return InvalidArgument("a value is out of range for its column");
+  if (Contains(what, "database is locked") || Contains(what, "database is busy")) {
+    return Unavailable("the database is busy, retry");
+  }
+  if (LooksDisconnected(what)) return Unavailable("the database is not reachable");
+  log::Error("database error", {{"error", what}});
+  return Internal("database error");
+}
+
+StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int readers) {
+  std::unique_ptr<Database> db(new Database());
+  try {
+    if (config.IsPostgres()) {
+      db->dialect_ = Dialect::kPostgres;
+      db->connect_string_ = config.database_url;
+      db->description_ = "postgresql";
+      db->pool_size_ = static_cast<size_t>(readers) + 2;
+      db->pool_ = std::make_unique<soci::connection_pool>(db->pool_size_);
+      for (size_t i = 0; i < db->pool_size_; ++i) {
+        db->pool_->at(i).open(*soci::factory_postgresql(), db->connect_string_);
+        db->pool_->at(i) << "SET TIME ZONE 'UTC'";
+      }
+    } else {
+      db->dialect_ = Dialect::kSqlite;
+      std::string path = config.SqlitePath();
+      auto parent = std::filesystem::path(path).parent_path();
+      if (!parent.empty()) RETURN_IF_ERROR(files::EnsureDir(parent.string(), 0700));
+      db->connect_string_ = "db=" + path + " timeout=10";
+      db->description_ = "sqlite:" + path;
+      db->writer_ = std::make_unique<soci::session>(*soci::factory_sqlite3(), db->connect_string_);
+      *db->writer_ << "PRAGMA journal_mode = WAL";
+      ApplySqlitePragmas(*db->writer_, /*reader=*/false);
+      db->pool_size_ = static_cast<size_t>(readers);
+      db->pool_ = std::make_unique<soci::connection_pool>(db->pool_size_);
+      for (size_t i = 0; i < db->pool_size_; ++i) {
+        db->pool_->at(i).open(*soci::factory_sqlite3(), db->connect_string_);
+        ApplySqlitePragmas(db->pool_->at(i), /*reader=*/true);
+      }
+      db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
+    }
+  } catch (const std::exception& e) {
+    return Unavailable("cannot open the database (" + db->description_ + "): " + e.what());
+  }
+  return db;
+}
+
+Database::~Database() {
+  if (writer_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    writer_thread_.join();
+  }
+}
+
+Status Database::RunWithRetry(soci::session& s, const Work& fn, bool in_transaction) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      if (!in_transaction) return fn(s);
+      soci::transaction tr(s);
+      Status st = fn(s);
+      if (st.ok()) {
+        tr.commit();
+        generation_.fetch_add(1, std::memory_order_acq_rel);
+      } else {
+        tr.rollback();
+      }
+      return st;
+    } catch (const std::exception& e) {
+      bool lost = dialect_ == Dialect::kPostgres && (!s.is_connected() || LooksDisconnected(e.what()));
+      if (lost && attempt == 0) {
+        try {
+          s.reconnect();
+          s << "SET TIME ZONE 'UTC'";
+          continue;  // nothing was committed on the lost connection: safe to run again
+        } catch (const std::exception& re) {
+          log::Warn("database reconnect failed", {{"error", re.what()}});
+          return Unavailable("the database is not reachable");
+        }
+      }
+      return MapDbError(e);
+    }
+  }
+}
+
+Status Database::Read(const Work& fn) {
+  try {
+    soci::session s(*pool_);
+    return RunWithRetry(s, fn, /*in_transaction=*/false);
+  } catch (const std::exception& e) {
+    return MapDbError(e);
+  }
+}
+
+Status Database::Write(const Work& fn) {
+  if (dialect_ == Dialect::kPostgres) {
+    try {
+      soci::session s(*pool_);
+      return RunWithRetry(s, fn, /*in_transaction=*/true);
+    } catch (const std::exception& e) {
+      return MapDbError(e);
+    }
+  }
+  Job job{&fn, Status::Ok(), false};
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  if (stopping_) return Unavailable("the server is shutting down");
+  if (queue_.size() >= kMaxQueuedWrites) {
+    return Unavailable("too many writes queued, retry").WithRetryAfter(1);
+  }
+  queue_.push_back(&job);
+  queue_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return job.done; });
+  return job.result;
+}
+
+void Database::WriterLoop() {
+  std::vector<Job*> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    {
+      std::lock_guard<std::mutex> wlock(writer_mu_);
+      soci::session& s = *writer_;
+      bool began = false;
+      try {
+        s << "BEGIN IMMEDIATE";
+        began = true;
+      } catch (const std::exception& e) {
+        for (Job* j : batch) j->result = MapDbError(e);
+      }
+      if (began) {
+        bool any_ok = false;
+        for (Job* j : batch) {
+          try {
+            s << "SAVEPOINT w";
+            try {
+              j->result = (*j->fn)(s);
+            } catch (const std::exception& e) {
+              j->result = MapDbError(e);
+            }
+            if (j->result.ok()) {
+              s << "RELEASE w";
+              any_ok = true;
+            } else {
+              s << "ROLLBACK TO w";
+              s << "RELEASE w";
+            }
+          } catch (const std::exception& e) {
+            j->result = MapDbError(e);
+          }
+        }
+        try {
+          s << "COMMIT";
+          if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
+        } catch (const std::exception& e) {
+          Status failed = MapDbError(e);
+          try {
+            s << "ROLLBACK";
+          } catch (...) {
+          }
+          for (Job* j : batch) {
+            if (j->result.ok()) j->result = failed;
+          }
+        }
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      for (Job* j : batch) j->done = true;
+    }
+    done_cv_.notify_all();
+    batch.clear();
+  }
+}
+
+Status Database::Exclusive(const Work& fn) {
+  if (dialect_ == Dialect::kPostgres) return Read(fn);
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  try {
+    return fn(*writer_);
+  } catch (const std::exception& e) {
+    return MapDbError(e);
+  }
+}
+
+Status Database::Checkpoint() {
+  if (dialect_ == Dialect::kPostgres) return Status::Ok();
+  return Exclusive([](soci::session& s) {
+    s << "PRAGMA wal_checkpoint(TRUNCATE)";
+    return Status::Ok();
+  });
+}
+
+Status Database::Ping() {
+  return Read([](soci::session& s) {
+    int one = 0;
+    s << "SELECT 1", soci::into(one);
+    return one == 1 ? Status::Ok() : Internal("unexpected answer to SELECT 1");
+  });
+}
+
+}  // namespace salesdb

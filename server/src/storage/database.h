@@ -1,0 +1,83 @@
+// Database: SOCI sessions for SQLite or PostgreSQL, with the write discipline of DESIGN.md.
+//
+// SQLite: one writer connection driven by one thread that batches concurrent writes into group
+// commits (each write in its own SAVEPOINT, so one failing write does not undo the others; the
+// batch commits once, one fsync under synchronous=FULL), and a pool of read-only reader connections.
+// PostgreSQL: one pool; each write is its own transaction. Lost connections are re-opened and the
+// work retried once when it cannot have been committed; otherwise callers get Unavailable.
+// Thread-safe.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/config.h"
+#include "base/status.h"
+
+namespace salesdb {
+
+enum class Dialect { kSqlite, kPostgres };
+
+class Database {
+ public:
+  using Work = std::function<Status(soci::session&)>;
+
+  // Opens connections (readers sized to `readers`); does not migrate.
+  static StatusOr<std::unique_ptr<Database>> Open(const Config& config, int readers);
+  ~Database();
+
+  Dialect dialect() const { return dialect_; }
+  // Runs fn on a reader session. fn may throw soci_error; it is mapped to a Status.
+  Status Read(const Work& fn);
+  // Runs fn in a write transaction; returns once the commit is durable (see header comment).
+  Status Write(const Work& fn);
+  // Runs fn on the writer connection outside any transaction (migrations, VACUUM, backups).
+  Status Exclusive(const Work& fn);
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // SQLite: checkpoints the WAL into the main file (shutdown, backups). No-op on PostgreSQL.
+  Status Checkpoint();
+  // Cheap liveness probe for /readyz.
+  Status Ping();
+  const std::string& description() const { return description_; }
+
+ private:
+  struct Job {
+    const Work* fn;
+    Status result;
+    bool done = false;
+  };
+  Database() = default;
+  void WriterLoop();
+  Status RunWithRetry(soci::session& s, const Work& fn, bool in_transaction);
+
+  Dialect dialect_ = Dialect::kSqlite;
+  std::string connect_string_;
+  std::string description_;
+  std::unique_ptr<soci::connection_pool> pool_;  // readers (SQLite) or all sessions (PostgreSQL)
+  size_t pool_size_ = 0;
+  std::unique_ptr<soci::session> writer_;        // SQLite only
+  std::mutex writer_mu_;                         // guards writer_ for Exclusive()
+  std::atomic<uint64_t> generation_{1};
+
+  // Group commit queue (SQLite).
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+  std::thread writer_thread_;
+};
+
+// Maps a SOCI/driver exception to a Status: unique violations → AlreadyExists, foreign keys and
+// checks → InvalidArgument, lost connections → Unavailable, anything else → Internal.
+Status MapDbError(const std::exception& e);
+
+}  // namespace salesdb

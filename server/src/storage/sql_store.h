@@ -1,0 +1,24 @@
+// SqlStore: the domain's Store on a Database (SQLite or PostgreSQL).
+#pragma once
+
+#include <memory>
+
+#include "domain/store.h"
+#include "storage/database.h"
+
+namespace salesdb {
+
+class SqlStore final : public Store {
+ public:
+  explicit SqlStore(Database& db) : db_(db) {}
+  Status Read(const std::function<Status(Tx&)>& fn) override;
+  Status Write(const std::function<Status(Tx&)>& fn) override;
+  uint64_t generation() const override { return db_.generation(); }
+  bool is_postgres() const override { return db_.dialect() == Dialect::kPostgres; }
+  Database& database() { return db_; }
+
+ private:
+  Database& db_;
+};
+
+}  // namespace salesdb
