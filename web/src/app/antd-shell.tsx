@@ -1,0 +1,61 @@
+// antd's configuration (theme, locale) and the one error-notification hook-up. Loaded lazily,
+// in parallel with the first route, so that the entry chunk carries no antd at all.
+import { useEffect, useState, type ReactNode } from 'react';
+import ConfigProvider from 'antd/es/config-provider';
+import AntdApp from 'antd/es/app';
+import type { Locale as AntdLocale } from 'antd/es/locale';
+import { setErrorReporter, type ApiError } from '@/lib/api-client';
+import { getLocale, translate, useI18n, type Locale } from '@/lib/i18n/i18n';
+
+async function loadAntdLocale(locale: Locale): Promise<AntdLocale | undefined> {
+  if (locale !== 'zh-CN') return undefined; // antd's built-in default is English
+  const [antd] = await Promise.all([import('antd/es/locale/zh_CN'), import('dayjs/locale/zh-cn')]);
+  return antd.default;
+}
+
+function ErrorReporter() {
+  const { notification } = AntdApp.useApp();
+  useEffect(() => {
+    setErrorReporter((error: ApiError) => {
+      const locale = getLocale();
+      const title = error.status === 0 ? translate(locale, 'app.networkError') : error.problem.title || translate(locale, 'app.error');
+      const detail = error.problem.detail && error.problem.detail !== title ? error.problem.detail : undefined;
+      const rid = error.requestId ? translate(locale, 'app.requestId', { id: error.requestId }) : undefined;
+      notification.error({
+        title,
+        description: [detail, rid].filter(Boolean).join(' · ') || undefined,
+        placement: 'bottomRight',
+        duration: 6,
+      });
+    });
+    return () => setErrorReporter(null);
+  }, [notification]);
+  return null;
+}
+
+export default function AntdShell({ children }: { children: ReactNode }) {
+  const { locale } = useI18n();
+  const [antdLocale, setAntdLocale] = useState<AntdLocale | undefined>(undefined);
+
+  useEffect(() => {
+    let cancelled = false;
+    document.documentElement.lang = locale;
+    void loadAntdLocale(locale).then(async (l) => {
+      const dayjs = (await import('dayjs')).default;
+      dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+      if (!cancelled) setAntdLocale(l);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [locale]);
+
+  return (
+    <ConfigProvider locale={antdLocale} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+      <AntdApp component={false}>
+        <ErrorReporter />
+        {children}
+      </AntdApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,30 @@
+import { useEffect, useMemo, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from 'react-router';
+import { createAppRouter } from '@/app/router';
+import { createQueryClient } from '@/lib/query-client';
+import { setUnauthenticatedHandler } from '@/lib/api-client';
+import { sessionKeys } from '@/lib/session';
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const router = useMemo(() => createAppRouter(queryClient), [queryClient]);
+
+  useEffect(() => {
+    // Session expiry: forget the user, keep the page they were on, and send them to log in.
+    setUnauthenticatedHandler(() => {
+      const { pathname, search } = router.state.location;
+      if (pathname === '/login') return;
+      queryClient.setQueryData(sessionKeys.me, null);
+      const next = encodeURIComponent(pathname + search);
+      void router.navigate(`/login?next=${next}&expired=1`, { replace: true });
+    });
+    return () => setUnauthenticatedHandler(null);
+  }, [router, queryClient]);
+
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

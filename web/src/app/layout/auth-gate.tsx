@@ -1,0 +1,28 @@
+import { useQuery } from '@tanstack/react-query';
+import { Navigate, Outlet, useLocation, useMatches } from 'react-router';
+import { sessionQueryOptions } from '@/lib/session';
+import { getAccess } from '@/lib/access';
+import type { RouteHandle } from '@/app/router';
+import { AppLayout } from '@/app/layout/app-layout';
+import { BootScreen, Forbidden, RouteError } from '@/app/layout/route-states';
+import { WithAntd } from '@/app/layout/antd-shell-lazy';
+
+/** Protected part of the app: needs a session, and each route's permission. */
+export function AuthGate() {
+  const { data, isPending, isError } = useQuery(sessionQueryOptions);
+  const location = useLocation();
+  const matches = useMatches();
+
+  if (isPending) return <BootScreen />;
+  if (isError) return <RouteError />;
+  if (!data) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/login?next=${next}`} replace />;
+  }
+  const access = getAccess(data.user);
+  const denied = matches.some((m) => {
+    const key = (m.handle as RouteHandle | undefined)?.access;
+    return key !== undefined && !access[key];
+  });
+  return <AppLayout user={data.user} access={access}>{denied ? <Forbidden /> : <WithAntd><Outlet /></WithAntd>}</AppLayout>;
+}

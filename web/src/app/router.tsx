@@ -1,0 +1,99 @@
+// Every screen is a lazy route. Loaders start the data fetch in parallel with the route's
+// chunk, from the same queryOptions the screens use; they do not await it, so a screen whose
+// layout is known paints its skeleton at once instead of holding the previous page.
+import type { QueryClient } from '@tanstack/react-query';
+import { createBrowserRouter, type LoaderFunctionArgs, type RouteObject } from 'react-router';
+import { AuthGate } from '@/app/layout/auth-gate';
+import { BootScreen, RouteError } from '@/app/layout/route-states';
+import { preloadAntdShell } from '@/app/layout/antd-shell-lazy';
+import { sessionQueryOptions } from '@/lib/session';
+import type { AccessKey } from '@/lib/access';
+import { dashboardQueryOptions } from '@/features/dashboard/api/dashboard';
+import { customerDetailQueryOptions } from '@/features/customers/api/customers';
+import { licenseDetailQueryOptions } from '@/features/licenses/api/licenses';
+
+export type RouteHandle = { access?: AccessKey };
+
+const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default });
+
+export function createAppRouter(qc: QueryClient) {
+  preloadAntdShell();
+  const prefetch = (fn: (args: LoaderFunctionArgs) => void) => (args: LoaderFunctionArgs) => {
+    fn(args);
+    return null;
+  };
+
+  const routes: RouteObject[] = [
+    { path: '/login', lazy: page(() => import('@/app/routes/login')), errorElement: <RouteError /> },
+    {
+      path: '/',
+      element: <AuthGate />,
+      HydrateFallback: BootScreen,
+      errorElement: <RouteError />,
+      loader: prefetch(() => void qc.prefetchQuery(sessionQueryOptions)),
+      children: [
+        {
+          errorElement: <RouteError />,
+          children: [
+            {
+              index: true,
+              handle: { access: 'canViewDashboard' } satisfies RouteHandle,
+              loader: prefetch(() => void qc.prefetchQuery(dashboardQueryOptions())),
+              lazy: page(() => import('@/app/routes/dashboard')),
+            },
+            {
+              path: 'customers',
+              handle: { access: 'canViewCustomers' } satisfies RouteHandle,
+              lazy: page(() => import('@/app/routes/customers')),
+              children: [
+                {
+                  path: 'new',
+                  handle: { access: 'canCreateCustomers' } satisfies RouteHandle,
+                  lazy: page(() => import('@/app/routes/customer-new')),
+                },
+              ],
+            },
+            {
+              path: 'customers/trash',
+              handle: { access: 'canCreateCustomers' } satisfies RouteHandle,
+              lazy: page(() => import('@/app/routes/customers-trash')),
+            },
+            {
+              path: 'customers/:id',
+              handle: { access: 'canViewCustomers' } satisfies RouteHandle,
+              loader: prefetch(({ params }) => void qc.prefetchQuery(customerDetailQueryOptions(Number(params.id)))),
+              lazy: page(() => import('@/app/routes/customer-detail')),
+              children: [{ path: 'edit', lazy: page(() => import('@/app/routes/customer-edit')) }],
+            },
+            {
+              path: 'licenses',
+              handle: { access: 'canViewLicenses' } satisfies RouteHandle,
+              lazy: page(() => import('@/app/routes/licenses')),
+            },
+            {
+              path: 'licenses/:id',
+              handle: { access: 'canViewLicenses' } satisfies RouteHandle,
+              loader: prefetch(({ params }) => void qc.prefetchQuery(licenseDetailQueryOptions(Number(params.id)))),
+              lazy: page(() => import('@/app/routes/license-detail')),
+            },
+            {
+              path: 'pipeline',
+              handle: { access: 'canViewPipeline' } satisfies RouteHandle,
+              lazy: page(() => import('@/app/routes/pipeline')),
+            },
+            {
+              path: 'admin/users',
+              handle: { access: 'canViewUsers' } satisfies RouteHandle,
+              lazy: page(() => import('@/app/routes/admin-users')),
+            },
+            { path: 'account/profile', lazy: page(() => import('@/app/routes/account-profile')) },
+            { path: 'account/password', lazy: page(() => import('@/app/routes/account-password')) },
+            { path: 'account/tokens', lazy: page(() => import('@/app/routes/account-tokens')) },
+            { path: '*', lazy: page(() => import('@/app/routes/not-found')) },
+          ],
+        },
+      ],
+    },
+  ];
+  return createBrowserRouter(routes);
+}

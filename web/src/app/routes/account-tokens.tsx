@@ -1,0 +1,5 @@
+import { TokensView } from '@/features/auth/components/account-views';
+
+export default function AccountTokensRoute() {
+  return <TokensView />;
+}

@@ -1,0 +1,5 @@
+import { TrashView } from '@/features/customers/components/trash-view';
+
+export default function CustomersTrashRoute() {
+  return <TrashView />;
+}

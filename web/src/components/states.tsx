@@ -1,0 +1,44 @@
+import { Link } from 'react-router';
+import { useI18n } from '@/lib/i18n/i18n';
+import { isApiError } from '@/lib/api-client';
+
+export function Forbidden() {
+  const { t } = useI18n();
+  return (
+    <div className="state-box" role="alert">
+      <h1>403</h1>
+      <p>{t('app.forbidden')}</p>
+      <Link to="/">{t('app.backHome')}</Link>
+    </div>
+  );
+}
+
+export function NotFoundState({ message }: { message?: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="state-box" role="alert">
+      <h1>404</h1>
+      <p>{message ?? t('app.notFound')}</p>
+      <Link to="/">{t('app.backHome')}</Link>
+    </div>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  if (isApiError(error, 404)) return <NotFoundState />;
+  if (isApiError(error, 403)) return <Forbidden />;
+  const detail = isApiError(error) ? error.problem.detail || error.problem.title : (error as Error)?.message;
+  return (
+    <div className="state-box" role="alert">
+      <h1>{t('app.error')}</h1>
+      {detail ? <p>{detail}</p> : null}
+      {isApiError(error) && error.requestId ? <p className="muted">{t('app.requestId', { id: error.requestId })}</p> : null}
+      {onRetry ? (
+        <button type="button" className="plain-btn" onClick={onRetry}>
+          {t('app.retry')}
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, idempotencyKey, type Page } from '@/lib/api-client';
+import { resourceKeys, sharedKeys } from '@/lib/query-keys';
+
+export type Contact = {
+  id: number;
+  customer_id: number;
+  name: string;
+  title: string | null;
+  email: string | null;
+  phone: string | null;
+  is_primary: boolean;
+  version: number;
+  created_at: number;
+  updated_at: number;
+};
+
+export type ContactInput = { customer_id: number; name: string; title?: string | null; email?: string | null; phone?: string | null; is_primary?: boolean };
+
+export const contactKeys = resourceKeys('contacts');
+
+export const contactListQueryOptions = (customerId: number) =>
+  queryOptions({
+    queryKey: contactKeys.list({ customer_id: customerId }),
+    queryFn: ({ signal }) => api.get<Page<Contact>>('/contacts', { customer_id: customerId, limit: 500 }, signal),
+    staleTime: 30_000,
+  });
+
+function useInvalidate() {
+  const qc = useQueryClient();
+  return (customerId: number) => {
+    void qc.invalidateQueries({ queryKey: contactKeys.lists() });
+    void qc.invalidateQueries({ queryKey: sharedKeys.customers.detail(customerId) });
+  };
+}
+
+export function useSaveContact() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    meta: { silent: true },
+    mutationFn: ({ input, id, version }: { input: ContactInput; id?: number; version?: number }) =>
+      id === undefined
+        ? api.post<Contact>('/contacts', input, { headers: { 'Idempotency-Key': idempotencyKey() } })
+        : api.patch<Contact>(`/contacts/${id}`, { ...input, customer_id: undefined }, version),
+    onSuccess: (c) => invalidate(c.customer_id),
+  });
+}
+
+export function useDeleteContact() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (c: Contact) => api.delete(`/contacts/${c.id}`, c.version),
+    onSuccess: (_d, c) => invalidate(c.customer_id),
+  });
+}

@@ -1,0 +1,67 @@
+// The dashboard's charts. This module (and echarts with it) is loaded only after the KPI cards
+// have painted; only the chart types and components used here are registered.
+import ReactEChartsCore from 'echarts-for-react/esm/core';
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useI18n } from '@/lib/i18n/i18n';
+import { formatMoney, formatNumber } from '@/lib/format';
+import type { DashboardSummary } from '@/features/dashboard/api/dashboard';
+
+echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, CanvasRenderer]);
+
+const chartStyle = { height: '100%', width: '100%' };
+
+export function NewCustomersChart({ data }: { data: DashboardSummary['new_customers_by_month'] }) {
+  const { t, locale } = useI18n();
+  const option = {
+    grid: { left: 40, right: 16, top: 16, bottom: 28 },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, locale) },
+    xAxis: { type: 'category', data: data.map((d) => d.month) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ name: t('dashboard.count'), type: 'line', smooth: true, areaStyle: { opacity: 0.15 }, data: data.map((d) => d.count) }],
+  };
+  return <ReactEChartsCore echarts={echarts} option={option} style={chartStyle} notMerge lazyUpdate />;
+}
+
+export function PipelineChart({ data, currency }: { data: DashboardSummary['pipeline']; currency: string }) {
+  const { t, tEnum, locale } = useI18n();
+  const option = {
+    grid: { left: 90, right: 24, top: 16, bottom: 28 },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (params: { dataIndex: number }[]) => {
+        const p = data[params[0]?.dataIndex ?? 0];
+        if (!p) return '';
+        return `${tEnum('stage', p.stage)}<br/>${t('dashboard.count')}: ${formatNumber(p.count, locale)}<br/>${t('dashboard.amount')}: ${formatMoney(p.amount_minor, currency, locale)}`;
+      },
+    },
+    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatMoney(v * 100, currency, locale, true) } },
+    yAxis: { type: 'category', inverse: true, data: data.map((p) => tEnum('stage', p.stage)) },
+    series: [{ type: 'bar', data: data.map((p) => p.amount_minor / 100), itemStyle: { color: '#1677ff', borderRadius: [0, 4, 4, 0] } }],
+  };
+  return <ReactEChartsCore echarts={echarts} option={option} style={chartStyle} notMerge lazyUpdate />;
+}
+
+export default function DashboardCharts({ summary }: { summary: DashboardSummary }) {
+  const { t } = useI18n();
+  const currency = summary.arr[0]?.currency ?? 'CNY';
+  return (
+    <div className="dash-row">
+      <section className="panel" aria-label={t('dashboard.newCustomers')}>
+        <h2 className="panel-title">{t('dashboard.newCustomers')}</h2>
+        <div className="chart-box">
+          <NewCustomersChart data={summary.new_customers_by_month} />
+        </div>
+      </section>
+      <section className="panel" aria-label={t('dashboard.pipeline')}>
+        <h2 className="panel-title">{t('dashboard.pipeline')}</h2>
+        <div className="chart-box">
+          <PipelineChart data={summary.pipeline} currency={currency} />
+        </div>
+      </section>
+    </div>
+  );
+}
