@@ -3,13 +3,19 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import ConfigProvider from 'antd/es/config-provider';
 import AntdApp from 'antd/es/app';
+import dayjs from 'dayjs';
 import type { Locale as AntdLocale } from 'antd/es/locale';
 import { setErrorReporter, type ApiError } from '@/lib/api-client';
 import { getLocale, translate, useI18n, type Locale } from '@/lib/i18n/i18n';
 
-async function loadAntdLocale(locale: Locale): Promise<AntdLocale | undefined> {
-  if (locale !== 'zh-CN') return undefined; // antd's built-in default is English
+// antd's built-in default is English; Chinese (antd and dayjs) is loaded on demand, once.
+const loaded: Partial<Record<Locale, AntdLocale | null>> = { en: null };
+
+export async function ensureAntdLocale(locale: Locale): Promise<AntdLocale | null> {
+  const cached = loaded[locale];
+  if (cached !== undefined) return cached;
   const [antd] = await Promise.all([import('antd/es/locale/zh_CN'), import('dayjs/locale/zh-cn')]);
+  loaded[locale] = antd.default;
   return antd.default;
 }
 
@@ -35,13 +41,12 @@ function ErrorReporter() {
 
 export default function AntdShell({ children }: { children: ReactNode }) {
   const { locale } = useI18n();
-  const [antdLocale, setAntdLocale] = useState<AntdLocale | undefined>(undefined);
+  const [antdLocale, setAntdLocale] = useState<AntdLocale | null | undefined>(() => loaded[locale]);
 
   useEffect(() => {
     let cancelled = false;
     document.documentElement.lang = locale;
-    void loadAntdLocale(locale).then(async (l) => {
-      const dayjs = (await import('dayjs')).default;
+    void ensureAntdLocale(locale).then((l) => {
       dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
       if (!cancelled) setAntdLocale(l);
     });
@@ -51,7 +56,7 @@ export default function AntdShell({ children }: { children: ReactNode }) {
   }, [locale]);
 
   return (
-    <ConfigProvider locale={antdLocale} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider locale={antdLocale ?? undefined} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
       <AntdApp component={false}>
         <ErrorReporter />
         {children}

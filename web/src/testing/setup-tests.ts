@@ -37,3 +37,9 @@ afterEach(() => {
   cleanup();
   localStorage.clear();
 });
+
+// jsdom does not implement getComputedStyle for pseudo-elements (antd asks for scrollbar sizes).
+if (hasWindow) {
+  const original = window.getComputedStyle.bind(window);
+  window.getComputedStyle = (elt: Element, pseudoElt?: string | null) => original(elt, pseudoElt ? undefined : pseudoElt);
+}

@@ -1,6 +1,14 @@
 import { lazy, Suspense, type ReactNode } from 'react';
+import { getLocale } from '@/lib/i18n/i18n';
 
-const loadAntdShell = () => import('@/app/antd-shell');
+// The shell resolves only once the current language's antd locale is there too, so the first
+// render is already in the right language (no second render of the whole page).
+let shellPromise: Promise<typeof import('@/app/antd-shell')> | null = null;
+const loadAntdShell = () =>
+  (shellPromise ??= import('@/app/antd-shell').then(async (m) => {
+    await m.ensureAntdLocale(getLocale());
+    return m;
+  }));
 const AntdShell = lazy(loadAntdShell);
 
 /** Starts downloading antd's shell at once, in parallel with the route chunk and the data. */

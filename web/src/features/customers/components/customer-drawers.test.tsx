@@ -1,0 +1,82 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { EditCustomerDrawer } from './customer-drawers';
+import { json, problem, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
+import { setLocale } from '@/lib/i18n/i18n';
+import type { CustomerDetail } from '@/features/customers/api/customers';
+
+const base: CustomerDetail = {
+  id: 5, name: 'Acme', industry: 'software', region: 'east_china', tier: 'key', status: 'active', owner_id: 1, owner_name: 'Admin',
+  tags: ['ai'], website: 'https://acme.example', notes: null, active_license_count: 0, version: 3, created_at: 0, updated_at: 0,
+  created_by: 1, updated_by: 1, deleted_at: null, contacts: [], licenses: [], activities: [], opportunities: [],
+};
+
+describe('EditCustomerDrawer', () => {
+  beforeEach(() => setLocale('en'));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('saves with If-Match of the version it started from', async () => {
+    const reqs = stubFetch(
+      route('GET', '/api/v1/customers/5', () => json(base)),
+      route('PATCH', '/api/v1/customers/5', (r) => json({ ...base, ...(r.body as object), version: 4 })),
+    );
+    const onClose = vi.fn();
+    renderWithProviders(<EditCustomerDrawer id={5} onClose={onClose} />);
+    const name = await screen.findByLabelText('Name');
+    await userEvent.clear(name);
+    await userEvent.type(name, 'Acme Ltd');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    const patch = reqs.find((r) => r.method === 'PATCH')!;
+    expect(patch.headers['if-match']).toBe('"v3"');
+    expect(patch.body).toMatchObject({ name: 'Acme Ltd', region: 'east_china' });
+  });
+
+  it('shows both versions on 412 and never overwrites silently', async () => {
+    let patches = 0;
+    const theirs = { ...base, name: 'Acme Group', version: 4 };
+    let served = base;
+    const reqs = stubFetch(
+      route('GET', '/api/v1/customers/5', () => json(served)),
+      route('PATCH', '/api/v1/customers/5', (r) => {
+        patches += 1;
+        if (r.headers['if-match'] === '"v3"') {
+          served = theirs;
+          return problem(412, 'precondition-failed', { current_version: 4 });
+        }
+        return json({ ...theirs, ...(r.body as object), version: 5 });
+      }),
+    );
+    const onClose = vi.fn();
+    renderWithProviders(<EditCustomerDrawer id={5} onClose={onClose} />);
+    const name = await screen.findByLabelText('Name');
+    await userEvent.clear(name);
+    await userEvent.type(name, 'Acme Mine');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+
+    // (antd gives every dialog the same aria-labelledby id under test, so find it by its title text.)
+    const title = await screen.findByText('Someone else changed this record', {}, { timeout: 5000 });
+    const dialog = title.closest('[role="dialog"]') as HTMLElement;
+    expect(within(dialog).getByText('Acme Mine')).toBeInTheDocument();
+    expect(within(dialog).getByText('Acme Group')).toBeInTheDocument();
+    expect(onClose).not.toHaveBeenCalled();
+    expect(patches).toBe(1);
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save mine over theirs' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    const last = reqs.filter((r) => r.method === 'PATCH').at(-1)!;
+    expect(last.headers['if-match']).toBe('"v4"');
+    expect(last.body).toMatchObject({ name: 'Acme Mine' });
+  });
+
+  it('shows server field errors next to the fields', async () => {
+    stubFetch(
+      route('GET', '/api/v1/customers/5', () => json(base)),
+      route('PATCH', '/api/v1/customers/5', () => problem(422, 'validation', { errors: [{ field: 'website', code: 'invalid', message: 'website is not reachable' }] })),
+    );
+    renderWithProviders(<EditCustomerDrawer id={5} onClose={() => {}} />);
+    await screen.findByLabelText('Name');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('website is not reachable')).toBeInTheDocument();
+  });
+});
