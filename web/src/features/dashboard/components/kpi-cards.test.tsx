@@ -2,6 +2,7 @@ import { screen } from '@testing-library/react';
 import { KpiCards } from './kpi-cards';
 import { renderWithProviders } from '@/testing/test-utils';
 import { setLocale } from '@/lib/i18n/i18n';
+import { ensureAntdLocale } from '@/app/antd-shell';
 import type { DashboardSummary } from '@/features/dashboard/api/dashboard';
 
 const summary: DashboardSummary = {
@@ -27,6 +28,7 @@ describe('KpiCards', () => {
 
   it('formats in Chinese', async () => {
     setLocale('zh-CN');
+    await ensureAntdLocale('zh-CN');
     renderWithProviders(<KpiCards summary={summary} />);
     expect(await screen.findByRole('region', { name: '年度经常性收入' })).toHaveTextContent('¥1,234,567.00');
     setLocale('en');
