@@ -1,1 +1,402 @@
-int main() { return 0; }
+// salesdb: the one place where everything is wired together. Subcommands are thin layers over the
+// same services the HTTP API uses.
+#include <CLI/CLI.hpp>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "api/api.h"
+#include "audit/audit_log.h"
+#include "base/config.h"
+#include "base/files.h"
+#include "base/log.h"
+#include "domain/services.h"
+#include "http/frontend.h"
+#include "http/server.h"
+#include "monitoring/health.h"
+#include "monitoring/metrics.h"
+#include "security/auth_service.h"
+#include "security/crypto.h"
+#include "storage/database.h"
+#include "storage/migrations.h"
+#include "storage/seed.h"
+#include "storage/sql_store.h"
+
+namespace salesdb {
+namespace {
+
+constexpr char kVersion[] = "0.1.0";
+
+// Fails the command with a one-line reason.
+[[noreturn]] void Die(const std::string& why) {
+  std::fprintf(stderr, "salesdb: %s\n", why.c_str());
+  log::Flush();
+  std::exit(1);
+}
+
+void Check(const Status& s) {
+  if (!s.ok()) Die(s.message() + (s.field_errors().empty() ? "" : " (" + s.ToString() + ")"));
+}
+
+// Everything a command needs, built from the configuration.
+struct App {
+  Config config;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<SqlStore> store;
+  AuditLog audit;
+  std::unique_ptr<ServiceContext> ctx;
+  std::unique_ptr<AuthService> auth;
+  std::unique_ptr<CustomerService> customers;
+  std::unique_ptr<ContactService> contacts;
+  std::unique_ptr<LicenseService> licenses;
+  std::unique_ptr<ActivityService> activities;
+  std::unique_ptr<OpportunityService> opportunities;
+  std::unique_ptr<DashboardService> dashboard;
+
+  // Opens the database, applies migrations and builds the services.
+  void Open(bool migrate) {
+    Check(crypto::InitCrypto());
+    Check(files::EnsureDir(config.data_dir, 0700));
+    auto opened = Database::Open(config, config.EffectiveThreads());
+    if (!opened.ok()) Die(opened.status().message());
+    db = std::move(opened).value();
+    if (migrate) {
+      auto applied = Migrate(*db);
+      if (!applied.ok()) Die(applied.status().message());
+    } else {
+      auto current = CurrentSchemaVersion(*db);
+      if (!current.ok()) Die(current.status().message());
+      if (*current != LatestSchemaVersion(db->dialect())) Die("the database is not migrated; run `salesdb migrate`");
+    }
+    store = std::make_unique<SqlStore>(*db);
+    ctx = std::make_unique<ServiceContext>(ServiceContext{*store, audit, SystemClock::Get()});
+    AuthSettings a{config.session_idle_minutes, config.session_absolute_hours, config.login_max_failures,
+                   config.login_lockout_minutes, config.login_ip_max_failures, config.login_ip_window_minutes};
+    auth = std::make_unique<AuthService>(*ctx, a);
+    customers = std::make_unique<CustomerService>(*ctx);
+    contacts = std::make_unique<ContactService>(*ctx);
+    licenses = std::make_unique<LicenseService>(*ctx);
+    activities = std::make_unique<ActivityService>(*ctx);
+    opportunities = std::make_unique<OpportunityService>(*ctx);
+    dashboard = std::make_unique<DashboardService>(*ctx);
+  }
+};
+
+// Creates the first admin on an empty database; prints a generated password once.
+void EnsureFirstAdmin(App& app) {
+  auto count = app.auth->CountUsers();
+  Check(count.status());
+  if (*count > 0) return;
+  std::string password = app.config.admin_password;
+  bool generated = password.empty();
+  if (generated) password = crypto::RandomToken(15);
+  User u;
+  u.email = app.config.admin_email;
+  u.name = "Administrator";
+  u.role = "admin";
+  auto created = app.auth->CreateUser(Actor::System(), u, password);
+  Check(created.status());
+  if (generated) {
+    std::printf("\n  First admin created: %s\n  Password (shown once): %s\n\n", u.email.c_str(), password.c_str());
+  } else {
+    std::printf("First admin created: %s (password from SALESDB_ADMIN_PASSWORD)\n", u.email.c_str());
+  }
+  std::fflush(stdout);
+}
+
+// Periodic housekeeping on its own thread: expire licences, purge the trash, drop stale sessions.
+class Housekeeping {
+ public:
+  explicit Housekeeping(App& app) : app_(app), thread_([this] { Loop(); }) {}
+  ~Housekeeping() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      RunOnce();
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::minutes(5), [&] { return stopping_; });
+    }
+  }
+  void RunOnce() {
+    auto expired = app_.licenses->ExpireDue();
+    auto purged = app_.customers->PurgeTrash(int64_t{app_.config.trash_retention_days} * kMsPerDay);
+    Status cleaned = app_.auth->CleanUp();
+    if (!expired.ok() || !purged.ok() || !cleaned.ok()) {
+      log::Warn("housekeeping failed", {{"error", !expired.ok() ? expired.status().ToString()
+                                                  : !purged.ok() ? purged.status().ToString()
+                                                                 : cleaned.ToString()}});
+    }
+  }
+  App& app_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+int Serve(App& app) {
+  auto listen = ParseListen(app.config.listen);
+  Check(listen.status());
+  bool tls = !app.config.tls_cert.empty();
+  if (!tls && !http::IsLoopback(listen->first) && listen->first != "localhost" && !app.config.insecure_http) {
+    Die("refusing to serve plain HTTP on " + listen->first +
+        " (not loopback); give tls.cert and tls.key, or --insecure-http behind a TLS proxy");
+  }
+  http::BlockShutdownSignals();
+  app.Open(/*migrate=*/true);
+  EnsureFirstAdmin(app);
+
+  monitoring::Health health;
+  Database& db = *app.db;
+  health.Add("database", [&db] {
+    Status s = db.Ping();
+    return s.ok() ? monitoring::CheckResult{} : monitoring::CheckResult{"fail", s.message(), nullptr};
+  });
+  health.Add("migrations", [&db] {
+    auto v = CurrentSchemaVersion(db);
+    if (!v.ok()) return monitoring::CheckResult{"fail", v.status().message(), nullptr};
+    int latest = LatestSchemaVersion(db.dialect());
+    if (*v != latest) return monitoring::CheckResult{"fail", "schema not at the latest version", *v};
+    return monitoring::CheckResult{"pass", "", *v};
+  });
+  std::string data_dir = app.config.data_dir;
+  health.Add("disk", [data_dir] {
+    auto free = files::FreeBytes(data_dir);
+    if (!free.ok()) return monitoring::CheckResult{"fail", free.status().message(), nullptr};
+    if (*free < (256LL << 20)) return monitoring::CheckResult{"fail", "less than 256 MiB free", *free};
+    if (*free < (2LL << 30)) return monitoring::CheckResult{"warn", "less than 2 GiB free", *free};
+    return monitoring::CheckResult{"pass", "", *free};
+  });
+
+  api::Services services{*app.auth,          *app.customers,     *app.contacts, *app.licenses,
+                         *app.activities,    *app.opportunities, *app.dashboard, *app.store,
+                         SystemClock::Get()};
+  api::Api api(services, api::ApiOptions{tls, app.config.session_absolute_hours});
+  http::Frontend frontend(api, health,
+                          http::FrontendOptions{app.config.web_dir, app.config.max_body_bytes,
+                                                app.config.metrics_token, tls, kVersion});
+  Housekeeping housekeeping(app);
+  http::ServerOptions options;
+  options.host = listen->first;
+  options.port = listen->second;
+  options.threads = app.config.EffectiveThreads();
+  options.tls_cert = app.config.tls_cert;
+  options.tls_key = app.config.tls_key;
+  Status st = http::Run(options, frontend, health, [&] { housekeeping.Stop(); });
+  Check(st);
+  Check(db.Checkpoint());
+  log::Info("stopped");
+  log::Flush();
+  return 0;
+}
+
+std::string ReadPasswordArg(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("SALESDB_PASSWORD")) return env;
+  Die("give --password or SALESDB_PASSWORD");
+}
+
+}  // namespace
+}  // namespace salesdb
+
+int main(int argc, char** argv) {
+  using namespace salesdb;
+  App app;
+  CLI::App cli{"salesdb — the Dify Sales Database: customers, contacts, licences, activities, opportunities"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", kVersion);
+  std::string config_file;
+  cli.add_option("--config", config_file, "TOML configuration file (or SALESDB_CONFIG)");
+  std::string data_dir, listen, database_url, master_key_file, backup_dir, web_dir, log_level;
+  int threads = -1;
+  bool insecure_http = false;
+  cli.add_option("--data-dir", data_dir, "data folder (SALESDB_DATA_DIR, default ./data)");
+  cli.add_option("--database-url", database_url, "sqlite:///path or postgresql://… (SALESDB_DATABASE_URL)");
+  cli.add_option("--master-key-file", master_key_file, "0600 file holding the master key");
+  cli.add_option("--backup-dir", backup_dir, "backup folder (SALESDB_BACKUP_DIR)");
+  cli.add_option("--log-level", log_level, "debug, info, warn or error");
+
+  auto* serve = cli.add_subcommand("serve", "serve the API and web UI");
+  serve->add_option("--listen", listen, "host:port (SALESDB_LISTEN, default 127.0.0.1:8080)");
+  serve->add_option("--web-dir", web_dir, "built web UI assets (default web/dist)");
+  serve->add_option("--threads", threads, "HTTP worker threads (default 16)");
+  serve->add_flag("--insecure-http", insecure_http, "allow plain HTTP on a non-loopback address");
+
+  auto* migrate = cli.add_subcommand("migrate", "apply pending schema migrations");
+
+  int64_t seed_customers = 1000;
+  uint64_t seed_random = 42;
+  auto* seed = cli.add_subcommand("seed", "add deterministic demo data");
+  seed->add_option("--customers", seed_customers, "number of customers (default 1000)")->check(CLI::Range(1, 10000000));
+  seed->add_option("--random-seed", seed_random, "random seed (default 42)");
+
+  auto* user = cli.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  std::string email, name, role = "sales_rep", region, password;
+  auto* user_create = user->add_subcommand("create", "create a user");
+  user_create->add_option("--email", email, "email")->required();
+  user_create->add_option("--name", name, "display name")->required();
+  user_create->add_option("--role", role, "admin, sales_manager, sales_rep, finance, viewer or auditor")->required();
+  user_create->add_option("--region", region, "region (sales managers and reps)");
+  user_create->add_option("--password", password, "password (or SALESDB_PASSWORD)");
+  auto* user_passwd = user->add_subcommand("passwd", "set a user's password (revokes their sessions)");
+  user_passwd->add_option("--email", email, "email")->required();
+  user_passwd->add_option("--password", password, "new password (or SALESDB_PASSWORD)");
+  auto* user_disable = user->add_subcommand("disable", "disable a user (revokes their sessions)");
+  user_disable->add_option("--email", email, "email")->required();
+  auto* user_list = user->add_subcommand("list", "list users");
+
+  auto* token = cli.add_subcommand("token", "manage API tokens");
+  token->require_subcommand(1);
+  std::string token_name = "cli";
+  int token_days = 0;
+  int64_t token_id = 0;
+  auto* token_create = token->add_subcommand("create", "create an API token for a user (printed once)");
+  token_create->add_option("--user", email, "the user's email")->required();
+  token_create->add_option("--name", token_name, "a name for the token");
+  token_create->add_option("--expires-in-days", token_days, "days until it expires (0: never)");
+  auto* token_revoke = token->add_subcommand("revoke", "revoke an API token");
+  token_revoke->add_option("--id", token_id, "token id")->required();
+
+  auto* audit = cli.add_subcommand("audit", "the audit trail");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check the audit hash chain; names the first bad entry");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  Config& c = app.config;
+  if (config_file.empty()) {
+    if (const char* env = std::getenv("SALESDB_CONFIG")) config_file = env;
+  }
+  Check(c.LoadToml(config_file));
+  Check(c.LoadEnv());
+  if (!data_dir.empty()) c.data_dir = data_dir;
+  if (!listen.empty()) c.listen = listen;
+  if (!database_url.empty()) c.database_url = database_url;
+  if (!master_key_file.empty()) c.master_key_file = master_key_file;
+  if (!backup_dir.empty()) c.backup_dir = backup_dir;
+  if (!web_dir.empty()) c.web_dir = web_dir;
+  if (!log_level.empty()) c.log_level = log_level;
+  if (threads >= 0) c.threads = threads;
+  if (insecure_http) c.insecure_http = true;
+  Check(c.Validate());
+  log::Init(c.log_level, c.log_file);
+
+  if (*serve) return Serve(app);
+  if (*migrate) {
+    app.Open(/*migrate=*/true);
+    std::printf("schema at version %d\n", LatestSchemaVersion(app.db->dialect()));
+    return 0;
+  }
+  app.Open(/*migrate=*/true);
+  if (*seed) {
+    EnsureFirstAdmin(app);
+    std::string demo = c.admin_password.empty() ? crypto::RandomToken(12) : c.admin_password;
+    if (const char* env = std::getenv("SALESDB_DEMO_PASSWORD")) demo = env;
+    auto hash = crypto::HashPassword(demo);
+    Check(hash.status());
+    auto start = std::chrono::steady_clock::now();
+    auto report = Seed(*app.db, SeedOptions{seed_customers, seed_random, SystemClock::Get().NowMs(), *hash});
+    Check(report.status());
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("seeded %lld customers, %lld contacts, %lld licences, %lld activities, %lld opportunities in %.1f s\n",
+                static_cast<long long>(report->customers), static_cast<long long>(report->contacts),
+                static_cast<long long>(report->licenses), static_cast<long long>(report->activities),
+                static_cast<long long>(report->opportunities), secs);
+    if (report->users > 0) {
+      std::printf("demo users (rep1.east_china@example.com, manager.east_china@example.com, finance@example.com, "
+                  "viewer@example.com, …) have the password: %s\n",
+                  demo.c_str());
+    }
+    return 0;
+  }
+  if (*user_create) {
+    User u;
+    u.email = email;
+    u.name = name;
+    u.role = role;
+    u.region = region;
+    auto created = app.auth->CreateUser(Actor::System(), u, ReadPasswordArg(password));
+    Check(created.status());
+    std::printf("created user %lld %s (%s)\n", static_cast<long long>(created->id), created->email.c_str(),
+                created->role.c_str());
+    return 0;
+  }
+  if (*user_passwd) {
+    auto updated = app.auth->SetPassword(Actor::System(), email, ReadPasswordArg(password));
+    Check(updated.status());
+    std::printf("password set for %s; their sessions were revoked\n", updated->email.c_str());
+    return 0;
+  }
+  if (*user_disable || *user_list || *token_create) {
+    PageRequest page;
+    page.sort_field = "id";
+    page.descending = false;
+    page.limit = 500;
+    std::vector<User> all;
+    for (;;) {
+      auto users = app.auth->ListUsers(Actor::System(), page);
+      Check(users.status());
+      all.insert(all.end(), users->items.begin(), users->items.end());
+      if (!users->next_cursor) break;
+      page.has_cursor = true;
+      page.cursor_number = all.back().id;
+      page.cursor_id = all.back().id;
+    }
+    if (*user_list) {
+      for (const auto& u : all) {
+        std::printf("%lld\t%s\t%s\t%s\t%s\n", static_cast<long long>(u.id), u.email.c_str(), u.role.c_str(),
+                    u.region.c_str(), u.disabled ? "disabled" : "active");
+      }
+      return 0;
+    }
+    auto it = std::find_if(all.begin(), all.end(), [&](const User& u) { return u.email == email; });
+    if (it == all.end()) Die("no user with email " + email);
+    if (*user_disable) {
+      Change<User> change{it->meta.version, [](User& u) {
+                            u.disabled = true;
+                            return Status::Ok();
+                          }};
+      Check(app.auth->UpdateUser(Actor::System(), it->id, change).status());
+      std::printf("disabled %s; their sessions were revoked\n", email.c_str());
+      return 0;
+    }
+    auto created = app.auth->CreateToken(Actor::System(), it->id, token_name, token_days);
+    Check(created.status());
+    std::printf("%s\n", created->second.c_str());
+    return 0;
+  }
+  if (*token_revoke) {
+    Check(app.auth->RevokeToken(Actor::System(), token_id));
+    std::printf("revoked token %lld\n", static_cast<long long>(token_id));
+    return 0;
+  }
+  if (*audit_verify) {
+    auto result = VerifyAuditChain(*app.store);
+    Check(result.status());
+    if (result->first_bad_id != 0) {
+      std::fprintf(stderr, "salesdb: audit chain broken at entry %lld: %s\n",
+                   static_cast<long long>(result->first_bad_id), result->problem.c_str());
+      return 1;
+    }
+    std::printf("audit chain intact: %lld entries\n", static_cast<long long>(result->entries));
+    return 0;
+  }
+  return 0;
+}

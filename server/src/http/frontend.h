@@ -1,0 +1,60 @@
+// Frontend: everything between the socket and the API that does not need the socket — the chain
+// of cross-cutting steps: request id → operations endpoints (/livez, /readyz, /metrics) → body and
+// content-type limits → API or static assets → conditional GET (ETag/304) → compression →
+// security headers → access log and metrics. RESTinio glue (server.cc) only converts types.
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <unordered_map>
+
+#include "api/api.h"
+#include "monitoring/health.h"
+
+namespace salesdb::http {
+
+struct FrontendOptions {
+  std::string web_dir;
+  int64_t max_body_bytes = 1 << 20;
+  std::string metrics_token;  // empty: loopback only
+  bool tls = false;
+  std::string version;
+};
+
+class Frontend {
+ public:
+  Frontend(api::Api& api, monitoring::Health& health, FrontendOptions options);
+  // Handles one request; never throws.
+  api::Response Handle(api::Request& req);
+  int64_t in_flight() const { return in_flight_.load(); }
+
+ private:
+  api::Response Route(api::Request& req);
+  api::Response Static(const api::Request& req);
+  api::Response Ops(api::Request& req);
+  void Finish(const api::Request& req, api::Response& resp);
+  void LoadAssets();
+
+  struct Asset {
+    std::string content_type;
+    std::string body;
+    std::string gzip;    // precompressed .gz, if present
+    std::string brotli;  // precompressed .br, if present
+    bool immutable = false;
+    std::string etag;
+  };
+  api::Api& api_;
+  monitoring::Health& health_;
+  FrontendOptions options_;
+  std::unordered_map<std::string, Asset> assets_;  // path → asset; loaded at start, read-only after
+  std::atomic<int64_t> in_flight_{0};
+};
+
+// Generates a request id, or keeps the client's when it is short and plain.
+std::string RequestIdFor(const std::string& client_value);
+bool IsLoopback(const std::string& ip);
+// gzip of `data` (zlib), or empty on failure.
+std::string Gzip(const std::string& data);
+
+}  // namespace salesdb::http

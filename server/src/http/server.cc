@@ -1,0 +1,162 @@
+#include "http/server.h"
+
+#include <restinio/all.hpp>
+#include <restinio/tls.hpp>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "base/log.h"
+
+namespace salesdb::http {
+namespace {
+
+const char* Reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status < 400 ? "OK" : "Error";
+  }
+}
+
+api::Request Convert(const restinio::request_handle_t& req, bool secure) {
+  api::Request r;
+  const auto& h = req->header();
+  r.method = h.method().c_str();
+  r.path = std::string(h.path());
+  if (!h.query().empty()) {
+    try {
+      auto params = restinio::parse_query(h.query());
+      for (const auto& [k, v] : params) r.query[std::string(k)] = std::string(v);
+    } catch (const std::exception&) {
+      r.query["__malformed"] = "1";
+    }
+  }
+  h.for_each_field([&](const restinio::http_header_field_t& f) {
+    std::string name = f.name();
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers.emplace_back(std::move(name), f.value());
+  });
+  r.body = req->body();
+  r.ip = req->remote_endpoint().address().to_string();
+  r.secure = secure;
+  return r;
+}
+
+template <typename Traits>
+restinio::request_handling_status_t Serve(Frontend& frontend, const restinio::request_handle_t& req, bool secure) {
+  api::Request r = Convert(req, secure);
+  if (r.query.count("__malformed")) {
+    r.query.clear();
+    r.path = "/api/v1/__malformed_query";  // answered as a 404 problem by the router
+  }
+  api::Response resp = frontend.Handle(r);
+  auto out = req->create_response(
+      restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)},
+                                   Reason(resp.status)});
+  if (resp.status != 204 && resp.status != 304) out.append_header(restinio::http_field::content_type, resp.content_type);
+  for (auto& [k, v] : resp.headers) out.append_header(k, v);
+  if (r.method != "HEAD") out.set_body(std::move(resp.body));
+  return out.done();
+}
+
+template <typename Traits, typename Configure>
+Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Health& health,
+               const std::function<void()>& on_shutdown, bool secure, Configure configure) {
+  using settings_t = restinio::server_settings_t<Traits>;
+  auto settings = settings_t{}
+                      .address(options.host)
+                      .port(options.port)
+                      .handle_request_timeout(std::chrono::seconds(60))
+                      .read_next_http_message_timelimit(std::chrono::seconds(60))
+                      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(16u << 20))
+                      .request_handler([&frontend, secure](const restinio::request_handle_t& req) {
+                        return Serve<Traits>(frontend, req, secure);
+                      });
+  configure(settings);
+  restinio::http_server_t<Traits> server{restinio::own_io_context(), std::move(settings)};
+  try {
+    server.open_sync();
+  } catch (const std::exception& e) {
+    return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + e.what());
+  }
+  log::Info("listening", {{"address", options.host}, {"port", options.port}, {"tls", secure},
+                          {"threads", options.threads}});
+  std::vector<std::thread> pool;
+  for (int i = 0; i < options.threads; ++i) pool.emplace_back([&] { server.io_context().run(); });
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  log::Info("shutting down", {{"signal", sig}});
+  health.SetShuttingDown();
+  on_shutdown();
+  // Stop accepting, let in-flight requests finish, then stop the I/O threads.
+  asio::post(server.io_context(), [&] { server.close_sync(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms);
+  while (frontend.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the last answers be written
+  server.io_context().stop();
+  for (auto& t : pool) t.join();
+  return Status::Ok();
+}
+
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+Status Run(const ServerOptions& options, Frontend& frontend, monitoring::Health& health,
+           const std::function<void()>& on_shutdown) {
+  using plain_traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
+  if (options.tls_cert.empty()) {
+    return RunWith<plain_traits>(options, frontend, health, on_shutdown, false, [](auto&) {});
+  }
+  asio::ssl::context tls(asio::ssl::context::tls_server);
+  try {
+    tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                    asio::ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+    SSL_CTX_set_cipher_list(tls.native_handle(),
+                            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                            "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+    tls.use_certificate_chain_file(options.tls_cert);
+    tls.use_private_key_file(options.tls_key, asio::ssl::context::pem);
+  } catch (const std::exception& e) {
+    return InvalidArgument("TLS certificate or key cannot be used: " + std::string(e.what()));
+  }
+  using tls_traits = restinio::tls_traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
+  return RunWith<tls_traits>(options, frontend, health, on_shutdown, true,
+                             [&tls](auto& settings) { settings.tls_context(std::move(tls)); });
+}
+
+}  // namespace salesdb::http

@@ -1,0 +1,34 @@
+// The RESTinio listener: converts RESTinio requests to api::Request, hands them to the Frontend on
+// a pool of I/O threads, and writes the answers. HTTPS when a certificate and key are given
+// (TLS 1.2+ only, modern ciphers). Run() blocks until SIGTERM or SIGINT, then shuts down
+// gracefully: /readyz turns 503, in-flight requests finish (up to a grace period), the listener
+// closes, and Run() returns 0.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "base/status.h"
+#include "http/frontend.h"
+
+namespace salesdb::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  int threads = 16;
+  std::string tls_cert;  // PEM chain; with tls_key: HTTPS
+  std::string tls_key;
+  int shutdown_grace_ms = 10000;
+};
+
+// Blocks SIGTERM/SIGINT in the calling thread (call before starting any thread), so that Run()
+// can wait for them.
+void BlockShutdownSignals();
+
+// Serves until a shutdown signal. `on_shutdown` runs first (e.g. mark not ready, stop jobs).
+Status Run(const ServerOptions& options, Frontend& frontend, monitoring::Health& health,
+           const std::function<void()>& on_shutdown);
+
+}  // namespace salesdb::http

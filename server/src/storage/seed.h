@@ -1,0 +1,28 @@
+// Deterministic, realistic demo data: sales users per region, customers with Chinese and English
+// names, contacts, 1–3 licences per customer across editions, activities and opportunities.
+// Bulk-inserted in large transactions (100,000 customers in well under a minute).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/status.h"
+#include "storage/database.h"
+
+namespace salesdb {
+
+struct SeedOptions {
+  int64_t customers = 1000;
+  uint64_t random_seed = 42;
+  int64_t now_ms = 0;
+  // argon2id hash given to the demo users (the CLI hashes the password it prints).
+  std::string demo_password_hash;
+};
+
+struct SeedReport {
+  int64_t users = 0, customers = 0, contacts = 0, licenses = 0, activities = 0, opportunities = 0;
+};
+
+StatusOr<SeedReport> Seed(Database& db, const SeedOptions& options);
+
+}  // namespace salesdb
