@@ -220,6 +220,7 @@ int main(int argc, char** argv) {
   App app;
   CLI::App cli{"salesdb — the Dify Sales Database: customers, contacts, licences, activities, opportunities"};
   cli.require_subcommand(1);
+  cli.fallthrough();  // global options such as --data-dir may follow the subcommand
   cli.set_version_flag("--version", kVersion);
   std::string config_file;
   cli.add_option("--config", config_file, "TOML configuration file (or SALESDB_CONFIG)");

@@ -1,0 +1,205 @@
+// The core flows: login, customer CRUD with optimistic concurrency, idempotent POST, bad input.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "harness.h"
+
+namespace salesdb::testing {
+namespace {
+
+class CoreTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new TestServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  Client Admin() {
+    Client c(*server_);
+    EXPECT_EQ(c.Login(kAdminEmail, kAdminPassword).status, 200);
+    return c;
+  }
+  static TestServer* server_;
+};
+TestServer* CoreTest::server_ = nullptr;
+
+TEST_F(CoreTest, LoginSetsHttpOnlyCookieAndMeAnswers) {
+  Client c(*server_);
+  HttpResponse r = c.Login(kAdminEmail, kAdminPassword);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_FALSE(r.set_cookies.empty());
+  EXPECT_NE(r.set_cookies[0].find("HttpOnly"), std::string::npos);
+  EXPECT_NE(r.set_cookies[0].find("SameSite=Lax"), std::string::npos);
+  EXPECT_FALSE(r.header("x-request-id").empty());
+  HttpResponse me = c.Get("/api/v1/auth/me");
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.json()["user"]["email"], kAdminEmail);
+  EXPECT_EQ(me.json()["user"].count("password_hash"), 0u);
+}
+
+TEST_F(CoreTest, WithoutSessionEverythingIs401Problem) {
+  Client c(*server_);
+  HttpResponse r = c.Get("/api/v1/customers");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.header("content-type"), "application/problem+json");
+  EXPECT_EQ(r.json()["status"], 401);
+  EXPECT_FALSE(r.json()["request_id"].get<std::string>().empty());
+}
+
+TEST_F(CoreTest, CsrfTokenRequiredOnUnsafeMethods) {
+  Client c = Admin();
+  c.ForgetCsrf();
+  HttpResponse r = c.Post("/api/v1/customers", CustomerBody("No CSRF Ltd"));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.json()["type"], "https://salesdb.dev/problems/csrf-failed");
+}
+
+TEST_F(CoreTest, CustomerLifecycleWithVersions) {
+  Client c = Admin();
+  HttpResponse created = c.Post("/api/v1/customers", CustomerBody("杭州云帆科技有限公司"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  int64_t id = created.json()["id"];
+  EXPECT_EQ(created.header("location"), "/api/v1/customers/" + std::to_string(id));
+  EXPECT_EQ(created.header("etag"), "\"v1\"");
+
+  HttpResponse got = c.Get("/api/v1/customers/" + std::to_string(id));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.json()["name"], "杭州云帆科技有限公司");
+  EXPECT_TRUE(got.json()["contacts"].is_array());
+  HttpResponse not_modified = c.Get("/api/v1/customers/" + std::to_string(id), {{"If-None-Match", got.header("etag")}});
+  EXPECT_EQ(not_modified.status, 304);
+
+  HttpResponse patched = c.Patch("/api/v1/customers/" + std::to_string(id), {{"status", "active"}},
+                                 {{"If-Match", "\"v1\""}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.json()["version"], 2);
+
+  // A second writer still holding v1 loses: 412, nothing changes.
+  HttpResponse stale = c.Patch("/api/v1/customers/" + std::to_string(id), {{"status", "churned"}},
+                               {{"If-Match", "\"v1\""}});
+  EXPECT_EQ(stale.status, 412);
+  EXPECT_EQ(stale.json()["current_version"], 2);
+  EXPECT_EQ(c.Get("/api/v1/customers/" + std::to_string(id)).json()["status"], "active");
+
+  HttpResponse no_version = c.Patch("/api/v1/customers/" + std::to_string(id), {{"status", "churned"}});
+  EXPECT_EQ(no_version.status, 428);
+
+  EXPECT_EQ(c.Delete("/api/v1/customers/" + std::to_string(id), {{"If-Match", "\"v2\""}}).status, 204);
+  EXPECT_EQ(c.Get("/api/v1/customers/" + std::to_string(id)).status, 404);
+  HttpResponse trash = c.Get("/api/v1/customers?deleted=true");
+  ASSERT_EQ(trash.status, 200);
+  EXPECT_EQ(trash.json()["items"][0]["id"], id);
+  EXPECT_EQ(c.Post("/api/v1/customers/" + std::to_string(id) + "/restore", std::string()).status, 200);
+  EXPECT_EQ(c.Get("/api/v1/customers/" + std::to_string(id)).status, 200);
+}
+
+TEST_F(CoreTest, IdempotentRetryCreatesOneRow) {
+  Client c = Admin();
+  auto body = CustomerBody("Idempotent Systems Inc.");
+  HttpResponse first = c.Post("/api/v1/customers", body, {{"Idempotency-Key", "key-123"}});
+  HttpResponse second = c.Post("/api/v1/customers", body, {{"Idempotency-Key", "key-123"}});
+  ASSERT_EQ(first.status, 201);
+  ASSERT_EQ(second.status, 201);
+  EXPECT_EQ(first.json()["id"], second.json()["id"]);
+  EXPECT_EQ(second.header("idempotent-replayed"), "true");
+  HttpResponse list = c.Get("/api/v1/customers?q=Idempotent");
+  EXPECT_EQ(list.json()["items"].size(), 1u);
+  HttpResponse other = c.Post("/api/v1/customers", CustomerBody("Other"), {{"Idempotency-Key", "key-123"}});
+  EXPECT_EQ(other.status, 422);
+}
+
+TEST_F(CoreTest, BadInputGetsProblemAndWritesNothing) {
+  Client c = Admin();
+  auto count = [&] { return c.Get("/api/v1/customers?limit=500").json()["items"].size(); };
+  size_t before = count();
+  EXPECT_EQ(c.Post("/api/v1/customers", std::string("{not json")).status, 400);
+  EXPECT_EQ(c.Post("/api/v1/customers", std::string("[1,2]")).status, 400);
+  EXPECT_EQ(c.Post("/api/v1/customers", std::string("{\"name\":\"\xff\xfe\"}")).status, 400);
+  HttpResponse wrong_type = c.Post("/api/v1/customers", nlohmann::json{{"name", 5}, {"region", "east_china"}});
+  EXPECT_EQ(wrong_type.status, 422);
+  EXPECT_EQ(wrong_type.json()["errors"][0]["field"], "name");
+  HttpResponse unknown = c.Post("/api/v1/customers", nlohmann::json{{"name", "X"}, {"region", "east_china"}, {"bogus", 1}});
+  EXPECT_EQ(unknown.status, 422);
+  EXPECT_EQ(unknown.json()["errors"][0]["code"], "unknown_field");
+  HttpResponse bad_region = c.Post("/api/v1/customers", CustomerBody("X", "atlantis"));
+  EXPECT_EQ(bad_region.status, 422);
+  EXPECT_EQ(c.Post("/api/v1/customers", CustomerBody("X"), {{"Content-Type", "text/plain"}}).status, 415);
+  EXPECT_EQ(c.Post("/api/v1/customers", std::string(2 << 20, 'x')).status, 413);
+  HttpResponse sql = c.Get("/api/v1/customers?q=%27%3B%20DROP%20TABLE%20customers%3B--");
+  EXPECT_EQ(sql.status, 200);
+  EXPECT_EQ(c.Get("/api/v1/customers?limit=100000").status, 422);
+  EXPECT_EQ(c.Get("/api/v1/customers?sort=password").status, 422);
+  EXPECT_EQ(c.Get("/api/v1/customers?cursor=garbage").status, 422);
+  EXPECT_EQ(c.Get("/api/v1/customers/abc").status, 404);
+  EXPECT_EQ(c.Send("PUT", "/api/v1/customers", "", {}).status, 405);
+  EXPECT_EQ(count(), before);
+  EXPECT_EQ(c.Get("/livez").status, 200);
+}
+
+TEST_F(CoreTest, KeysetPagingVisitsEveryRowOnce) {
+  Client c = Admin();
+  for (int i = 0; i < 7; ++i) ASSERT_EQ(c.Post("/api/v1/customers", CustomerBody("Paging " + std::to_string(i))).status, 201);
+  std::set<int64_t> seen;
+  std::string cursor;
+  for (int page = 0; page < 20; ++page) {
+    HttpResponse r = c.Get("/api/v1/customers?limit=3&sort=name&q=Paging" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(r.status, 200) << r.body;
+    nlohmann::json body = r.json();
+    for (const auto& item : body["items"]) EXPECT_TRUE(seen.insert(item["id"].get<int64_t>()).second);
+    if (body["next_cursor"].is_null()) break;
+    cursor = body["next_cursor"];
+  }
+  EXPECT_EQ(seen.size(), 7u);
+}
+
+TEST_F(CoreTest, LicenceIssueRenewRevoke) {
+  Client c = Admin();
+  int64_t customer = c.Post("/api/v1/customers", CustomerBody("Licence Holder")).json()["id"];
+  HttpResponse issued = c.Post("/api/v1/licenses", nlohmann::json{{"customer_id", customer},
+                                                                  {"edition", "enterprise"},
+                                                                  {"seats", 50},
+                                                                  {"annual_value_minor", 1800000},
+                                                                  {"currency", "CNY"},
+                                                                  {"starts_at", 1767225600000},
+                                                                  {"expires_at", 1798761600000},
+                                                                  {"deployment", "self_hosted"}});
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  std::string key = issued.json()["key"];
+  EXPECT_EQ(key.rfind("DIFY-", 0), 0u);
+  int64_t id = issued.json()["id"];
+  HttpResponse found = c.Get("/api/v1/licenses?key=" + key);
+  ASSERT_EQ(found.json()["items"].size(), 1u);
+  HttpResponse renewed = c.Post("/api/v1/licenses/" + std::to_string(id) + "/renew",
+                                nlohmann::json{{"expires_at", 1830297600000}, {"version", 1}});
+  ASSERT_EQ(renewed.status, 200) << renewed.body;
+  HttpResponse revoked = c.Post("/api/v1/licenses/" + std::to_string(id) + "/revoke",
+                                nlohmann::json{{"reason", "contract ended"}, {"version", 2}});
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(revoked.json()["status"], "revoked");
+  HttpResponse again = c.Post("/api/v1/licenses/" + std::to_string(id) + "/renew",
+                              nlohmann::json{{"expires_at", 1861920000000}, {"version", 3}});
+  EXPECT_EQ(again.status, 409);
+}
+
+TEST_F(CoreTest, AuditChainVerifies) {
+  Client c = Admin();
+  ASSERT_EQ(c.Post("/api/v1/customers", CustomerBody("Audited Co")).status, 201);
+  std::string out;
+  EXPECT_EQ(server_->Cli("audit verify", &out), 0) << out;
+  EXPECT_NE(out.find("intact"), std::string::npos);
+}
+
+TEST_F(CoreTest, MetricsAndReadiness) {
+  Client c(*server_);
+  HttpResponse ready = c.Get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.header("content-type"), "application/health+json");
+  HttpResponse metrics = c.Get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("salesdb_http_requests_total{"), std::string::npos);
+  EXPECT_NE(metrics.body.find("process_resident_memory_bytes"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace salesdb::testing
