@@ -3,6 +3,9 @@ SHELL := /bin/bash
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 DEMO_CUSTOMERS ?= 2000
+# Let ccache share results between clones of the repo (CI builds a fresh clone each time).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: deps build server web run test test-server test-web bench clean
 

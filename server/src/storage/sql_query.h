@@ -5,12 +5,16 @@
 
 #include <soci/soci.h>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
 
 namespace salesdb {
+
+// "<verb>:<first table>" of a statement, the label of its duration metric.
+std::string QueryName(const std::string& sql);
 
 class Query {
  public:
@@ -51,6 +55,7 @@ class Query {
 
   // Runs the statement; on_row is called after each fetched row (the Into variables hold it).
   void Each(const std::function<void()>& on_row) {
+    Timer t(sql_);
     soci::statement st(session_);
     Prepare(st);
     st.execute(false);
@@ -58,12 +63,14 @@ class Query {
   }
   // Runs the statement; true when a row was fetched into the Into variables.
   bool One() {
+    Timer t(sql_);
     soci::statement st(session_);
     Prepare(st);
     return st.execute(true);
   }
   // Runs a statement without results; returns the number of affected rows.
   long long Exec() {
+    Timer t(sql_);
     soci::statement st(session_);
     Prepare(st);
     st.execute(true);
@@ -72,6 +79,18 @@ class Query {
   const std::string& sql() const { return sql_; }
 
  private:
+  // Observes the statement's duration into salesdb_db_query_duration_seconds{query="verb:table"}.
+  class Timer {
+   public:
+    explicit Timer(const std::string& sql) : sql_(sql), start_(std::chrono::steady_clock::now()) {}
+    ~Timer() { ObserveQuery(sql_, std::chrono::steady_clock::now() - start_); }
+
+   private:
+    const std::string& sql_;
+    std::chrono::steady_clock::time_point start_;
+  };
+  static void ObserveQuery(const std::string& sql, std::chrono::steady_clock::duration elapsed);
+
   void Prepare(soci::statement& st) {
     st.alloc();
     for (auto& b : binders_) b(st);
