@@ -54,9 +54,9 @@ for _ in $(seq 1 150); do
 done
 [ -n "$ready" ] || fail "server not ready after 30 s"
 
-"$BIN" user create --email viewer@example.com --name Viewer --role viewer --password 'viewer-pass-123' --data-dir "$TMP" \
+SALESDB_DATA_DIR="$TMP" "$BIN" --data-dir "$TMP" user create --email viewer@example.com --name Viewer --role viewer --password 'viewer-pass-123' \
   || fail "could not create the viewer user"
-"$BIN" seed --customers "${E2E_SEED_CUSTOMERS:-300}" --data-dir "$TMP" >"$OUT/seed.log" 2>&1 \
+SALESDB_DATA_DIR="$TMP" "$BIN" --data-dir "$TMP" seed --customers "${E2E_SEED_CUSTOMERS:-300}" >"$OUT/seed.log" 2>&1 \
   || fail "seeding failed (see $OUT/seed.log)"
 
 echo "e2e: running browser tests"

@@ -90,12 +90,15 @@ test('issue a licence', async () => {
   await modal.waitFor({ state: 'hidden' });
   const key = page.getByRole('table', { name: 'Licences' }).getByRole('link', { name: /^DIFY-/ });
   await key.waitFor();
+  const licenceKey = (await key.textContent()).trim();
   await key.click();
   await page.waitForURL(/\/licenses\/\d+$/);
   await page.getByText('CN¥120,000.00').waitFor();
   await shot(page, '05-licence-detail');
-  await page.goto('/licenses?expiring=400');
+  await page.goto(`/licenses?expiring=400&key=${encodeURIComponent(licenceKey)}`);
   await page.getByRole('table', { name: 'Licences' }).getByText(customerName).waitFor();
+  await page.goto('/licenses?expiring=30');
+  await page.getByRole('table', { name: 'Licences' }).getByRole('link', { name: /^DIFY-/ }).first().waitFor();
   await shot(page, '06-licences');
 });
 

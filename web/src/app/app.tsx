@@ -14,7 +14,8 @@ export function App() {
     // Session expiry: forget the user, keep the page they were on, and send them to log in.
     setUnauthenticatedHandler(() => {
       const { pathname, search } = router.state.location;
-      if (pathname === '/login') return;
+      // Already signed out (explicit log out, or another 401 got here first): the gate redirects.
+      if (pathname === '/login' || queryClient.getQueryData(sessionKeys.me) === null) return;
       queryClient.setQueryData(sessionKeys.me, null);
       const next = encodeURIComponent(pathname + search);
       void router.navigate(`/login?next=${next}&expired=1`, { replace: true });

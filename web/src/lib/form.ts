@@ -21,13 +21,18 @@ export function useRules() {
   );
 }
 
+/** Names of the fields the form has (registered Form.Items), dotted for nested names. */
+function fieldNames(form: FormInstance): Set<string> {
+  return new Set(form.getFieldsError().map((f) => (Array.isArray(f.name) ? f.name.join('.') : String(f.name))));
+}
+
 /**
  * Shows the server's field errors next to the fields. Returns true when at least one
  * error matched a field of the form (others are left to the caller).
  */
 export function applyServerErrors(form: FormInstance, error: unknown): boolean {
   if (!(error instanceof ApiError) || error.fieldErrors.length === 0) return false;
-  const names = new Set(Object.keys(form.getFieldsValue(true) ?? {}));
+  const names = fieldNames(form);
   const fields = error.fieldErrors
     .filter((e) => names.has(e.field))
     .map((e) => ({ name: e.field, errors: [e.message || e.code] }));
@@ -38,6 +43,6 @@ export function applyServerErrors(form: FormInstance, error: unknown): boolean {
 /** Server field errors that did not match a form field, as "field: message" lines. */
 export function unmatchedServerErrors(form: FormInstance, error: unknown): string[] {
   if (!(error instanceof ApiError)) return [];
-  const names = new Set(Object.keys(form.getFieldsValue(true) ?? {}));
+  const names = fieldNames(form);
   return error.fieldErrors.filter((e) => !names.has(e.field)).map((e) => `${e.field}: ${e.message || e.code}`);
 }

@@ -8,6 +8,16 @@ export type SessionInfo = { user: SessionUser; csrf_token: string };
 
 export const sessionKeys = { me: ['auth', 'me'] as const };
 
+// Set by an explicit log out, so that the redirect to the login page says "signed out"
+// rather than "your session has ended".
+let loggedOut = false;
+export function setLoggedOut(value: boolean) {
+  loggedOut = value;
+}
+export function wasLoggedOut(): boolean {
+  return loggedOut;
+}
+
 export async function fetchSession(): Promise<SessionInfo | null> {
   try {
     const { data } = await request<SessionInfo>('/auth/me', { allowUnauthenticated: true });

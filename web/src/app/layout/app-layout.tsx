@@ -53,12 +53,8 @@ function UserMenu({ user }: { user: SessionUser }) {
 
   const logout = async () => {
     setOpen(false);
-    try {
-      await logoutMutation.mutateAsync();
-    } catch {
-      /* the session is forgotten locally either way */
-    }
-    navigate('/login?loggedOut=1', { replace: true });
+    // The session is forgotten locally either way; the gate then sends us to the login page.
+    await logoutMutation.mutateAsync().catch(() => undefined);
   };
 
   return (

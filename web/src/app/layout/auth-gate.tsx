@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Navigate, Outlet, useLocation, useMatches } from 'react-router';
-import { sessionQueryOptions } from '@/lib/session';
+import { wasLoggedOut, sessionQueryOptions } from '@/lib/session';
 import { getAccess } from '@/lib/access';
 import type { RouteHandle } from '@/app/router';
 import { AppLayout } from '@/app/layout/app-layout';
@@ -16,6 +16,7 @@ export function AuthGate() {
   if (isPending) return <BootScreen />;
   if (isError) return <RouteError />;
   if (!data) {
+    if (wasLoggedOut()) return <Navigate to="/login?loggedOut=1" replace />;
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/login?next=${next}`} replace />;
   }

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, idempotencyKey, request, setCsrfToken } from '@/lib/api-client';
-import { sessionKeys, type SessionInfo } from '@/lib/session';
+import { setLoggedOut, sessionKeys, type SessionInfo } from '@/lib/session';
 
 export type LoginInput = { email: string; password: string };
 
@@ -11,6 +11,7 @@ export function useLogin() {
     mutationFn: async (input: LoginInput) =>
       (await request<SessionInfo>('/auth/login', { method: 'POST', body: input, allowUnauthenticated: true })).data,
     onSuccess: (data) => {
+      setLoggedOut(false);
       setCsrfToken(data.csrf_token);
       // Start from a clean cache: another user's data must not be shown.
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
@@ -24,12 +25,16 @@ export function useLogout() {
   return useMutation({
     meta: { silent: true },
     mutationFn: async () => {
+      await qc.cancelQueries();
       await request('/auth/logout', { method: 'POST', allowUnauthenticated: true });
     },
     onSettled: () => {
+      // The session query goes to null (not removed), so the gate sees "signed out" at once;
+      // everything else the user could see is dropped from the cache.
+      setLoggedOut(true);
       setCsrfToken(null);
-      qc.clear();
       qc.setQueryData(sessionKeys.me, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKeys.me[0] });
     },
   });
 }

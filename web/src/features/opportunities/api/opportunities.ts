@@ -26,8 +26,8 @@ export type OpportunityInput = {
   stage: Stage;
   amount_minor: number;
   currency: string;
-  expected_close_at?: number | null;
-  probability?: number | null;
+  expected_close_at: number;
+  probability?: number;
 };
 
 export type OpportunityListParams = { stage?: Stage; customer_id?: number; owner_id?: number };

@@ -7,7 +7,7 @@ import InputNumber from 'antd/es/input-number';
 import Select from 'antd/es/select';
 import DatePicker from 'antd/es/date-picker';
 import AntdApp from 'antd/es/app';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useI18n } from '@/lib/i18n/i18n';
 import { applyServerErrors, useRules } from '@/lib/form';
 import { LIMITS, rules } from '@/lib/validation';
@@ -16,7 +16,7 @@ import { isApiError } from '@/lib/api-client';
 import { CURRENCIES, STAGES, type Stage } from '@/config/enums';
 import { useCreateOpportunity, type Opportunity } from '@/features/opportunities/api/opportunities';
 
-type Values = { name: string; stage: Stage; amount: number; currency: string; expected_close_at?: Dayjs; probability?: number };
+type Values = { name: string; stage: Stage; amount: number; currency: string; expected_close_at: Dayjs; probability?: number | null };
 
 function NewOpportunityModal({ customerId, onClose }: { customerId: number; onClose: () => void }) {
   const { t, tEnum } = useI18n();
@@ -34,8 +34,8 @@ function NewOpportunityModal({ customerId, onClose }: { customerId: number; onCl
         stage: v.stage,
         amount_minor: toMinor(v.amount, v.currency),
         currency: v.currency,
-        expected_close_at: v.expected_close_at ? v.expected_close_at.endOf('day').valueOf() : null,
-        probability: v.probability ?? null,
+        expected_close_at: v.expected_close_at.endOf('day').valueOf(),
+        ...(typeof v.probability === 'number' ? { probability: v.probability } : {}),
       });
       void message.success(t('app.created'));
       onClose();
@@ -46,7 +46,7 @@ function NewOpportunityModal({ customerId, onClose }: { customerId: number; onCl
   return (
     <Modal open title={t('opportunities.new')} onCancel={onClose} okText={t('common.create')} cancelText={t('common.cancel')} okButtonProps={{ htmlType: 'submit', form: 'opp-form', loading: create.isPending }} destroyOnHidden>
       {error ? <p role="alert" style={{ color: '#cf1322' }}>{error}</p> : null}
-      <Form form={form} id="opp-form" layout="vertical" onFinish={submit} initialValues={{ stage: 'prospect', currency: 'CNY', amount: 0 }}>
+      <Form form={form} id="opp-form" layout="vertical" onFinish={submit} initialValues={{ stage: 'prospect', currency: 'CNY', amount: 0, expected_close_at: dayjs().add(30, 'day') }}>
         <Form.Item name="name" label={t('field.name')} rules={toRules(rules.required(), rules.maxLength(LIMITS.name))}>
           <Input maxLength={LIMITS.name} />
         </Form.Item>
@@ -64,8 +64,8 @@ function NewOpportunityModal({ customerId, onClose }: { customerId: number; onCl
             <Select options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
           </Form.Item>
         </div>
-        <Form.Item name="expected_close_at" label={t('field.expectedClose')}>
-          <DatePicker style={{ width: '100%' }} />
+        <Form.Item name="expected_close_at" label={t('field.expectedClose')} rules={toRules(rules.required())}>
+          <DatePicker style={{ width: '100%' }} allowClear={false} />
         </Form.Item>
       </Form>
     </Modal>
