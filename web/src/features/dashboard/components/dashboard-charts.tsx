@@ -16,6 +16,7 @@ const chartStyle = { height: '100%', width: '100%' };
 export function NewCustomersChart({ data }: { data: DashboardSummary['new_customers_by_month'] }) {
   const { t, locale } = useI18n();
   const option = {
+    animation: false,
     grid: { left: 40, right: 16, top: 16, bottom: 28 },
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, locale) },
     xAxis: { type: 'category', data: data.map((d) => d.month) },
@@ -28,6 +29,7 @@ export function NewCustomersChart({ data }: { data: DashboardSummary['new_custom
 export function PipelineChart({ data, currency }: { data: DashboardSummary['pipeline']; currency: string }) {
   const { t, tEnum, locale } = useI18n();
   const option = {
+    animation: false,
     grid: { left: 90, right: 24, top: 16, bottom: 28 },
     tooltip: {
       trigger: 'axis',

@@ -22,7 +22,7 @@ describe('KpiCards', () => {
     renderWithProviders(<KpiCards summary={summary} />);
     const customers = await screen.findByRole('region', { name: 'Customers by status' });
     expect(customers).toHaveTextContent('14');
-    expect(screen.getByRole('region', { name: 'Annual recurring revenue' })).toHaveTextContent('CN¥1,234,567.00');
+    expect(screen.getByRole('region', { name: 'Annual recurring revenue' })).toHaveTextContent('CN¥1.2M');
     expect(screen.getByRole('link', { name: /4\s*in 90 days/ })).toHaveAttribute('href', '/licenses?expiring=90');
   });
 
@@ -30,7 +30,7 @@ describe('KpiCards', () => {
     setLocale('zh-CN');
     await ensureAntdLocale('zh-CN');
     renderWithProviders(<KpiCards summary={summary} />);
-    expect(await screen.findByRole('region', { name: '年度经常性收入' })).toHaveTextContent('¥1,234,567.00');
+    expect(await screen.findByRole('region', { name: '年度经常性收入' })).toHaveTextContent('¥123.5万');
     setLocale('en');
   });
 });

@@ -1,7 +1,7 @@
 // KPI cards in plain elements: they are the dashboard's first paint, so they carry no antd.
 import { Link } from 'react-router';
 import { useI18n } from '@/lib/i18n/i18n';
-import { formatMoney, formatNumber } from '@/lib/format';
+import { formatMoney, formatNumber, toMajor } from '@/lib/format';
 import { CUSTOMER_STATUSES } from '@/config/enums';
 import type { DashboardSummary } from '@/features/dashboard/api/dashboard';
 import './dashboard.css';
@@ -51,11 +51,16 @@ export function KpiCards({ summary }: { summary: DashboardSummary }) {
       </Card>
       <Card title={t('dashboard.arr')}>
         {summary.arr.length === 0 ? <div className="kpi-value">—</div> : null}
-        {summary.arr.map((a, i) => (
-          <div key={a.currency} className={i === 0 ? 'kpi-value' : 'kpi-sub'}>
-            {formatMoney(a.amount_minor, a.currency, locale)}
-          </div>
-        ))}
+        {summary.arr.map((a, i) => {
+          // Large sums in compact form (CN¥229M), the exact amount in the tooltip.
+          const exact = formatMoney(a.amount_minor, a.currency, locale);
+          const compact = toMajor(a.amount_minor, a.currency) >= 1_000_000;
+          return (
+            <div key={a.currency} className={i === 0 ? 'kpi-value' : 'kpi-sub'} title={exact}>
+              {compact ? formatMoney(a.amount_minor, a.currency, locale, true) : exact}
+            </div>
+          );
+        })}
       </Card>
       <Card title={t('dashboard.expiring')}>
         <ul className="kpi-split kpi-expiring">
