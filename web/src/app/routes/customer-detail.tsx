@@ -13,8 +13,8 @@ import { ContactsPanel } from '@/features/contacts/components/contacts-panel';
 import type { Contact } from '@/features/contacts/api/contacts';
 import { CustomerLicensesPanel } from '@/features/licenses/components/customer-licenses-panel';
 import type { License } from '@/features/licenses/api/licenses';
-import { ActivityPanel } from '@/features/activities/components/activity-panel';
-import type { Activity } from '@/features/activities/api/activities';
+import { ActivityQuickAdd } from '@/features/activities/components/activity-panel';
+import { CustomerTimeline } from '@/features/customers/components/customer-timeline';
 import { CustomerOpportunitiesPanel } from '@/features/opportunities/components/customer-opportunities-panel';
 import type { Opportunity } from '@/features/opportunities/api/opportunities';
 import '@/features/customers/components/customers.css';
@@ -44,7 +44,16 @@ export default function CustomerDetailRoute() {
           activeKey={tab}
           onChange={(k) => setSearch(k === 'activities' ? {} : { tab: k }, { replace: true })}
           items={[
-            { key: 'activities', label: t('customers.activities'), children: <ActivityPanel customerId={id} activities={data.activities as unknown as Activity[]} canEdit={canEdit} /> },
+            {
+              key: 'activities',
+              label: t('customers.activities'),
+              children: (
+                <>
+                  {canEdit ? <ActivityQuickAdd customerId={id} /> : null}
+                  <CustomerTimeline customerId={id} />
+                </>
+              ),
+            },
             { key: 'contacts', label: `${t('customers.contacts')} (${data.contacts.length})`, children: <ContactsPanel customerId={id} contacts={data.contacts as unknown as Contact[]} canEdit={canEdit} /> },
             { key: 'licenses', label: `${t('customers.licenses')} (${data.licenses.length})`, children: <CustomerLicensesPanel customerId={id} licenses={data.licenses as unknown as License[]} canIssue={canIssue} /> },
             { key: 'opportunities', label: `${t('customers.opportunities')} (${data.opportunities.length})`, children: <CustomerOpportunitiesPanel customerId={id} opportunities={data.opportunities as unknown as Opportunity[]} canEdit={canEdit && access.canWriteOpportunities} /> },

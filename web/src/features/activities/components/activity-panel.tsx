@@ -8,9 +8,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useI18n } from '@/lib/i18n/i18n';
 import { applyServerErrors, useRules } from '@/lib/form';
 import { LIMITS, rules } from '@/lib/validation';
-import { formatDateTime } from '@/lib/format';
 import { ACTIVITY_TYPES, type ActivityType } from '@/config/enums';
-import { useCreateActivity, type Activity } from '@/features/activities/api/activities';
+import { useCreateActivity } from '@/features/activities/api/activities';
 import './activities.css';
 
 type QuickAddValues = { type: ActivityType; subject: string; body?: string; occurred_at: Dayjs };
@@ -59,34 +58,5 @@ export function ActivityQuickAdd({ customerId }: { customerId: number }) {
         {t('activities.quickAdd')}
       </Button>
     </Form>
-  );
-}
-
-export function ActivityTimeline({ activities }: { activities: Activity[] }) {
-  const { t, tEnum, locale } = useI18n();
-  if (activities.length === 0) return <p className="muted">{t('activities.empty')}</p>;
-  return (
-    <ol className="timeline" aria-label={t('activities.timeline')}>
-      {activities.map((a) => (
-        <li key={a.id} className={`tl-item tl-${a.type}`}>
-          <div className="tl-meta">
-            <span className="tag">{tEnum('activityType', a.type)}</span>
-            <time dateTime={new Date(a.occurred_at).toISOString()}>{formatDateTime(a.occurred_at, locale)}</time>
-            {a.user_name ? <span className="muted"> · {a.user_name}</span> : null}
-          </div>
-          <div className="tl-subject">{a.subject}</div>
-          {a.body ? <div className="tl-body">{a.body}</div> : null}
-        </li>
-      ))}
-    </ol>
-  );
-}
-
-export function ActivityPanel({ customerId, activities, canEdit }: { customerId: number; activities: Activity[]; canEdit: boolean }) {
-  return (
-    <div>
-      {canEdit ? <ActivityQuickAdd customerId={customerId} /> : null}
-      <ActivityTimeline activities={activities} />
-    </div>
   );
 }
