@@ -265,6 +265,16 @@ void Frontend::Finish(const Request& req, Response& resp) {
   if (options_.tls) resp.Header("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
 }
 
+Response Frontend::Reject(Request& req, const Status& why) {
+  req.request_id = RequestIdFor(req.Header("x-request-id"));
+  req.route = "malformed";
+  Response resp = api::Problem(why, req.request_id);
+  Finish(req, resp);
+  monitoring::Registry::Global().Inc("salesdb_http_requests_total",
+                                     {{"route", req.route}, {"method", req.method}, {"status", std::to_string(resp.status)}});
+  return resp;
+}
+
 Response Frontend::Handle(Request& req) {
   auto start = std::chrono::steady_clock::now();
   ++in_flight_;

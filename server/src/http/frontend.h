@@ -27,6 +27,8 @@ class Frontend {
   Frontend(api::Api& api, monitoring::Health& health, FrontendOptions options);
   // Handles one request; never throws.
   api::Response Handle(api::Request& req);
+  // Answers a request that could not even be parsed with a problem, through the same finishing steps.
+  api::Response Reject(api::Request& req, const Status& why);
   int64_t in_flight() const { return in_flight_.load(); }
 
  private:

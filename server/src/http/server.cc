@@ -36,7 +36,8 @@ const char* Reason(int status) {
   }
 }
 
-api::Request Convert(const restinio::request_handle_t& req, bool secure) {
+// Converts a RESTinio request; *malformed is set when the query string cannot be parsed.
+api::Request Convert(const restinio::request_handle_t& req, bool secure, bool* malformed) {
   api::Request r;
   const auto& h = req->header();
   r.method = h.method().c_str();
@@ -46,7 +47,7 @@ api::Request Convert(const restinio::request_handle_t& req, bool secure) {
       auto params = restinio::parse_query(h.query());
       for (const auto& [k, v] : params) r.query[std::string(k)] = std::string(v);
     } catch (const std::exception&) {
-      r.query["__malformed"] = "1";
+      *malformed = true;
     }
   }
   h.for_each_field([&](const restinio::http_header_field_t& f) {
@@ -62,12 +63,10 @@ api::Request Convert(const restinio::request_handle_t& req, bool secure) {
 
 template <typename Traits>
 restinio::request_handling_status_t Serve(Frontend& frontend, const restinio::request_handle_t& req, bool secure) {
-  api::Request r = Convert(req, secure);
-  if (r.query.count("__malformed")) {
-    r.query.clear();
-    r.path = "/api/v1/__malformed_query";  // answered as a 404 problem by the router
-  }
-  api::Response resp = frontend.Handle(r);
+  bool malformed = false;
+  api::Request r = Convert(req, secure, &malformed);
+  api::Response resp = malformed ? frontend.Reject(r, InvalidArgument("the query string is malformed"))
+                                 : frontend.Handle(r);
   auto out = req->create_response(
       restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)},
                                    Reason(resp.status)});
