@@ -5,19 +5,22 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, type LoaderFunctionArgs, type RouteObject } from 'react-router';
 import { AuthGate } from '@/app/layout/auth-gate';
 import { BootScreen, RouteError } from '@/app/layout/route-states';
-import { preloadAntdShell } from '@/app/layout/antd-shell-lazy';
 import { sessionQueryOptions } from '@/lib/session';
 import type { AccessKey } from '@/lib/access';
 import { dashboardQueryOptions } from '@/features/dashboard/api/dashboard';
 import { customerDetailQueryOptions } from '@/features/customers/api/customers';
 import { licenseDetailQueryOptions } from '@/features/licenses/api/licenses';
 
-export type RouteHandle = { access?: AccessKey };
+/**
+ * access: the permission the route needs (checked by the gate; the server checks again).
+ * plain: the screen uses no antd component, so it renders without loading antd at all
+ * (the dashboard's first paint stays small and the main thread free).
+ */
+export type RouteHandle = { access?: AccessKey; plain?: boolean };
 
 const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default });
 
 export function createAppRouter(qc: QueryClient) {
-  preloadAntdShell();
   const prefetch = (fn: (args: LoaderFunctionArgs) => void) => (args: LoaderFunctionArgs) => {
     fn(args);
     return null;
@@ -37,13 +40,13 @@ export function createAppRouter(qc: QueryClient) {
           children: [
             {
               index: true,
-              handle: { access: 'canViewDashboard' } satisfies RouteHandle,
+              handle: { access: 'canViewDashboard', plain: true } satisfies RouteHandle,
               loader: prefetch(() => void qc.prefetchQuery(dashboardQueryOptions())),
               lazy: page(() => import('@/app/routes/dashboard')),
             },
             {
               path: 'customers',
-              handle: { access: 'canViewCustomers' } satisfies RouteHandle,
+              handle: { access: 'canViewCustomers', plain: true } satisfies RouteHandle,
               lazy: page(() => import('@/app/routes/customers')),
               children: [
                 {

@@ -11,7 +11,7 @@ const loadAntdShell = () =>
   }));
 const AntdShell = lazy(loadAntdShell);
 
-/** Starts downloading antd's shell at once, in parallel with the route chunk and the data. */
+/** Starts loading antd's shell ahead of need (on intent: hovering or focusing a link to an antd screen). */
 export function preloadAntdShell() {
   void loadAntdShell();
 }

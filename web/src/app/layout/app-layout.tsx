@@ -5,6 +5,7 @@ import { NavLink, useNavigate, useNavigation, useLocation } from 'react-router';
 import { useI18n, LOCALES, type MessageKey } from '@/lib/i18n/i18n';
 import type { Access, AccessKey, SessionUser } from '@/lib/access';
 import { useLogout } from '@/features/auth/api/auth';
+import { preloadAntdShell } from '@/app/layout/antd-shell-lazy';
 import './layout.css';
 
 type NavItem = { to: string; label: MessageKey; access: AccessKey; icon: string; end?: boolean };
@@ -109,7 +110,14 @@ export function AppLayout({ user, access, children }: { user: SessionUser; acces
           <ul>
             {NAV.filter((n) => access[n.access]).map((n) => (
               <li key={n.to}>
-                <NavLink to={n.to} end={n.end} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
+                <NavLink
+                  to={n.to}
+                  end={n.end}
+                  className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}
+                  onMouseEnter={preloadAntdShell}
+                  onFocus={preloadAntdShell}
+                  onTouchStart={preloadAntdShell}
+                >
                   <Icon d={n.icon} />
                   <span>{t(n.label)}</span>
                 </NavLink>

@@ -21,9 +21,13 @@ export function AuthGate() {
     return <Navigate to={`/login?next=${next}`} replace />;
   }
   const access = getAccess(data.user);
-  const denied = matches.some((m) => {
-    const key = (m.handle as RouteHandle | undefined)?.access;
-    return key !== undefined && !access[key];
-  });
-  return <AppLayout user={data.user} access={access}>{denied ? <Forbidden /> : <WithAntd><Outlet /></WithAntd>}</AppLayout>;
+  const handles = matches.map((m) => m.handle as RouteHandle | undefined);
+  const denied = handles.some((h) => h?.access !== undefined && !access[h.access]);
+  // The page route (the outermost one that says) decides; its child routes bring antd themselves.
+  const plain = handles.find((h) => h?.plain !== undefined)?.plain === true;
+  return (
+    <AppLayout user={data.user} access={access}>
+      {denied ? <Forbidden /> : plain ? <Outlet /> : <WithAntd><Outlet /></WithAntd>}
+    </AppLayout>
+  );
 }

@@ -1,16 +1,11 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet } from 'react-router';
-import Input from 'antd/es/input';
-import Select from 'antd/es/select';
-import Button from 'antd/es/button';
-import Checkbox from 'antd/es/checkbox';
-import Popover from 'antd/es/popover';
-import Space from 'antd/es/space';
 import { useI18n } from '@/lib/i18n/i18n';
 import { formatNumber } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import { ErrorState } from '@/components/states';
+import { PopoverButton } from '@/components/popover-button';
 import { CUSTOMER_STATUSES, REGIONS, TIERS } from '@/config/enums';
 import { customerDetailQueryOptions, customerListQueryOptions, type Customer } from '@/features/customers/api/customers';
 import { CustomerTable, COLUMNS, DEFAULT_COLUMNS, type ColumnKey } from '@/features/customers/components/customer-table';
@@ -21,18 +16,22 @@ export type OwnerOption = { value: number; label: string };
 
 function ColumnChooser({ columns, onChange }: { columns: ColumnKey[]; onChange: (c: ColumnKey[]) => void }) {
   const { t } = useI18n();
-  const content = (
-    <Checkbox.Group
-      value={columns}
-      onChange={(v) => onChange(COLUMNS.map((c) => c.key).filter((k) => k === 'name' || (v as string[]).includes(k)))}
-      style={{ display: 'flex', flexDirection: 'column', gap: 6 }}
-      options={COLUMNS.map((c) => ({ value: c.key, label: t(c.label), disabled: c.key === 'name' }))}
-    />
-  );
+  const toggle = (key: ColumnKey, on: boolean) =>
+    onChange(COLUMNS.map((c) => c.key).filter((k) => k === 'name' || (k === key ? on : columns.includes(k))));
   return (
-    <Popover content={content} trigger="click" placement="bottomRight">
-      <Button>{t('customers.columns')}</Button>
-    </Popover>
+    <PopoverButton label={t('customers.columns')}>
+      {() => (
+        <fieldset className="col-chooser">
+          <legend className="sr-only">{t('customers.columns')}</legend>
+          {COLUMNS.map((c) => (
+            <label key={c.key} className="ctl-check">
+              <input type="checkbox" checked={columns.includes(c.key)} disabled={c.key === 'name'} onChange={(e) => toggle(c.key, e.target.checked)} />
+              {t(c.label)}
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </PopoverButton>
   );
 }
 
@@ -40,41 +39,71 @@ function SavedViews({ userId, query, columns, onApply }: { userId: number; query
   const { t } = useI18n();
   const [views, setViews] = useState(() => loadViews(userId));
   const [name, setName] = useState('');
-  const [open, setOpen] = useState(false);
-  const content = (
-    <div style={{ width: 260 }}>
-      {views.length === 0 ? <p className="muted">{t('customers.noViews')}</p> : null}
-      <ul style={{ listStyle: 'none', padding: 0, margin: '0 0 8px' }}>
-        {views.map((v) => (
-          <li key={v.name} style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-            <Button type="link" style={{ padding: 0 }} onClick={() => { onApply(v); setOpen(false); }}>{v.name}</Button>
-            <Button type="text" size="small" danger aria-label={`${t('customers.deleteView')} ${v.name}`} onClick={() => setViews(deleteView(userId, v.name))}>×</Button>
-          </li>
-        ))}
-      </ul>
-      <Space.Compact style={{ width: '100%' }}>
-        <Input placeholder={t('customers.viewName')} aria-label={t('customers.viewName')} value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
-        <Button
-          type="primary"
-          disabled={!name.trim()}
-          onClick={() => {
-            setViews(saveView(userId, { name: name.trim(), query, columns }));
-            setName('');
-          }}
-        >
-          {t('common.save')}
-        </Button>
-      </Space.Compact>
-    </div>
-  );
   return (
-    <Popover content={content} title={t('customers.views')} trigger="click" open={open} onOpenChange={setOpen} placement="bottomRight">
-      <Button>{t('customers.views')}</Button>
-    </Popover>
+    <PopoverButton label={t('customers.views')}>
+      {(close) => (
+        <div style={{ width: 260 }}>
+          {views.length === 0 ? <p className="muted" style={{ marginTop: 0 }}>{t('customers.noViews')}</p> : null}
+          <ul className="view-list">
+            {views.map((v) => (
+              <li key={v.name}>
+                <button type="button" className="link-btn" onClick={() => { onApply(v); close(); }}>{v.name}</button>
+                <button type="button" className="link-btn danger" aria-label={`${t('customers.deleteView')} ${v.name}`} onClick={() => setViews(deleteView(userId, v.name))}>×</button>
+              </li>
+            ))}
+          </ul>
+          <form
+            className="view-save"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!name.trim()) return;
+              setViews(saveView(userId, { name: name.trim(), query, columns }));
+              setName('');
+            }}
+          >
+            <input className="ctl" placeholder={t('customers.viewName')} aria-label={t('customers.viewName')} value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
+            <button type="submit" className="ctl-btn primary" disabled={!name.trim()}>{t('common.save')}</button>
+          </form>
+        </div>
+      )}
+    </PopoverButton>
   );
 }
 
-export function CustomerListView({ owners }: { owners?: OwnerOption[] }) {
+/** A native select for one filter; the empty option clears it. */
+function FilterSelect({ label, value, options, onChange, width }: { label: string; value?: string; options: { value: string; label: string }[]; onChange: (v: string | null) => void; width: number }) {
+  return (
+    <select className={value ? 'ctl' : 'ctl empty'} aria-label={label} value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} style={{ width }}>
+      <option value="">{label}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>{o.label}</option>
+      ))}
+    </select>
+  );
+}
+
+/** A text filter applied on Enter or when leaving the field. */
+function FilterText({ label, value, onChange, width }: { label: string; value?: string; onChange: (v: string) => void; width: number }) {
+  return (
+    <input
+      key={value ?? ''}
+      className="ctl"
+      type="search"
+      placeholder={label}
+      aria-label={label}
+      defaultValue={value}
+      style={{ width }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') onChange(e.currentTarget.value.trim());
+      }}
+      onBlur={(e) => {
+        if (e.currentTarget.value.trim() !== (value ?? '')) onChange(e.currentTarget.value.trim());
+      }}
+    />
+  );
+}
+
+export function CustomerListView({ owners, outlet }: { owners?: OwnerOption[]; outlet?: React.ReactNode }) {
   const { t, tEnum, locale } = useI18n();
   const { user, access } = useSession();
   const qc = useQueryClient();
@@ -101,35 +130,52 @@ export function CustomerListView({ owners }: { owners?: OwnerOption[] }) {
       <div className="page-head">
         <h1>{t('customers.title')}</h1>
         {access.canCreateCustomers ? (
-          <Link to={{ pathname: 'new', search: query ? `?${query}` : '' }}>
-            <Button type="primary">{t('customers.new')}</Button>
+          <Link className="ctl-btn primary" to={{ pathname: 'new', search: query ? `?${query}` : '' }} role="button">
+            {t('customers.new')}
           </Link>
         ) : null}
       </div>
       <div className="filters" role="search">
-        <Input.Search
-          allowClear
-          style={{ width: 260 }}
-          placeholder={t('customers.searchPlaceholder')}
-          aria-label={t('common.search')}
-          value={searchText}
-          onChange={(e) => setSearchText(e.target.value)}
-          onSearch={(v) => setFilter('q', v.trim())}
-        />
-        <Select allowClear style={{ width: 130 }} placeholder={t('field.region')} aria-label={t('field.region')} value={params.region} onChange={(v) => setFilter('region', v)} options={options(REGIONS, 'region')} />
-        <Select allowClear style={{ width: 120 }} placeholder={t('field.status')} aria-label={t('field.status')} value={params.status} onChange={(v) => setFilter('status', v)} options={options(CUSTOMER_STATUSES, 'customerStatus')} />
-        <Select allowClear style={{ width: 120 }} placeholder={t('field.tier')} aria-label={t('field.tier')} value={params.tier} onChange={(v) => setFilter('tier', v)} options={options(TIERS, 'tier')} />
-        <Input allowClear style={{ width: 140 }} placeholder={t('field.industry')} aria-label={t('field.industry')} defaultValue={params.industry} onPressEnter={(e) => setFilter('industry', (e.target as HTMLInputElement).value.trim())} onBlur={(e) => setFilter('industry', e.target.value.trim())} key={`industry-${params.industry ?? ''}`} />
-        <Input allowClear style={{ width: 120 }} placeholder={t('field.tags')} aria-label={t('field.tags')} defaultValue={params.tag} onPressEnter={(e) => setFilter('tag', (e.target as HTMLInputElement).value.trim())} onBlur={(e) => setFilter('tag', e.target.value.trim())} key={`tag-${params.tag ?? ''}`} />
+        <form
+          className="search-box"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFilter('q', searchText.trim());
+          }}
+        >
+          <input
+            className="ctl"
+            type="search"
+            style={{ width: 240 }}
+            placeholder={t('customers.searchPlaceholder')}
+            aria-label={t('common.search')}
+            value={searchText}
+            onChange={(e) => {
+              setSearchText(e.target.value);
+              if (e.target.value === '' && params.q) setFilter('q', null);
+            }}
+          />
+          <button type="submit" className="ctl-btn">{t('common.search')}</button>
+        </form>
+        <FilterSelect label={t('field.region')} value={params.region} onChange={(v) => setFilter('region', v)} options={options(REGIONS, 'region')} width={130} />
+        <FilterSelect label={t('field.status')} value={params.status} onChange={(v) => setFilter('status', v)} options={options(CUSTOMER_STATUSES, 'customerStatus')} width={110} />
+        <FilterSelect label={t('field.tier')} value={params.tier} onChange={(v) => setFilter('tier', v)} options={options(TIERS, 'tier')} width={110} />
+        <FilterText label={t('field.industry')} value={params.industry} onChange={(v) => setFilter('industry', v)} width={130} />
+        <FilterText label={t('field.tags')} value={params.tag} onChange={(v) => setFilter('tag', v)} width={110} />
         {owners ? (
-          <Select allowClear showSearch optionFilterProp="label" style={{ width: 160 }} placeholder={t('field.owner')} aria-label={t('field.owner')} value={params.owner_id ? Number(params.owner_id) : undefined} onChange={(v) => setFilter('owner_id', v ? String(v) : null)} options={owners} />
+          <FilterSelect label={t('field.owner')} value={params.owner_id} onChange={(v) => setFilter('owner_id', v)} options={owners.map((o) => ({ value: String(o.value), label: o.label }))} width={150} />
         ) : user ? (
-          <Checkbox checked={params.owner_id === String(user.id)} onChange={(e) => setFilter('owner_id', e.target.checked ? String(user.id) : null)}>
+          <label className="ctl-check">
+            <input type="checkbox" checked={params.owner_id === String(user.id)} onChange={(e) => setFilter('owner_id', e.target.checked ? String(user.id) : null)} />
             {t('customers.mine')}
-          </Checkbox>
+          </label>
         ) : null}
-        <Select style={{ width: 170 }} aria-label={t('customers.sort')} value={params.sort} onChange={(v) => setFilter('sort', v)} options={SORTS.map((s) => ({ value: s, label: t(`customers.sort.${s}`) }))} />
-        <Button onClick={() => { setSearchText(''); reset(); }}>{t('common.reset')}</Button>
+        <select className="ctl" aria-label={t('customers.sort')} value={params.sort} onChange={(e) => setFilter('sort', e.target.value)} style={{ width: 170 }}>
+          {SORTS.map((s) => (
+            <option key={s} value={s}>{t(`customers.sort.${s}`)}</option>
+          ))}
+        </select>
+        <button type="button" className="ctl-btn" onClick={() => { setSearchText(''); reset(); }}>{t('common.reset')}</button>
         <div style={{ flex: 1 }} />
         {user ? <SavedViews userId={user.id} query={query} columns={columns} onApply={(v) => { applyQuery(v.query); setSearchText(new URLSearchParams(v.query).get('q') ?? ''); if (v.columns.length) changeColumns(v.columns as ColumnKey[]); }} /> : null}
         <ColumnChooser columns={columns} onChange={changeColumns} />
@@ -153,7 +199,7 @@ export function CustomerListView({ owners }: { owners?: OwnerOption[] }) {
       <div className="list-foot" aria-live="polite">
         {list.hasNextPage ? t('common.more', { count: formatNumber(rows.length, locale) }) : t('common.rows', { count: formatNumber(rows.length, locale) })}
       </div>
-      <Outlet />
+      {outlet ?? <Outlet />}
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useI18n } from '@/lib/i18n/i18n';
 import { formatDateTime } from '@/lib/format';
@@ -18,25 +18,46 @@ function ChartsSkeleton() {
   );
 }
 
-/** Charts wait for the browser to be idle after the first paint, so they never delay it. */
-function useAfterPaint(): boolean {
-  const [ready, setReady] = useState(false);
+/**
+ * Charts load (with echarts) only once their place is on screen and the browser is idle, so
+ * they never delay the KPI cards; on a phone, where they start below the fold, not before the
+ * user scrolls to them.
+ */
+function useChartsWanted(ref: React.RefObject<HTMLElement | null>, mounted: boolean): boolean {
+  const [wanted, setWanted] = useState(false);
   useEffect(() => {
-    const w = window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
-    if (w.requestIdleCallback) {
-      const id = w.requestIdleCallback(() => setReady(true), { timeout: 1500 });
-      return () => (window as Window & { cancelIdleCallback?: (id: number) => void }).cancelIdleCallback?.(id);
+    const el = ref.current;
+    if (!el || wanted) return;
+    let idle: number | undefined;
+    const w = window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number; cancelIdleCallback?: (id: number) => void };
+    const go = () => {
+      if (w.requestIdleCallback) idle = w.requestIdleCallback(() => setWanted(true), { timeout: 1500 });
+      else idle = window.setTimeout(() => setWanted(true), 200);
+    };
+    if (!('IntersectionObserver' in window)) {
+      go();
+      return;
     }
-    const id = window.setTimeout(() => setReady(true), 200);
-    return () => window.clearTimeout(id);
-  }, []);
-  return ready;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        io.disconnect();
+        go();
+      }
+    });
+    io.observe(el);
+    return () => {
+      io.disconnect();
+      if (idle !== undefined) (w.cancelIdleCallback ?? window.clearTimeout)(idle);
+    };
+  }, [ref, wanted, mounted]);
+  return wanted;
 }
 
 export function DashboardView() {
   const { t, locale } = useI18n();
   const { data, error, refetch, isPending } = useQuery(dashboardQueryOptions());
-  const chartsReady = useAfterPaint();
+  const chartsRef = useRef<HTMLDivElement>(null);
+  const chartsReady = useChartsWanted(chartsRef, data !== undefined);
 
   return (
     <>
@@ -49,13 +70,15 @@ export function DashboardView() {
       {data ? (
         <>
           <KpiCards summary={data} />
-          {chartsReady ? (
-            <Suspense fallback={<ChartsSkeleton />}>
-              <DashboardCharts summary={data} />
-            </Suspense>
-          ) : (
-            <ChartsSkeleton />
-          )}
+          <div ref={chartsRef}>
+            {chartsReady ? (
+              <Suspense fallback={<ChartsSkeleton />}>
+                <DashboardCharts summary={data} />
+              </Suspense>
+            ) : (
+              <ChartsSkeleton />
+            )}
+          </div>
           <MyRenewals items={data.my_renewals} />
         </>
       ) : null}
