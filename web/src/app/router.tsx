@@ -4,7 +4,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, type LoaderFunctionArgs, type RouteObject } from 'react-router';
 import { AuthGate } from '@/app/layout/auth-gate';
-import { BootScreen, RouteError } from '@/app/layout/route-states';
+import { BootScreen, LoginFallback, RouteError } from '@/app/layout/route-states';
 import { sessionQueryOptions } from '@/lib/session';
 import type { AccessKey } from '@/lib/access';
 import { dashboardQueryOptions } from '@/features/dashboard/api/dashboard';
@@ -27,7 +27,7 @@ export function createAppRouter(qc: QueryClient) {
   };
 
   const routes: RouteObject[] = [
-    { path: '/login', lazy: page(() => import('@/app/routes/login')), errorElement: <RouteError /> },
+    { path: '/login', lazy: page(() => import('@/app/routes/login')), HydrateFallback: LoginFallback, errorElement: <RouteError /> },
     {
       path: '/',
       element: <AuthGate />,

@@ -37,6 +37,9 @@ export function formatMoney(minor: number | null | undefined, currency: string, 
 
 export function formatNumber(n: number | null | undefined, locale: string): string {
   if (n === null || n === undefined) return '—';
+  // Small integers read the same in every supported locale; skipping Intl here keeps the
+  // first paint of long lists from paying for number-format setup.
+  if (Number.isInteger(n) && Math.abs(n) < 1000) return String(n);
   let f = numberFormats.get(locale);
   if (!f) {
     f = new Intl.NumberFormat(locale);

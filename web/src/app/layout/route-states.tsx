@@ -15,6 +15,11 @@ export function BootScreen() {
   );
 }
 
+/** The login page's silhouette while its chunk loads. */
+export function LoginFallback() {
+  return <div className="boot-login" aria-busy="true" />;
+}
+
 export function RouteError() {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status === 404) return <NotFoundState />;

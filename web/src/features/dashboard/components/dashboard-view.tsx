@@ -38,12 +38,17 @@ function useChartsWanted(ref: React.RefObject<HTMLElement | null>, mounted: bool
       go();
       return;
     }
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        io.disconnect();
-        go();
-      }
-    });
+    // Half of the charts' box must be on screen: a sliver peeking in at the bottom of a phone
+    // screen does not count.
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          io.disconnect();
+          go();
+        }
+      },
+      { threshold: 0.5 },
+    );
     io.observe(el);
     return () => {
       io.disconnect();

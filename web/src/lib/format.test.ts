@@ -1,0 +1,26 @@
+import { formatMoney, formatNumber, toMinor, toMajor, daysUntil } from './format';
+
+describe('format', () => {
+  it('formats money from minor units per locale and currency', () => {
+    expect(formatMoney(123456, 'CNY', 'en')).toBe('CN¥1,234.56');
+    expect(formatMoney(123456, 'CNY', 'zh-CN')).toBe('¥1,234.56');
+    expect(formatMoney(99, 'USD', 'en')).toBe('$0.99');
+    expect(formatMoney(150000, 'EUR', 'en')).toBe('€1,500.00');
+    expect(formatMoney(null, 'EUR', 'en')).toBe('—');
+  });
+
+  it('converts between major and minor units', () => {
+    expect(toMinor(12.34, 'CNY')).toBe(1234);
+    expect(toMajor(1234, 'USD')).toBe(12.34);
+  });
+
+  it('formats numbers, with a fast path for small integers', () => {
+    expect(formatNumber(7, 'en')).toBe('7');
+    expect(formatNumber(12345, 'en')).toBe('12,345');
+    expect(formatNumber(undefined, 'en')).toBe('—');
+  });
+
+  it('counts days until a time', () => {
+    expect(daysUntil(86_400_000 * 3, 0)).toBe(3);
+  });
+});
