@@ -1,0 +1,68 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { CustomerListView } from './customer-list-view';
+import { json, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
+import { setLocale } from '@/lib/i18n/i18n';
+import { sessionKeys } from '@/lib/session';
+import { createTestQueryClient } from '@/testing/test-utils';
+import type { Customer } from '@/features/customers/api/customers';
+
+const customer = (id: number, over: Partial<Customer> = {}): Customer => ({
+  id, name: `Customer ${id}`, industry: 'software', region: 'east_china', tier: 'key', status: 'active', owner_id: 1, owner_name: 'Ann',
+  tags: ['ai'], website: null, notes: null, active_license_count: 2, version: 1, created_at: 0, updated_at: 0, created_by: 1, updated_by: 1,
+  deleted_at: null, ...over,
+});
+
+function setup(user: { id: number; role: string } = { id: 1, role: 'viewer' }) {
+  const qc = createTestQueryClient();
+  qc.setQueryData(sessionKeys.me, { user: { ...user, email: 'u@example.com', name: 'U', region: null, disabled: false, created_at: 0, updated_at: 0, version: 1 }, csrf_token: 'c' });
+  return qc;
+}
+
+describe('CustomerListView', () => {
+  // jsdom lays nothing out; give elements a size so the virtualizer has rows to show.
+  beforeEach(() => {
+    setLocale('en');
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllGlobals();
+  });
+
+  it('shows the first page from the server and puts filters in the URL and the request', async () => {
+    const reqs = stubFetch(
+      route('GET', /^\/api\/v1\/customers\?/, (r) => {
+        const q = new URL(r.url, 'http://x').searchParams;
+        const rows = q.get('status') === 'lead' ? [customer(9, { name: 'Lead Co', status: 'lead' })] : [customer(1), customer(2)];
+        return json({ items: rows, next_cursor: null });
+      }),
+      route('GET', /^\/api\/v1\/customers\/\d+$/, () => json({ ...customer(1), contacts: [], licenses: [], activities: [], opportunities: [] })),
+    );
+    const { router } = renderWithProviders(<CustomerListView />, { path: '/customers', route: '/customers', queryClient: setup() });
+    const table = await screen.findByRole('table', { name: 'Customers' });
+    expect(await within(table).findByRole('link', { name: 'Customer 1' })).toHaveAttribute('href', '/customers/1');
+    expect(reqs[0]!.url).toContain('sort=-updated_at');
+    expect(reqs[0]!.url).toContain('limit=100');
+
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'lead');
+    expect(await within(table).findByText('Lead Co')).toBeInTheDocument();
+    expect(router.state.location.search).toBe('?status=lead');
+    expect(reqs.at(-1)!.url).toContain('status=lead');
+
+    // Hovering a row prefetches its detail.
+    fireEvent.mouseEnter(within(table).getByText('Lead Co').closest('[role="row"]')!);
+    await waitFor(() => expect(reqs.some((r) => r.url.endsWith('/api/v1/customers/9'))).toBe(true));
+  });
+
+  it('offers no create button to a viewer, and one to a sales rep', async () => {
+    stubFetch(route('GET', /^\/api\/v1\/customers\?/, () => json({ items: [], next_cursor: null })));
+    const { unmount } = renderWithProviders(<CustomerListView />, { path: '/customers', route: '/customers', queryClient: setup() });
+    expect(await screen.findByText('No customers match these filters.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'New customer' })).toBeNull();
+    unmount();
+    renderWithProviders(<CustomerListView />, { path: '/customers', route: '/customers', queryClient: setup({ id: 3, role: 'sales_rep' }) });
+    expect(await screen.findByRole('button', { name: 'New customer' })).toBeInTheDocument();
+  });
+});
