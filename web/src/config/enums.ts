@@ -28,7 +28,3 @@ export type Stage = (typeof STAGES)[number];
 
 export const CURRENCIES = ['CNY', 'USD', 'EUR'] as const;
 export type Currency = (typeof CURRENCIES)[number];
-
-export const INDUSTRIES = [
-  'software', 'finance', 'manufacturing', 'retail', 'healthcare', 'education', 'government', 'energy', 'telecom', 'media',
-] as const;

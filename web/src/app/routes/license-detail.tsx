@@ -1,7 +1,6 @@
 import { useParams } from 'react-router';
 import { useSession } from '@/lib/session';
 import { LicenseDetailView } from '@/features/licenses/components/license-detail-view';
-import '@/features/customers/components/customers.css';
 
 export default function LicenseDetailRoute() {
   const { id } = useParams();

@@ -1,5 +1,5 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, idempotencyKey, type Page } from '@/lib/api-client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, idempotencyKey } from '@/lib/api-client';
 import { resourceKeys, sharedKeys } from '@/lib/query-keys';
 import type { ActivityType } from '@/config/enums';
 
@@ -19,14 +19,8 @@ export type Activity = {
 
 export type ActivityInput = { customer_id: number; type: ActivityType; subject: string; body?: string | null; occurred_at: number };
 
+// Activities are read through the customer's timeline; a new one refreshes the customer.
 export const activityKeys = resourceKeys('activities');
-
-export const activityListQueryOptions = (customerId: number) =>
-  queryOptions({
-    queryKey: activityKeys.list({ customer_id: customerId }),
-    queryFn: ({ signal }) => api.get<Page<Activity>>('/activities', { customer_id: customerId, limit: 50, sort: '-occurred_at' }, signal),
-    staleTime: 15_000,
-  });
 
 export function useCreateActivity() {
   const qc = useQueryClient();

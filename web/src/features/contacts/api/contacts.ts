@@ -1,5 +1,5 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, idempotencyKey, type Page } from '@/lib/api-client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, idempotencyKey } from '@/lib/api-client';
 import { resourceKeys, sharedKeys } from '@/lib/query-keys';
 
 export type Contact = {
@@ -17,14 +17,8 @@ export type Contact = {
 
 export type ContactInput = { customer_id: number; name: string; title?: string | null; email?: string | null; phone?: string | null; is_primary?: boolean };
 
+// Contacts are read through their customer (GET /customers/{id} embeds them); writes refresh it.
 export const contactKeys = resourceKeys('contacts');
-
-export const contactListQueryOptions = (customerId: number) =>
-  queryOptions({
-    queryKey: contactKeys.list({ customer_id: customerId }),
-    queryFn: ({ signal }) => api.get<Page<Contact>>('/contacts', { customer_id: customerId, limit: 500 }, signal),
-    staleTime: 30_000,
-  });
 
 function useInvalidate() {
   const qc = useQueryClient();
