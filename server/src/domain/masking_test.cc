@@ -42,16 +42,26 @@ TEST(MaskingTableTest, EveryRoleMapsToAnAudienceAndOnlyFullAudiencesSeeEverythin
     Audience own = AudienceFor(a, a.user_id), other = AudienceFor(a, a.user_id + 1);
     for (const auto& r : MaskingTable()) {
       Visibility v = r.visibility[static_cast<int>(other)];
-      if (role == "viewer" || role == "auditor") EXPECT_NE(v, Visibility::kFull) << role << " " << r.name;
-      if (role == "auditor") EXPECT_EQ(v, Visibility::kHidden) << r.name;
-      if (role == "admin" || role == "finance" || role == "sales_manager") EXPECT_EQ(v, Visibility::kFull);
+      if (role == "viewer" || role == "auditor") {
+        EXPECT_NE(v, Visibility::kFull) << role << " " << r.name;
+      }
+      if (role == "auditor") {
+        EXPECT_EQ(v, Visibility::kHidden) << r.name;
+      }
+      if (role == "admin" || role == "finance" || role == "sales_manager") {
+        EXPECT_EQ(v, Visibility::kFull);
+      }
       if (role == "sales_rep") {
         EXPECT_EQ(r.visibility[static_cast<int>(own)], Visibility::kFull);
         EXPECT_NE(v, Visibility::kFull);
       }
       // Nobody who sees a field in full is refused a reveal; viewers and auditors may never reveal.
-      if (v == Visibility::kFull) EXPECT_TRUE(r.may_reveal[static_cast<int>(other)]);
-      if (role == "viewer" || role == "auditor") EXPECT_FALSE(r.may_reveal[static_cast<int>(other)]);
+      if (v == Visibility::kFull) {
+        EXPECT_TRUE(r.may_reveal[static_cast<int>(other)]);
+      }
+      if (role == "viewer" || role == "auditor") {
+        EXPECT_FALSE(r.may_reveal[static_cast<int>(other)]);
+      }
     }
   }
 }

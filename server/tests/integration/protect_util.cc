@@ -85,7 +85,11 @@ int ServeExpectingExit(const TestServer& server, const std::vector<std::string>&
                                   "SALESDB_LISTEN=127.0.0.1:" + std::to_string(FreePort()),
                                   "SALESDB_WEB_DIR=" + server.data_dir() + "/no-web", "PATH=/usr/bin:/bin"};
   if (server.postgres()) env.push_back("SALESDB_DATABASE_URL=" + server.database_url());
-  for (const auto& e : extra) env.push_back(e);
+  for (const auto& e : extra) {  // later settings replace the defaults above
+    std::string name = e.substr(0, e.find('='));
+    std::erase_if(env, [&](const std::string& d) { return d.rfind(name + "=", 0) == 0; });
+    env.push_back(e);
+  }
   std::vector<std::string> argv = {Binary(), "serve"};
   for (const auto& a : args) argv.push_back(a);
   pid_t pid = fork();
