@@ -136,6 +136,33 @@ TEST(ProtectAtRest, CanariesAreNeverStoredInPlaintext) {
   for (const auto& c : canaries) EXPECT_EQ(dump.find(c), std::string::npos) << c << " in pg_dump";
 }
 
+TEST(ProtectAtRest, PlaintextRowsFromBeforeEncryptionAreSealedAtStart) {
+  TestServer server;
+  Client admin = LoginAs(server, kAdminEmail, kAdminPassword);
+  Fixture f = MakeCustomerData(admin, 0);
+  server.Stop();
+  // What a database migrated from schema 1 holds: plaintext and key version 0.
+  std::string legacy = "legacy." + Unique() + "@old.test";
+  RunSql(server, "UPDATE contacts SET email = '" + legacy + "', phone = '+86 138 0000 1111', key_version = 0 WHERE id = " +
+                     Id(f.contact_id));
+  RunSql(server, "UPDATE activities SET body = 'legacy body', key_version = 0 WHERE id = " + Id(f.activity_id));
+  server.Start();
+  EXPECT_EQ(RunSql(server, "SELECT COUNT(*) FROM contacts WHERE key_version = 0 OR email NOT LIKE 'e1.%'"), "0");
+  EXPECT_EQ(RunSql(server, "SELECT COUNT(*) FROM activities WHERE key_version = 0 OR body NOT LIKE 'e1.%'"), "0");
+  Client again = LoginAs(server, kAdminEmail, kAdminPassword);
+  HttpResponse c = again.Get("/api/v1/contacts/" + Id(f.contact_id));
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(c.json()["email"], legacy);
+  EXPECT_EQ(again.Get("/api/v1/contacts?email=" + Enc(legacy)).json()["items"].size(), 1u);  // blind index built
+  EXPECT_EQ(again.Get("/api/v1/activities/" + Id(f.activity_id)).json()["body"], "legacy body");
+  if (!server.postgres()) {  // freed plaintext was overwritten (secure_delete) and the WAL checkpointed
+    server.Stop();
+    for (const auto& [path, bytes] : ReadTree(server.data_dir())) {
+      EXPECT_EQ(bytes.find(legacy), std::string::npos) << path;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- tampering
 
 class ProtectTamper : public ::testing::Test {
