@@ -42,9 +42,9 @@ class FieldCipher {
   // Seals `plaintext` with data key `key_version` for (table, column, row_id).
   virtual StatusOr<std::string> Encrypt(int64_t key_version, std::string_view table, std::string_view column,
                                         int64_t row_id, std::string_view plaintext) const = 0;
-  // Opens a value made by Encrypt for the same (table, column, row_id). Internal ("integrity")
-  // when it was moved, altered or made with another master key; NotFound-free: never returns
-  // garbage.
+  // Opens a value made by Encrypt for the same (table, column, row_id). Internal with slug
+  // "integrity-error" when it was moved, altered, is plaintext, or names a key not loaded: it never
+  // returns a wrong value.
   virtual StatusOr<std::string> Decrypt(std::string_view table, std::string_view column, int64_t row_id,
                                         std::string_view ciphertext) const = 0;
   // The data-key version a stored value names (0 when it is not a ciphertext).
