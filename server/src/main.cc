@@ -1,6 +1,7 @@
 // salesdb: the one place where everything is wired together. Subcommands are thin layers over the
 // same services the HTTP API uses.
 #include <CLI/CLI.hpp>
+#include <sodium.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -22,7 +23,9 @@
 #include "monitoring/metrics.h"
 #include "security/auth_service.h"
 #include "security/crypto.h"
+#include "security/field_crypto.h"
 #include "storage/database.h"
+#include "storage/field_encryption.h"
 #include "storage/migrations.h"
 #include "storage/seed.h"
 #include "storage/sql_store.h"
@@ -47,6 +50,7 @@ void Check(const Status& s) {
 struct App {
   Config config;
   std::unique_ptr<Database> db;
+  std::unique_ptr<security::KeyRing> keyring;  // seals the encrypted columns
   std::unique_ptr<SqlStore> store;
   AuditLog audit;
   std::unique_ptr<ServiceContext> ctx;
@@ -58,6 +62,7 @@ struct App {
   std::unique_ptr<OpportunityService> opportunities;
   std::unique_ptr<DashboardService> dashboard;
 
+  void OpenKeys();
   // Opens the database, applies migrations and builds the services.
   void Open(bool migrate) {
     Check(crypto::InitCrypto());
@@ -73,7 +78,8 @@ struct App {
       if (!current.ok()) Die(current.status().message());
       if (*current != LatestSchemaVersion(db->dialect())) Die("the database is not migrated; run `salesdb migrate`");
     }
-    store = std::make_unique<SqlStore>(*db);
+    OpenKeys();
+    store = std::make_unique<SqlStore>(*db, keyring.get());
     ctx = std::make_unique<ServiceContext>(ServiceContext{*store, audit, SystemClock::Get()});
     AuthSettings a{config.session_idle_minutes, config.session_absolute_hours, config.login_max_failures,
                    config.login_lockout_minutes, config.login_ip_max_failures, config.login_ip_window_minutes};
@@ -86,6 +92,40 @@ struct App {
     dashboard = std::make_unique<DashboardService>(*ctx);
   }
 };
+
+// Field encryption keys: the master key (SALESDB_MASTER_KEY, --master-key-file, or
+// <data_dir>/keys/master.key created on a database without keys), checked against the database's
+// key check value; then rows from before migration 0002 are sealed. A wrong or missing master key
+// stops the command here, before anything is served.
+void App::OpenKeys() {
+  auto has_keys = HasFieldKeys(*db);
+  if (!has_keys.ok()) Die(has_keys.status().message());
+  security::MasterKeySource src{config.master_key, config.master_key_file, config.data_dir};
+  auto master = security::LoadMasterKey(src, /*may_create=*/!*has_keys);
+  if (!master.ok()) Die("cannot start: " + master.status().message());
+  keyring = std::make_unique<security::KeyRing>(master->key);
+  sodium_memzero(master->key.data(), master->key.size());
+  bool had_keys = false;
+  Status init = InitFieldKeys(*db, *keyring, SystemClock::Get().NowMs(), &had_keys);
+  if (!init.ok()) Die("cannot start: " + init.message() + " (master key from " + master->source + ")");
+  if (!had_keys) log::Info("field encryption keys created", {{"master_key_source", master->source}});
+  auto status = GetKeyStatus(*db);
+  if (!status.ok()) Die(status.status().message());
+  if (status->plaintext_rows > 0) {
+    log::Info("sealing rows stored before field encryption", {{"rows", status->plaintext_rows}});
+    // Overwrite the freed plaintext rather than leave it in free pages (SQLite).
+    if (db->dialect() == Dialect::kSqlite) {
+      Check(db->Exclusive([](soci::session& s) {
+        s << "PRAGMA secure_delete = ON";
+        return Status::Ok();
+      }));
+    }
+    auto left = ReencryptAll(*db, *keyring, 1000, 0, nullptr, /*plaintext_only=*/true);
+    if (!left.ok()) Die("sealing plaintext rows failed: " + left.status().message());
+    Check(db->Checkpoint());
+    log::Info("rows sealed", {{"rows", status->plaintext_rows}});
+  }
+}
 
 // Creates the first admin on an empty database; prints a generated password once.
 void EnsureFirstAdmin(App& app) {
@@ -275,6 +315,17 @@ int main(int argc, char** argv) {
   auto* token_revoke = token->add_subcommand("revoke", "revoke an API token");
   token_revoke->add_option("--id", token_id, "token id")->required();
 
+  auto* keys = cli.add_subcommand("keys", "field encryption keys");
+  keys->require_subcommand(1);
+  int rotate_batch = 1000, rotate_max_batches = 0;
+  auto* keys_rotate = keys->add_subcommand(
+      "rotate", "make a new data key and re-encrypt every sealed value under it, in batches, while the server "
+                "serves; resumes an unfinished rotation; prints the rows left");
+  keys_rotate->add_option("--batch-size", rotate_batch, "rows per transaction (default 1000)")->check(CLI::Range(1, 100000));
+  keys_rotate->add_option("--max-batches", rotate_max_batches, "stop after this many batches (0: run to the end); "
+                                                               "run again to resume");
+  auto* keys_status = keys->add_subcommand("status", "active data key, unfinished rotation, rows left");
+
   auto* audit = cli.add_subcommand("audit", "the audit trail");
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand("verify", "check the audit hash chain; names the first bad entry");
@@ -313,7 +364,8 @@ int main(int argc, char** argv) {
     auto hash = crypto::HashPassword(demo);
     Check(hash.status());
     auto start = std::chrono::steady_clock::now();
-    auto report = Seed(*app.db, SeedOptions{seed_customers, seed_random, SystemClock::Get().NowMs(), *hash});
+    auto report =
+        Seed(*app.db, SeedOptions{seed_customers, seed_random, SystemClock::Get().NowMs(), *hash, app.keyring.get()});
     Check(report.status());
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("seeded %lld customers, %lld contacts, %lld licences, %lld activities, %lld opportunities in %.1f s\n",
@@ -386,6 +438,38 @@ int main(int argc, char** argv) {
   if (*token_revoke) {
     Check(app.auth->RevokeToken(Actor::System(), token_id));
     std::printf("revoked token %lld\n", static_cast<long long>(token_id));
+    return 0;
+  }
+  if (*keys_status) {
+    auto st = GetKeyStatus(*app.db);
+    Check(st.status());
+    std::printf("active data key: %lld\n", static_cast<long long>(st->active_version));
+    for (int64_t v : st->retiring) std::printf("rotation unfinished: data key %lld retiring\n", static_cast<long long>(v));
+    std::printf("rows left under older keys: %lld\n", static_cast<long long>(st->rows_left));
+    return 0;
+  }
+  if (*keys_rotate) {
+    bool resumed = false;
+    auto target = BeginRotation(*app.db, *app.keyring, SystemClock::Get().NowMs(), &resumed);
+    Check(target.status());
+    auto before = GetKeyStatus(*app.db);
+    Check(before.status());
+    std::printf("%s rotation to data key %lld: %lld rows to re-encrypt\n", resumed ? "resuming" : "starting",
+                static_cast<long long>(*target), static_cast<long long>(before->rows_left));
+    std::fflush(stdout);
+    auto start = std::chrono::steady_clock::now();
+    auto left = ReencryptAll(*app.db, *app.keyring, rotate_batch, rotate_max_batches, [](int64_t done, int64_t left) {
+      std::printf("re-encrypted %lld rows, %lld left\n", static_cast<long long>(done), static_cast<long long>(left));
+      std::fflush(stdout);
+    });
+    Check(left.status());
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (*left > 0) {
+      std::printf("stopped with %lld rows left after %.1f s; run `salesdb keys rotate` again to resume\n",
+                  static_cast<long long>(*left), secs);
+      return 0;
+    }
+    std::printf("rotation to data key %lld complete in %.1f s; 0 rows left\n", static_cast<long long>(*target), secs);
     return 0;
   }
   if (*audit_verify) {

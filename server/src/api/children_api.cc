@@ -66,6 +66,37 @@ Status ReadLicense(const nlohmann::json& b, License& l, bool create) {
       .Done();
 }
 
+// Encrypted fields are found by exact match through blind indexes only; substring and pattern
+// searches on them are refused with a 422 that says so.
+Status ExactOnly(const Request& req, const char* name, std::string& out) {
+  out = req.Query(name);
+  if (out.size() > 320) return FieldInvalid(name, "too_long", "at most 320 characters");
+  if (out.find_first_of("*%") != std::string::npos) {
+    return FieldInvalid(name, "exact_match_only",
+                        std::string(name) + " is encrypted: only an exact match is searched, not a pattern or substring");
+  }
+  return Status::Ok();
+}
+
+Status NoSubstringSearch(const Request& req, const char* how) {
+  if (req.Query("q").empty()) return Status::Ok();
+  return FieldInvalid("q", "unsupported", std::string("substring search is not offered on encrypted fields; ") + how);
+}
+
+// POST base/{id}/reveal {"field": …}: one sensitive field's plaintext, audited and rate limited.
+template <typename Service>
+void RegisterReveal(Router& r, const std::string& base, Service& svc) {
+  r.Add("POST", base + "/{id}/reveal", [&svc](Request& req) -> StatusOr<Response> {
+    ASSIGN_OR_RETURN(nlohmann::json body, ParseObject(req.body));
+    std::string field;
+    RETURN_IF_ERROR(Fields(body).Str("field", field, true).Done());
+    ASSIGN_OR_RETURN(std::string value, svc.Reveal(req.MakeActor(), PathId(req), field));
+    Response resp = Json(200, {{"id", PathId(req)}, {"field", field}, {"value", value}});
+    resp.Header("Cache-Control", "no-store");
+    return resp;
+  });
+}
+
 // Registers GET list, GET one, PATCH and DELETE for a child resource; POST is per resource.
 template <typename T, typename Service, typename Reader>
 void RegisterCrud(Router& r, const std::string& base, Service& svc, Reader read,
@@ -126,25 +157,24 @@ void RegisterChildRoutes(Router& r, const Services& s) {
   // Contacts: exact-match search on email and phone.
   RegisterCrud<Contact>(r, "/api/v1/contacts", s.contacts, ReadContact,
                         {{"created_at", true}, {"updated_at", true}, {"name", false}}, "created_at",
-                        [](const Request& req, ChildQuery& q) {
-                          q.email = req.Query("email");
-                          q.phone = req.Query("phone");
-                          if (!req.Query("q").empty()) {
-                            return FieldInvalid("q", "unsupported",
-                                                "contacts are found by exact email= or phone= only");
-                          }
-                          return Status::Ok();
+                        [](const Request& req, ChildQuery& q) -> Status {
+                          RETURN_IF_ERROR(NoSubstringSearch(req, "contacts are found by exact email= or phone= only"));
+                          RETURN_IF_ERROR(ExactOnly(req, "email", q.email));
+                          return ExactOnly(req, "phone", q.phone);
                         });
+  RegisterReveal(r, "/api/v1/contacts", s.contacts);
   RegisterCreate<Contact>(r, "/api/v1/contacts", ReadContact,
                           [&c = s.contacts](const Actor& a, Contact row) { return c.Create(a, row); });
 
   RegisterCrud<Activity>(r, "/api/v1/activities", s.activities, ReadActivity,
                          {{"occurred_at", true}, {"updated_at", true}}, "-occurred_at",
                          [](const Request& req, ChildQuery& q) -> Status {
+                           RETURN_IF_ERROR(NoSubstringSearch(req, "activity bodies are encrypted and not searchable"));
                            q.type = req.Query("type");
                            ASSIGN_OR_RETURN(q.user_id, QueryId(req, "user_id"));
                            return Status::Ok();
                          });
+  RegisterReveal(r, "/api/v1/activities", s.activities);
   RegisterCreate<Activity>(r, "/api/v1/activities", ReadActivity,
                            [&c = s.activities](const Actor& a, Activity row) { return c.Create(a, row); });
 
@@ -161,9 +191,10 @@ void RegisterChildRoutes(Router& r, const Services& s) {
   RegisterCrud<License>(r, "/api/v1/licenses", s.licenses, ReadLicense,
                         {{"updated_at", true}, {"created_at", true}, {"expires_at", true}}, "-updated_at",
                         [&clock = s.clock](const Request& req, ChildQuery& q) -> Status {
+                          RETURN_IF_ERROR(NoSubstringSearch(req, "licences are found by exact key= only"));
                           q.status = req.Query("status");
                           q.edition = req.Query("edition");
-                          q.key = req.Query("key");
+                          RETURN_IF_ERROR(ExactOnly(req, "key", q.key));
                           std::string days = req.Query("expiring_within_days");
                           if (!days.empty()) {
                             if (days.size() > 4 || days.find_first_not_of("0123456789") != std::string::npos) {
@@ -173,6 +204,7 @@ void RegisterChildRoutes(Router& r, const Services& s) {
                           }
                           return Status::Ok();
                         });
+  RegisterReveal(r, "/api/v1/licenses", s.licenses);
   RegisterCreate<License>(r, "/api/v1/licenses", ReadLicense,
                           [&c = s.licenses](const Actor& a, License row) { return c.Issue(a, row); });
   r.Add("POST", "/api/v1/licenses/{id}/renew", [&c = s.licenses](Request& req) -> StatusOr<Response> {

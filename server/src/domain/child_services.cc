@@ -1,5 +1,6 @@
 // Contacts, activities, opportunities and licences: rows that belong to a customer. Access to a
 // child is access to its parent customer (permissions.h); licences add finance's rights.
+#include "domain/masking.h"
 #include "domain/permissions.h"
 #include "domain/service_util.h"
 #include "domain/validation.h"
@@ -21,13 +22,6 @@ std::string RandomLicenseCode(size_t length) {
   return out;
 }
 
-// True when the actor sees personal data of a customer with this owner only masked.
-bool MaskedFor(const Actor& actor, int64_t customer_owner_id) {
-  Customer c;
-  c.owner_id = customer_owner_id;
-  return SeesMasked(actor, c);
-}
-
 // What differs between the child kinds, so that one set of functions serves them all.
 template <typename T>
 struct Kind;
@@ -37,10 +31,12 @@ struct Kind<Contact> {
   static constexpr const char* kName = "contact";
   static ContactRepository& Repo(Tx& tx) { return tx.contacts(); }
   static Status Validate(const Contact& c) { return ValidateContact(c); }
-  static void Mask(const Actor& actor, Contact& c) {
-    if (!MaskedFor(actor, c.customer_owner_id)) return;
-    c.email = MaskEmail(c.email);
-    c.phone = MaskPhone(c.phone);
+  // Exact-match search through a blind index: which sensitive field the query names, if any.
+  static bool Searches(const ChildQuery& q, SensitiveField& f) {
+    if (!q.email.empty()) f = SensitiveField::kContactEmail;
+    else if (!q.phone.empty()) f = SensitiveField::kContactPhone;
+    else return false;
+    return true;
   }
   static Status AfterWrite(Tx& tx, const Contact& c) {
     return c.is_primary ? tx.contacts().ClearPrimary(c.customer_id, c.id) : Status::Ok();
@@ -52,7 +48,7 @@ struct Kind<Activity> {
   static constexpr const char* kName = "activity";
   static ActivityRepository& Repo(Tx& tx) { return tx.activities(); }
   static Status Validate(const Activity& a) { return ValidateActivity(a); }
-  static void Mask(const Actor&, Activity&) {}
+  static bool Searches(const ChildQuery&, SensitiveField&) { return false; }
   static Status AfterWrite(Tx&, const Activity&) { return Status::Ok(); }
 };
 
@@ -61,7 +57,7 @@ struct Kind<Opportunity> {
   static constexpr const char* kName = "opportunity";
   static OpportunityRepository& Repo(Tx& tx) { return tx.opportunities(); }
   static Status Validate(const Opportunity& o) { return ValidateOpportunity(o); }
-  static void Mask(const Actor&, Opportunity&) {}
+  static bool Searches(const ChildQuery&, SensitiveField&) { return false; }
   static Status AfterWrite(Tx&, const Opportunity&) { return Status::Ok(); }
 };
 
@@ -70,8 +66,9 @@ struct Kind<License> {
   static constexpr const char* kName = "license";
   static LicenseRepository& Repo(Tx& tx) { return tx.licenses(); }
   static Status Validate(const License& l) { return ValidateLicense(l); }
-  static void Mask(const Actor& actor, License& l) {
-    if (MaskedFor(actor, l.customer_owner_id)) l.key = MaskLicenseKey(l.key);
+  static bool Searches(const ChildQuery& q, SensitiveField& f) {
+    f = SensitiveField::kLicenseKey;
+    return !q.key.empty();
   }
   static Status AfterWrite(Tx&, const License&) { return Status::Ok(); }
 };
@@ -118,7 +115,14 @@ StatusOr<Page<T>> ListChildren(ServiceContext& ctx, const Actor& actor, ChildQue
   }));
   const std::string field = q.page.sort_field;
   Page<T> page = MakePage(std::move(rows), q.page, [&](const T& r) { return SortKey(r, field); });
-  for (auto& r : page.items) Kind<T>::Mask(actor, r);
+  // A search on a field the actor sees masked would confirm a guessed value: such rows are left out.
+  if constexpr (!std::is_same_v<T, Opportunity>) {
+    SensitiveField searched{};
+    if (Kind<T>::Searches(q, searched)) {
+      std::erase_if(page.items, [&](const T& r) { return !MaySearchMatch(searched, actor, r.customer_owner_id); });
+    }
+  }
+  for (auto& r : page.items) ApplyMasking(actor, r);
   return page;
 }
 
@@ -131,7 +135,7 @@ StatusOr<T> GetChild(ServiceContext& ctx, const Actor& actor, int64_t id) {
     if (p.ok() || p.status().code() == StatusCode::kPermissionDenied) return p.status();
     return NotFound(std::string(Kind<T>::kName) + " not found");
   }));
-  Kind<T>::Mask(actor, out);
+  ApplyMasking(actor, out);
   return out;
 }
 
@@ -156,6 +160,7 @@ StatusOr<T> CreateChild(ServiceContext& ctx, const Actor& actor, T row, const ch
     ASSIGN_OR_RETURN(out, Kind<T>::Repo(tx).Get(row.id));
     return Audit<T>(ctx, tx, actor, now, action, Kind<T>::kName, row.id, nullptr, &out);
   }));
+  ApplyMasking(actor, out);
   return out;
 }
 
@@ -180,7 +185,46 @@ StatusOr<T> UpdateChild(ServiceContext& ctx, const Actor& actor, int64_t id, int
     ASSIGN_OR_RETURN(out, Kind<T>::Repo(tx).Get(id));
     return Audit(ctx, tx, actor, now, action, Kind<T>::kName, id, &before, &out);
   }));
+  ApplyMasking(actor, out);
   return out;
+}
+
+// The plaintext of one sensitive field of a row, for an actor the masking table lets reveal it.
+// Recorded in the audit log (who, what, when; never the value) in the same transaction that
+// counts the actor's recent reveals, so the limit holds across instances.
+template <typename T>
+StatusOr<std::string> RevealChild(ServiceContext& ctx, const Actor& actor, int64_t id, const std::string& field,
+                                  const std::function<std::string(const T&)>& value_of) {
+  RETURN_IF_ERROR(Require(actor, Permission::kCustomerRead));
+  const MaskRule* rule = FindMaskRule(Kind<T>::kName, field);
+  if (rule == nullptr) return FieldInvalid("field", "invalid", "not a sensitive field of a " + std::string(Kind<T>::kName));
+  int64_t now = ctx.clock.NowMs();
+  std::string value;
+  RETURN_IF_ERROR(ctx.store.Write([&](Tx& tx) {
+    auto row = Kind<T>::Repo(tx).Get(id);
+    if (!row.ok()) return row.status();
+    auto parent = ReadableParent(tx, actor, row->customer_id);
+    if (!parent.ok()) {
+      if (parent.status().code() == StatusCode::kPermissionDenied) return parent.status();
+      return NotFound(std::string(Kind<T>::kName) + " not found");
+    }
+    if (!MayReveal(rule->field, actor, row->customer_owner_id)) {
+      return PermissionDenied("your role may not reveal " + std::string(Kind<T>::kName) + " " + field);
+    }
+    AuditEntry e = MakeAuditEntry(actor, now, std::string(Kind<T>::kName) + ".reveal", Kind<T>::kName, id);
+    e.after_json = nlohmann::json({{"field", field}}).dump();
+    RETURN_IF_ERROR(ctx.audit.Record(tx, std::move(e)));
+    ASSIGN_OR_RETURN(int64_t recent, tx.audit().CountByActorSince(actor.user_id, "%.reveal", now - kRevealWindowMs));
+    if (recent > kRevealLimit) {
+      return ResourceExhausted("too many reveals: at most " + std::to_string(kRevealLimit) + " per " +
+                               std::to_string(kRevealWindowMs / 60000) + " minutes")
+          .WithRetryAfter(60)
+          .WithSlug("too-many-requests");
+    }
+    value = value_of(*row);
+    return Status::Ok();
+  }));
+  return value;
 }
 
 template <typename T>
@@ -211,6 +255,9 @@ StatusOr<Contact> ContactService::Update(const Actor& a, int64_t id, const Chang
 Status ContactService::Delete(const Actor& a, int64_t id, int64_t v) {
   return DeleteChild<Contact>(ctx_, a, id, v, "contact.delete");
 }
+StatusOr<std::string> ContactService::Reveal(const Actor& a, int64_t id, const std::string& field) {
+  return RevealChild<Contact>(ctx_, a, id, field, [&](const Contact& c) { return field == "email" ? c.email : c.phone; });
+}
 
 // ---------------------------------------------------------------- activities
 StatusOr<Page<Activity>> ActivityService::List(const Actor& a, ChildQuery q) {
@@ -228,6 +275,9 @@ StatusOr<Activity> ActivityService::Update(const Actor& a, int64_t id, const Cha
 }
 Status ActivityService::Delete(const Actor& a, int64_t id, int64_t v) {
   return DeleteChild<Activity>(ctx_, a, id, v, "activity.delete");
+}
+StatusOr<std::string> ActivityService::Reveal(const Actor& a, int64_t id, const std::string& field) {
+  return RevealChild<Activity>(ctx_, a, id, field, [](const Activity& x) { return x.body; });
 }
 
 // ---------------------------------------------------------------- opportunities
@@ -297,6 +347,10 @@ StatusOr<License> LicenseService::Revoke(const Actor& a, int64_t id, int64_t exp
         return Status::Ok();
       },
       "license.revoke");
+}
+
+StatusOr<std::string> LicenseService::Reveal(const Actor& a, int64_t id, const std::string& field) {
+  return RevealChild<License>(ctx_, a, id, field, [](const License& l) { return l.key; });
 }
 
 StatusOr<int64_t> LicenseService::ExpireDue() {

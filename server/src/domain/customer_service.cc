@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "domain/masking.h"
 #include "domain/permissions.h"
 #include "domain/service_util.h"
 #include "domain/validation.h"
@@ -37,14 +38,6 @@ Status CheckOwnership(Tx& tx, const Actor& actor, const Customer& c) {
   auto owner = tx.users().Get(c.owner_id);
   if (!owner.ok() || owner->disabled) return FieldInvalid("owner_id", "invalid", "is not an active user");
   return Status::Ok();
-}
-
-void MaskContacts(const Actor& actor, const Customer& c, std::vector<Contact>& contacts) {
-  if (!SeesMasked(actor, c)) return;
-  for (auto& ct : contacts) {
-    ct.email = MaskEmail(ct.email);
-    ct.phone = MaskPhone(ct.phone);
-  }
 }
 
 }  // namespace
@@ -91,10 +84,9 @@ StatusOr<CustomerDetail> CustomerService::Get(const Actor& actor, int64_t id) {
   if (d.licenses.size() > 200) d.licenses.resize(200);
   if (d.opportunities.size() > 200) d.opportunities.resize(200);
   if (d.activities.size() > 20) d.activities.resize(20);
-  MaskContacts(actor, d.customer, d.contacts);
-  if (SeesMasked(actor, d.customer)) {
-    for (auto& l : d.licenses) l.key = MaskLicenseKey(l.key);
-  }
+  for (auto& c : d.contacts) ApplyMasking(actor, c);
+  for (auto& l : d.licenses) ApplyMasking(actor, l);
+  for (auto& a : d.activities) ApplyMasking(actor, a);
   return d;
 }
 
@@ -221,28 +213,6 @@ StatusOr<int64_t> CustomerService::PurgeTrash(int64_t older_than_ms) {
     return ctx_.audit.Record(tx, std::move(e));
   }));
   return purged;
-}
-
-// ---------------------------------------------------------------- masking
-
-std::string MaskEmail(const std::string& email) {
-  auto at = email.find('@');
-  if (at == std::string::npos || at == 0) return email.empty() ? email : "***";
-  return email.substr(0, 1) + "***" + email.substr(at);
-}
-
-std::string MaskPhone(const std::string& phone) {
-  std::string digits;
-  for (char ch : phone) {
-    if (ch >= '0' && ch <= '9') digits += ch;
-  }
-  if (digits.size() < 7) return phone.empty() ? phone : "****";
-  return digits.substr(0, 3) + "****" + digits.substr(digits.size() - 4);
-}
-
-std::string MaskLicenseKey(const std::string& key) {
-  if (key.size() < 4) return "XXXX";
-  return "XXXX-…-" + key.substr(key.size() - 4);
 }
 
 }  // namespace salesdb

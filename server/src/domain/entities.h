@@ -86,6 +86,7 @@ struct Activity {
   int64_t occurred_at = 0;
   int64_t user_id = 0;
   std::string user_name;  // joined
+  int64_t customer_owner_id = 0;  // joined: decides masking
   RowMeta meta;
 };
 

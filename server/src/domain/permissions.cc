@@ -70,10 +70,4 @@ std::string ScopeRegion(const Actor& actor) {
   return actor.role == "sales_manager" ? actor.region : std::string();
 }
 
-bool SeesMasked(const Actor& actor, const Customer& c) {
-  if (actor.role == "viewer" || actor.role == "auditor") return true;
-  if (actor.role == "sales_rep") return c.owner_id != actor.user_id;
-  return false;
-}
-
 }  // namespace salesdb

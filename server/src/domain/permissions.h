@@ -41,8 +41,6 @@ Status CheckRead(const Actor& actor, const Customer& c);
 Status CheckWrite(const Actor& actor, const Customer& c);
 // Region the actor's lists are limited to; empty: no limit.
 std::string ScopeRegion(const Actor& actor);
-// True when the actor sees this customer's personal data only masked (viewer, auditor, a rep
-// looking at another rep's customer).
-bool SeesMasked(const Actor& actor, const Customer& c);
+// What of a customer's sensitive fields an actor sees: domain/masking.h.
 
 }  // namespace salesdb

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/entity_json.h"
+#include "domain/masking.h"
 #include "domain/permissions.h"
 #include "domain/services.h"
 
@@ -44,8 +45,17 @@ template <typename T>
 Status Audit(const ServiceContext& ctx, Tx& tx, const Actor& actor, int64_t now, const char* action,
              const char* entity, int64_t id, const T* before, const T* after) {
   AuditEntry e = MakeAuditEntry(actor, now, action, entity, id);
-  if (before) e.before_json = ToJson(*before).dump();
-  if (after) e.after_json = ToJson(*after).dump();
+  // Sensitive fields never enter the audit log in the clear (domain/masking.h).
+  if (before) {
+    nlohmann::json j = ToJson(*before);
+    RedactForAudit(entity, j);
+    e.before_json = j.dump();
+  }
+  if (after) {
+    nlohmann::json j = ToJson(*after);
+    RedactForAudit(entity, j);
+    e.after_json = j.dump();
+  }
   return ctx.audit.Record(tx, std::move(e));
 }
 

@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "domain/entities.h"
+#include "domain/masking.h"
 #include "domain/paging.h"
 #include "domain/store.h"
 
@@ -74,6 +75,9 @@ class ContactService {
   StatusOr<Contact> Create(const Actor& actor, Contact c);
   StatusOr<Contact> Update(const Actor& actor, int64_t id, const Change<Contact>& change);
   Status Delete(const Actor& actor, int64_t id, int64_t expected_version);
+  // One field's plaintext (email or phone) for a role the masking table lets reveal it; rate
+  // limited (ResourceExhausted) and recorded in the audit log.
+  StatusOr<std::string> Reveal(const Actor& actor, int64_t id, const std::string& field);
 
  private:
   ServiceContext ctx_;
@@ -87,6 +91,7 @@ class ActivityService {
   StatusOr<Activity> Create(const Actor& actor, Activity a);
   StatusOr<Activity> Update(const Actor& actor, int64_t id, const Change<Activity>& change);
   Status Delete(const Actor& actor, int64_t id, int64_t expected_version);
+  StatusOr<std::string> Reveal(const Actor& actor, int64_t id, const std::string& field);  // body
 
  private:
   ServiceContext ctx_;
@@ -116,6 +121,7 @@ class LicenseService {
   StatusOr<License> Renew(const Actor& actor, int64_t id, int64_t expected_version, int64_t new_expires_at);
   StatusOr<License> Revoke(const Actor& actor, int64_t id, int64_t expected_version, const std::string& reason);
   StatusOr<int64_t> ExpireDue();  // job
+  StatusOr<std::string> Reveal(const Actor& actor, int64_t id, const std::string& field);  // key
 
  private:
   ServiceContext ctx_;
@@ -141,9 +147,8 @@ class DashboardService {
 // Builds an audit entry for `actor` (the caller fills before/after).
 AuditEntry MakeAuditEntry(const Actor& actor, int64_t at, std::string action, std::string entity, int64_t entity_id);
 
-// Masking of personal data for roles that may not see it in full (docs/api.md "Roles").
-std::string MaskEmail(const std::string& email);
-std::string MaskPhone(const std::string& phone);
-std::string MaskLicenseKey(const std::string& key);
+// Reveals allowed per user in kRevealWindowMs (counted in the audit log, so shared by instances).
+inline constexpr int kRevealLimit = 20;
+inline constexpr int64_t kRevealWindowMs = 10 * 60 * 1000;
 
 }  // namespace salesdb

@@ -202,6 +202,8 @@ class AuditRepository {
   virtual StatusOr<int64_t> Insert(const AuditEntry& e) = 0;
   // Entries with id > after_id in id order, at most limit (verification, export).
   virtual StatusOr<std::vector<AuditEntry>> Scan(int64_t after_id, int limit) = 0;
+  // Entries by actor_id at or after `since` whose action matches the SQL LIKE pattern (rate limits).
+  virtual StatusOr<int64_t> CountByActorSince(int64_t actor_id, const std::string& action_like, int64_t since) = 0;
 };
 
 class Tx;

@@ -58,6 +58,15 @@ StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Scan(int64_t after_id, int
   return out;
 }
 
+StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const std::string& action_like,
+                                                        int64_t since) {
+  ll n = 0;
+  Query q(ctx_.s, "SELECT COUNT(*) FROM audit_log WHERE actor_id = :actor AND at >= :since AND action LIKE :action");
+  q.Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since)).Bind("action", action_like).Into(n);
+  q.One();
+  return static_cast<int64_t>(n);
+}
+
 // ---------------------------------------------------------------- dashboard
 
 namespace {

@@ -1,4 +1,5 @@
 // Users, sessions, API tokens, login attempts and idempotency keys.
+#include "storage/field_encryption.h"
 #include "storage/repositories.h"
 
 namespace salesdb {
@@ -297,16 +298,24 @@ StatusOr<std::optional<IdempotentAnswer>> SqlIdempotencyRepository::Find(int64_t
   q.Into(status).Into(a.location).Into(a.body).Into(a.request_hash);
   if (!q.One()) return std::optional<IdempotentAnswer>();
   a.status = static_cast<int>(status);
+  // Answers hold customer data (a created contact, an issued licence key): sealed at rest, bound
+  // to the user and the key.
+  if (ctx_.cipher == nullptr) return FailedPrecondition("field encryption is not set up for this store");
+  RETURN_IF_ERROR(OpenSealed(ctx_.s, *ctx_.cipher, ("idempotency_keys:" + key).c_str(), "body", user_id, &a.body));
   return std::optional<IdempotentAnswer>(a);
 }
 
 Status SqlIdempotencyRepository::Save(int64_t user_id, const std::string& key, const IdempotentAnswer& a,
                                       int64_t at) {
+  if (ctx_.cipher == nullptr) return FailedPrecondition("field encryption is not set up for this store");
+  ASSIGN_OR_RETURN(int64_t kv, ActiveKeyVersion(ctx_.s, ctx_.dialect));
+  RETURN_IF_ERROR(EnsureKey(ctx_.s, *ctx_.cipher, kv));
+  ASSIGN_OR_RETURN(std::string body, ctx_.cipher->Encrypt(kv, "idempotency_keys:" + key, "body", user_id, a.body));
   Query q(ctx_.s,
           "INSERT INTO idempotency_keys (user_id, key, request_hash, status, location, body, created_at) "
           "VALUES (:uid, :key, :rh, :status, :loc, :body, :at)");
   q.Bind("uid", static_cast<long long>(user_id)).Bind("key", key).Bind("rh", a.request_hash)
-      .Bind("status", static_cast<long long>(a.status)).Bind("loc", a.location).Bind("body", a.body)
+      .Bind("status", static_cast<long long>(a.status)).Bind("loc", a.location).Bind("body", body)
       .Bind("at", static_cast<long long>(at));
   q.Exec();
   return Status::Ok();

@@ -1,5 +1,6 @@
 // Contacts, licences, activities and opportunities: the rows that hang off a customer. Children of
 // customers in the trash are hidden from lists.
+#include "storage/field_encryption.h"
 #include "storage/repositories.h"
 
 namespace salesdb {
@@ -83,16 +84,16 @@ struct LicenseRow {
 
 // ---------------------------------------------------------------- activities
 constexpr char kSelectActivity[] =
-    "SELECT x.id, x.customer_id, x.type, x.subject, x.body, x.occurred_at, x.user_id, COALESCE(u.name, ''), "
-    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "SELECT x.id, x.customer_id, c.owner_id, x.type, x.subject, x.body, x.occurred_at, x.user_id, "
+    "COALESCE(u.name, ''), x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
     "FROM activities x JOIN customers c ON c.id = x.customer_id LEFT JOIN users u ON u.id = x.user_id";
 
 struct ActivityRow {
-  ll id = 0, cid = 0, occurred = 0, uid = 0;
+  ll id = 0, cid = 0, owner = 0, occurred = 0, uid = 0;
   Activity a;
   Meta m;
   void Bind(Query& q) {
-    q.Into(id).Into(cid).Into(a.type).Into(a.subject).Into(a.body).Into(occurred).Into(uid).Into(a.user_name);
+    q.Into(id).Into(cid).Into(owner).Into(a.type).Into(a.subject).Into(a.body).Into(occurred).Into(uid).Into(a.user_name);
     m.Bind(q);
   }
   Activity Get() const {
@@ -101,6 +102,7 @@ struct ActivityRow {
     out.customer_id = cid;
     out.occurred_at = occurred;
     out.user_id = uid;
+    out.customer_owner_id = owner;
     out.meta = m.Get();
     return out;
   }
@@ -135,6 +137,35 @@ struct OpportunityRow {
   }
 };
 
+// ---------------------------------------------------------------- sealed columns
+Status NeedCipher(RepoContext& ctx) {
+  if (ctx.cipher == nullptr) return FailedPrecondition("field encryption is not set up for this store");
+  return Status::Ok();
+}
+
+Status Unseal(RepoContext& ctx, Contact& c) {
+  RETURN_IF_ERROR(NeedCipher(ctx));
+  RETURN_IF_ERROR(OpenSealed(ctx.s, *ctx.cipher, "contacts", "email", c.id, &c.email));
+  return OpenSealed(ctx.s, *ctx.cipher, "contacts", "phone", c.id, &c.phone);
+}
+Status Unseal(RepoContext& ctx, License& l) {
+  RETURN_IF_ERROR(NeedCipher(ctx));
+  return OpenSealed(ctx.s, *ctx.cipher, "licenses", "license_key", l.id, &l.key);
+}
+Status Unseal(RepoContext& ctx, Activity& a) {
+  RETURN_IF_ERROR(NeedCipher(ctx));
+  return OpenSealed(ctx.s, *ctx.cipher, "activities", "body", a.id, &a.body);
+}
+Status Unseal(RepoContext&, Opportunity&) { return Status::Ok(); }
+
+// Seals the given values of row `id` (see field_encryption.h: insert, then seal in the same
+// transaction).
+Status Seal(RepoContext& ctx, const char* table, int64_t id, std::vector<std::string> values) {
+  RETURN_IF_ERROR(NeedCipher(ctx));
+  ASSIGN_OR_RETURN(long long n, WriteSealed(ctx.s, ctx.dialect, *ctx.cipher, EncryptedTableNamed(table), id, values));
+  return CheckOneRow(n, table);
+}
+
 template <typename Row, typename Entity>
 StatusOr<Entity> GetOne(RepoContext& ctx, const char* select, int64_t id, const char* what) {
   Row r;
@@ -142,15 +173,18 @@ StatusOr<Entity> GetOne(RepoContext& ctx, const char* select, int64_t id, const 
   q.Sql(" WHERE x.id = :id").Bind("id", static_cast<ll>(id));
   r.Bind(q);
   if (!q.One()) return NotFound(std::string(what) + " not found");
-  return r.Get();
+  Entity e = r.Get();
+  RETURN_IF_ERROR(Unseal(ctx, e));
+  return e;
 }
 
 template <typename Row, typename Entity>
-std::vector<Entity> RunList(Query& q) {
+StatusOr<std::vector<Entity>> RunList(RepoContext& ctx, Query& q) {
   Row r;
   r.Bind(q);
   std::vector<Entity> out;
   q.Each([&] { out.push_back(r.Get()); });
+  for (auto& e : out) RETURN_IF_ERROR(Unseal(ctx, e));
   return out;
 }
 
@@ -171,12 +205,24 @@ StatusOr<Contact> SqlContactRepository::Get(int64_t id) {
 StatusOr<std::vector<Contact>> SqlContactRepository::List(const ChildQuery& cq) {
   Query q(ctx_.s, kSelectContact);
   AppendParentFilters(q, cq, "x");
-  if (!cq.email.empty()) q.Sql(" AND x.email = :email").Bind("email", cq.email);
-  if (!cq.phone.empty()) q.Sql(" AND x.phone = :phone").Bind("phone", cq.phone);
+  RETURN_IF_ERROR(NeedCipher(ctx_));
+  // Exact match through the blind indexes; candidates (a 32-bit index collides now and then) are
+  // opened and compared, so a page may hold fewer rows than asked for.
+  if (!cq.email.empty()) {
+    q.Sql(" AND x.email_bidx = :eb").Bind("eb", static_cast<ll>(ctx_.cipher->BlindIndex("contacts.email", NormalizeEmail(cq.email))));
+  }
+  if (!cq.phone.empty()) {
+    q.Sql(" AND x.phone_bidx = :pb").Bind("pb", static_cast<ll>(ctx_.cipher->BlindIndex("contacts.phone", NormalizePhone(cq.phone))));
+  }
   const std::string& f = cq.page.sort_field;
   AppendKeyset(q, f == "name" ? "x.name" : f == "updated_at" ? "x.updated_at" : "x.created_at", f != "name", "x.id",
                cq.page);
-  return RunList<ContactRow, Contact>(q);
+  ASSIGN_OR_RETURN(auto rows, (RunList<ContactRow, Contact>(ctx_, q)));
+  std::erase_if(rows, [&](const Contact& c) {
+    return (!cq.email.empty() && NormalizeEmail(c.email) != NormalizeEmail(cq.email)) ||
+           (!cq.phone.empty() && NormalizePhone(c.phone) != NormalizePhone(cq.phone));
+  });
+  return rows;
 }
 
 StatusOr<int64_t> SqlContactRepository::Insert(const Contact& c) {
@@ -185,23 +231,26 @@ StatusOr<int64_t> SqlContactRepository::Insert(const Contact& c) {
           "INSERT INTO contacts (customer_id, name, title, email, phone, is_primary, version, created_at, "
           "updated_at, created_by, updated_by) VALUES (:cid, :name, :title, :email, :phone, :primary, 1, :ca, "
           ":ua, :cb, :ub) RETURNING id");
-  q.Bind("cid", static_cast<ll>(c.customer_id)).Bind("name", c.name).Bind("title", c.title).Bind("email", c.email)
-      .Bind("phone", c.phone).Bind("primary", c.is_primary ? 1LL : 0LL).Bind("ca", static_cast<ll>(c.meta.created_at))
+  RETURN_IF_ERROR(NeedCipher(ctx_));
+  q.Bind("cid", static_cast<ll>(c.customer_id)).Bind("name", c.name).Bind("title", c.title).Bind("email", SealPlaceholder())
+      .Bind("phone", SealPlaceholder()).Bind("primary", c.is_primary ? 1LL : 0LL).Bind("ca", static_cast<ll>(c.meta.created_at))
       .Bind("ua", static_cast<ll>(c.meta.updated_at)).Bind("cb", static_cast<ll>(c.meta.created_by))
       .Bind("ub", static_cast<ll>(c.meta.updated_by)).Into(id);
   q.One();
+  RETURN_IF_ERROR(Seal(ctx_, "contacts", id, {c.email, c.phone}));
   return static_cast<int64_t>(id);
 }
 
 Status SqlContactRepository::Update(const Contact& c) {
   Query q(ctx_.s,
-          "UPDATE contacts SET name = :name, title = :title, email = :email, phone = :phone, is_primary = :primary, "
+          "UPDATE contacts SET name = :name, title = :title, is_primary = :primary, "
           "version = :version, updated_at = :ua, updated_by = :ub WHERE id = :id AND version = :old");
-  q.Bind("name", c.name).Bind("title", c.title).Bind("email", c.email).Bind("phone", c.phone)
+  q.Bind("name", c.name).Bind("title", c.title)
       .Bind("primary", c.is_primary ? 1LL : 0LL).Bind("version", static_cast<ll>(c.meta.version))
       .Bind("ua", static_cast<ll>(c.meta.updated_at)).Bind("ub", static_cast<ll>(c.meta.updated_by))
       .Bind("id", static_cast<ll>(c.id)).Bind("old", static_cast<ll>(c.meta.version - 1));
-  return CheckOneRow(q.Exec(), "contact");
+  RETURN_IF_ERROR(CheckOneRow(q.Exec(), "contact"));
+  return Seal(ctx_, "contacts", c.id, {c.email, c.phone});
 }
 
 Status SqlContactRepository::Delete(int64_t id, int64_t version) {
@@ -228,14 +277,22 @@ StatusOr<std::vector<License>> SqlLicenseRepository::List(const ChildQuery& cq) 
   AppendParentFilters(q, cq, "x");
   if (!cq.status.empty()) q.Sql(" AND x.status = :status").Bind("status", cq.status);
   if (!cq.edition.empty()) q.Sql(" AND x.edition = :edition").Bind("edition", cq.edition);
-  if (!cq.key.empty()) q.Sql(" AND x.license_key = :key").Bind("key", cq.key);
+  RETURN_IF_ERROR(NeedCipher(ctx_));
+  if (!cq.key.empty()) {
+    q.Sql(" AND x.key_bidx = :kb")
+        .Bind("kb", static_cast<ll>(ctx_.cipher->BlindIndex("licenses.license_key", NormalizeLicenseKey(cq.key))));
+  }
   if (cq.expires_before != 0) {
     q.Sql(" AND x.status = 'active' AND x.expires_at <= :eb").Bind("eb", static_cast<ll>(cq.expires_before));
   }
   const std::string& f = cq.page.sort_field;
   AppendKeyset(q, f == "expires_at" ? "x.expires_at" : f == "created_at" ? "x.created_at" : "x.updated_at", true,
                "x.id", cq.page);
-  return RunList<LicenseRow, License>(q);
+  ASSIGN_OR_RETURN(auto rows, (RunList<LicenseRow, License>(ctx_, q)));
+  if (!cq.key.empty()) {
+    std::erase_if(rows, [&](const License& l) { return NormalizeLicenseKey(l.key) != NormalizeLicenseKey(cq.key); });
+  }
+  return rows;
 }
 
 StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
@@ -245,7 +302,8 @@ StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
           "expires_at, status, deployment, revoked_reason, version, created_at, updated_at, created_by, updated_by) "
           "VALUES (:cid, :key, :edition, :seats, :value, :currency, :starts, :expires, :status, :deployment, "
           ":reason, 1, :ca, :ua, :cb, :ub) RETURNING id");
-  q.Bind("cid", static_cast<ll>(l.customer_id)).Bind("key", l.key).Bind("edition", l.edition)
+  RETURN_IF_ERROR(NeedCipher(ctx_));
+  q.Bind("cid", static_cast<ll>(l.customer_id)).Bind("key", SealPlaceholder()).Bind("edition", l.edition)
       .Bind("seats", static_cast<ll>(l.seats)).Bind("value", static_cast<ll>(l.annual_value_minor))
       .Bind("currency", l.currency).Bind("starts", static_cast<ll>(l.starts_at))
       .Bind("expires", static_cast<ll>(l.expires_at)).Bind("status", l.status).Bind("deployment", l.deployment)
@@ -253,6 +311,7 @@ StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
       .Bind("ua", static_cast<ll>(l.meta.updated_at)).Bind("cb", static_cast<ll>(l.meta.created_by))
       .Bind("ub", static_cast<ll>(l.meta.updated_by)).Into(id);
   q.One();
+  RETURN_IF_ERROR(Seal(ctx_, "licenses", id, {l.key}));
   return static_cast<int64_t>(id);
 }
 
@@ -296,7 +355,7 @@ StatusOr<std::vector<Activity>> SqlActivityRepository::List(const ChildQuery& cq
   if (!cq.type.empty()) q.Sql(" AND x.type = :type").Bind("type", cq.type);
   if (cq.user_id != 0) q.Sql(" AND x.user_id = :uid").Bind("uid", static_cast<ll>(cq.user_id));
   AppendKeyset(q, cq.page.sort_field == "updated_at" ? "x.updated_at" : "x.occurred_at", true, "x.id", cq.page);
-  return RunList<ActivityRow, Activity>(q);
+  return RunList<ActivityRow, Activity>(ctx_, q);
 }
 
 StatusOr<int64_t> SqlActivityRepository::Insert(const Activity& a) {
@@ -305,23 +364,26 @@ StatusOr<int64_t> SqlActivityRepository::Insert(const Activity& a) {
           "INSERT INTO activities (customer_id, type, subject, body, occurred_at, user_id, version, created_at, "
           "updated_at, created_by, updated_by) VALUES (:cid, :type, :subject, :body, :occurred, :uid, 1, :ca, :ua, "
           ":cb, :ub) RETURNING id");
+  RETURN_IF_ERROR(NeedCipher(ctx_));
   q.Bind("cid", static_cast<ll>(a.customer_id)).Bind("type", a.type).Bind("subject", a.subject)
-      .Bind("body", a.body).Bind("occurred", static_cast<ll>(a.occurred_at)).Bind("uid", static_cast<ll>(a.user_id))
+      .Bind("body", SealPlaceholder()).Bind("occurred", static_cast<ll>(a.occurred_at)).Bind("uid", static_cast<ll>(a.user_id))
       .Bind("ca", static_cast<ll>(a.meta.created_at)).Bind("ua", static_cast<ll>(a.meta.updated_at))
       .Bind("cb", static_cast<ll>(a.meta.created_by)).Bind("ub", static_cast<ll>(a.meta.updated_by)).Into(id);
   q.One();
+  RETURN_IF_ERROR(Seal(ctx_, "activities", id, {a.body}));
   return static_cast<int64_t>(id);
 }
 
 Status SqlActivityRepository::Update(const Activity& a) {
   Query q(ctx_.s,
-          "UPDATE activities SET type = :type, subject = :subject, body = :body, occurred_at = :occurred, "
+          "UPDATE activities SET type = :type, subject = :subject, occurred_at = :occurred, "
           "version = :version, updated_at = :ua, updated_by = :ub WHERE id = :id AND version = :old");
-  q.Bind("type", a.type).Bind("subject", a.subject).Bind("body", a.body)
+  q.Bind("type", a.type).Bind("subject", a.subject)
       .Bind("occurred", static_cast<ll>(a.occurred_at)).Bind("version", static_cast<ll>(a.meta.version))
       .Bind("ua", static_cast<ll>(a.meta.updated_at)).Bind("ub", static_cast<ll>(a.meta.updated_by))
       .Bind("id", static_cast<ll>(a.id)).Bind("old", static_cast<ll>(a.meta.version - 1));
-  return CheckOneRow(q.Exec(), "activity");
+  RETURN_IF_ERROR(CheckOneRow(q.Exec(), "activity"));
+  return Seal(ctx_, "activities", a.id, {a.body});
 }
 
 Status SqlActivityRepository::Delete(int64_t id, int64_t version) {
@@ -345,7 +407,7 @@ StatusOr<std::vector<Opportunity>> SqlOpportunityRepository::List(const ChildQue
                : f == "amount_minor"    ? "x.amount_minor"
                                         : "x.updated_at",
                true, "x.id", cq.page);
-  return RunList<OpportunityRow, Opportunity>(q);
+  return RunList<OpportunityRow, Opportunity>(ctx_, q);
 }
 
 StatusOr<int64_t> SqlOpportunityRepository::Insert(const Opportunity& o) {

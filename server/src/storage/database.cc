@@ -55,6 +55,9 @@ Status MapDbError(const std::exception& e) {
     return Unavailable("the database is busy, retry");
   }
   if (LooksDisconnected(what)) return Unavailable("the database is not reachable");
+  // SOCI appends the bound values ("... with :email=...") to its messages: they may be personal
+  // data or secrets, and never reach the log.
+  if (auto with = what.find(" with :"); with != std::string::npos) what.resize(with);
   log::Error("database error", {{"error", what}});
   return Internal("database error");
 }

@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include "domain/field_cipher.h"
 #include "domain/store.h"
 #include "storage/database.h"
 #include "storage/sql_query.h"
@@ -13,6 +14,7 @@ namespace salesdb {
 struct RepoContext {
   soci::session& s;
   Dialect dialect;
+  FieldCipher* cipher = nullptr;  // seals contacts, licences and activities (storage/field_encryption.h)
 };
 
 #define SALESDB_REPO_CTOR(Name) \
@@ -140,6 +142,7 @@ class SqlAuditRepository final : public AuditRepository {
   StatusOr<std::string> LockHead() override;
   StatusOr<int64_t> Insert(const AuditEntry& e) override;
   StatusOr<std::vector<AuditEntry>> Scan(int64_t after_id, int limit) override;
+  StatusOr<int64_t> CountByActorSince(int64_t actor_id, const std::string& action_like, int64_t since) override;
 };
 
 #undef SALESDB_REPO_CTOR

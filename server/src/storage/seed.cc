@@ -4,6 +4,7 @@
 #include <random>
 #include <vector>
 
+#include "storage/field_encryption.h"
 #include "storage/sql_query.h"
 
 namespace salesdb {
@@ -51,6 +52,7 @@ struct CustomerCols {
 
 StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
   SeedReport report;
+  if (o.cipher == nullptr) return FailedPrecondition("seed needs the field cipher");
   std::mt19937_64 rng(o.random_seed);
   const ll now = o.now_ms;
   const ll day = 86400000LL;
@@ -96,6 +98,13 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
     ll n = std::min(batch, o.customers - start);
     RETURN_IF_ERROR(db.Exclusive([&](soci::session& s) {
       soci::transaction tr(s);
+      ASSIGN_OR_RETURN(int64_t key_version, ActiveKeyVersion(s, db.dialect()));
+      // Rows are inserted with placeholders and sealed for their new id (field_encryption.h).
+      auto seal = [&](const char* table, ll row, std::vector<std::string> values) -> Status {
+        ASSIGN_OR_RETURN(long long changed, WriteSealed(s, db.dialect(), *o.cipher, EncryptedTableNamed(table), row,
+                                                        values, -1, key_version));
+        return changed == 1 ? Status::Ok() : Internal(std::string("seed: sealing a row of ") + table + " failed");
+      };
       for (ll i = 0; i < n; ++i) {
         size_t rep = rng() % rep_ids.size();
         std::string region = kRegions[region_of_rep[rep]];
@@ -135,9 +144,13 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
           std::string phone = "+86 13" + std::to_string(100000000 + rng() % 899999999);
           Query cq(s,
                    "INSERT INTO contacts (customer_id, name, title, email, phone, is_primary, version, created_at, "
-                   "updated_at) VALUES (:cid, :name, :title, :email, :phone, :primary, 1, :ca, :ua)");
-          cq.Bind("cid", id).Bind("name", person).Bind("title", Pick(rng, kTitles)).Bind("email", email)
-              .Bind("phone", phone).Bind("primary", c == 0 ? 1LL : 0LL).Bind("ca", created).Bind("ua", created).Exec();
+                   "updated_at) VALUES (:cid, :name, :title, :email, :phone, :primary, 1, :ca, :ua) RETURNING id");
+          ll contact_id = 0;
+          cq.Bind("cid", id).Bind("name", person).Bind("title", Pick(rng, kTitles)).Bind("email", SealPlaceholder())
+              .Bind("phone", SealPlaceholder()).Bind("primary", c == 0 ? 1LL : 0LL).Bind("ca", created)
+              .Bind("ua", created).Into(contact_id);
+          cq.One();
+          RETURN_IF_ERROR(seal("contacts", contact_id, {email, phone}));
           ++report.contacts;
         }
         if (status != "lead") {
@@ -155,11 +168,15 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
             Query lq(s,
                      "INSERT INTO licenses (customer_id, license_key, edition, seats, annual_value_minor, currency, "
                      "starts_at, expires_at, status, deployment, version, created_at, updated_at) VALUES (:cid, :key, "
-                     ":edition, :seats, :value, :currency, :starts, :expires, :status, :deployment, 1, :ca, :ua)");
-            lq.Bind("cid", id).Bind("key", key).Bind("edition", edition).Bind("seats", seats).Bind("value", value)
+                     ":edition, :seats, :value, :currency, :starts, :expires, :status, :deployment, 1, :ca, :ua) "
+                     "RETURNING id");
+            ll license_id = 0;
+            lq.Bind("cid", id).Bind("key", SealPlaceholder()).Bind("edition", edition).Bind("seats", seats).Bind("value", value)
                 .Bind("currency", chinese ? "CNY" : "USD").Bind("starts", starts).Bind("expires", expires)
                 .Bind("status", lstatus).Bind("deployment", rng() % 2 ? "cloud" : "self_hosted").Bind("ca", starts)
-                .Bind("ua", starts).Exec();
+                .Bind("ua", starts).Into(license_id);
+            lq.One();
+            RETURN_IF_ERROR(seal("licenses", license_id, {key}));
             ++report.licenses;
           }
         }
@@ -168,10 +185,13 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
           ll at = created + static_cast<ll>(rng() % std::max<ll>(1, now - created));
           Query aq(s,
                    "INSERT INTO activities (customer_id, type, subject, body, occurred_at, user_id, version, "
-                   "created_at, updated_at) VALUES (:cid, :type, :subject, :body, :at, :uid, 1, :ca, :ua)");
+                   "created_at, updated_at) VALUES (:cid, :type, :subject, :body, :at, :uid, 1, :ca, :ua) RETURNING id");
+          ll activity_id = 0;
           aq.Bind("cid", id).Bind("type", Pick(rng, kActivityTypes)).Bind("subject", Pick(rng, kSubjects))
-              .Bind("body", "Notes from the conversation.").Bind("at", at).Bind("uid", rep_ids[rep]).Bind("ca", at)
-              .Bind("ua", at).Exec();
+              .Bind("body", SealPlaceholder()).Bind("at", at).Bind("uid", rep_ids[rep]).Bind("ca", at)
+              .Bind("ua", at).Into(activity_id);
+          aq.One();
+          RETURN_IF_ERROR(seal("activities", activity_id, {"Notes from the conversation."}));
           ++report.activities;
         }
         if (rng() % 2 == 0) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "domain/field_cipher.h"
 #include "storage/database.h"
 
 namespace salesdb {
@@ -17,6 +18,8 @@ struct SeedOptions {
   int64_t now_ms = 0;
   // argon2id hash given to the demo users (the CLI hashes the password it prints).
   std::string demo_password_hash;
+  // Seals contact emails and phones, licence keys and activity bodies like every other write.
+  FieldCipher* cipher = nullptr;
 };
 
 struct SeedReport {

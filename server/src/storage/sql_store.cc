@@ -10,7 +10,7 @@ namespace {
 // Repositories bound to one session; built on first use.
 class SqlTx final : public Tx {
  public:
-  SqlTx(soci::session& s, Dialect d) : ctx_{s, d} {}
+  SqlTx(soci::session& s, Dialect d, FieldCipher* cipher) : ctx_{s, d, cipher} {}
   UserRepository& users() override { return Lazy(users_); }
   SessionRepository& sessions() override { return Lazy(sessions_); }
   ApiTokenRepository& api_tokens() override { return Lazy(api_tokens_); }
@@ -49,14 +49,14 @@ class SqlTx final : public Tx {
 
 Status SqlStore::Read(const std::function<Status(Tx&)>& fn) {
   return db_.Read([&](soci::session& s) {
-    SqlTx tx(s, db_.dialect());
+    SqlTx tx(s, db_.dialect(), cipher_);
     return fn(tx);
   });
 }
 
 Status SqlStore::Write(const std::function<Status(Tx&)>& fn) {
   return db_.Write([&](soci::session& s) {
-    SqlTx tx(s, db_.dialect());
+    SqlTx tx(s, db_.dialect(), cipher_);
     return fn(tx);
   });
 }

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "domain/field_cipher.h"
 #include "domain/store.h"
 #include "storage/database.h"
 
@@ -10,7 +11,9 @@ namespace salesdb {
 
 class SqlStore final : public Store {
  public:
-  explicit SqlStore(Database& db) : db_(db) {}
+  // `cipher` seals the encrypted columns; without one, reads and writes of contacts, licences and
+  // activities fail (FailedPrecondition) rather than touch plaintext.
+  explicit SqlStore(Database& db, FieldCipher* cipher = nullptr) : db_(db), cipher_(cipher) {}
   Status Read(const std::function<Status(Tx&)>& fn) override;
   Status Write(const std::function<Status(Tx&)>& fn) override;
   uint64_t generation() const override { return db_.generation(); }
@@ -19,6 +22,7 @@ class SqlStore final : public Store {
 
  private:
   Database& db_;
+  FieldCipher* cipher_;
 };
 
 }  // namespace salesdb
