@@ -320,6 +320,10 @@ int RunBackupCommand(const Config& config, bool create, bool list, bool verify, 
   }
   if (!report->safety_backup.empty()) {
     std::printf("the database before the restore is in %s\n", report->safety_backup.c_str());
+    if (!report->safety_backup_warning.empty()) {
+      std::printf("warning: that safety backup failed verification (the database was damaged): %s\n",
+                  report->safety_backup_warning.c_str());
+    }
   }
   return 0;
 }

@@ -39,7 +39,7 @@ Encoder::Encoder(const BackupKey& key, WritableFile& out, int zstd_level) : key_
   ZSTD_CCtx_setParameter(zstd_, ZSTD_c_nbWorkers, 2);  // ignored when libzstd lacks threads
   crypto_hash_sha256_init(&sha_);
   zbuf_.resize(ZSTD_CStreamOutSize());
-  cbuf_.resize(kRecordCipherMax);
+  cbuf_.resize(4 + kRecordCipherMax);  // length prefix + sealed record
 }
 
 Encoder::~Encoder() { ZSTD_freeCCtx(zstd_); }
@@ -165,24 +165,18 @@ Status DecodeFile(const std::string& path, const BackupKey& key,
                                    " (a changed bit or tampering)");
     }
     final_seen = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+    if (plen == 0) continue;  // an empty final record: nothing to feed (zstd would ask for a new frame)
     ZSTD_inBuffer zin{plain.data(), static_cast<size_t>(plen), 0};
-    while (zin.pos < zin.size) {
+    // Until the input is used up and zstd stops filling whole output buffers (nothing left inside).
+    for (;;) {
       ZSTD_outBuffer zout{out.data(), out.size(), 0};
       zstd_left = ZSTD_decompressStream(zstd.get(), &zout, &zin);
       if (ZSTD_isError(zstd_left)) return Failed("decompress", ZSTD_getErrorName(zstd_left));
       st.plain_bytes += zout.pos;
       if (zout.pos > 0) RETURN_IF_ERROR(sink(std::string_view(out.data(), zout.pos)));
+      // 0: the frame is decoded and flushed (calling again would only ask for a next frame).
+      if (zin.pos == zin.size && (zstd_left == 0 || zout.pos < zout.size)) break;
     }
-  }
-  // Flush whatever zstd still holds.
-  for (;;) {
-    ZSTD_inBuffer zin{nullptr, 0, 0};
-    ZSTD_outBuffer zout{out.data(), out.size(), 0};
-    zstd_left = ZSTD_decompressStream(zstd.get(), &zout, &zin);
-    if (ZSTD_isError(zstd_left)) return Failed("decompress", ZSTD_getErrorName(zstd_left));
-    st.plain_bytes += zout.pos;
-    if (zout.pos > 0) RETURN_IF_ERROR(sink(std::string_view(out.data(), zout.pos)));
-    if (zout.pos < out.size()) break;
   }
   if (zstd_left != 0) return Failed("decompress", "the compressed stream is incomplete");
   if (in.peek() != std::char_traits<char>::eof()) return Failed("damaged", "data after the final record");

@@ -78,7 +78,7 @@ TEST_F(CodecTest, RoundTripsSmallEmptyAndMultiRecordData) {
     EXPECT_EQ(*file_sha, sha);
     std::string back;
     Status st = Decode(key, path, &back);
-    ASSERT_TRUE(st.ok()) << st.ToString();
+    ASSERT_TRUE(st.ok()) << n << ": " << st.ToString();
     EXPECT_EQ(back, plain) << n;
   }
 }

@@ -108,7 +108,7 @@ void BackupEngine::CleanUpWorkFiles() {
     std::string n = e.path().filename().string();
     bool work = EndsWith(n, ".partial") || EndsWith(n, ".tmp") || n.rfind(".snapshot-", 0) == 0 ||
                 n.rfind(".verify-", 0) == 0;
-    if (work) {
+    if (work && !in_use_.count(e.path().string())) {
       (void)fs_.Remove(e.path().string());
     } else if (EndsWith(n, kBackupSuffix)) {
       data_files.push_back(e.path().string());
@@ -130,13 +130,13 @@ Status BackupEngine::WriteManifest(const std::string& data_path, const Manifest&
   return st;
 }
 
-StatusOr<Manifest> BackupEngine::Create(const std::string& reason) {
+StatusOr<Manifest> BackupEngine::Create(const std::string& reason, Manifest* written) {
   std::lock_guard<std::recursive_mutex> guard(mu_);
   auto start = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(files::EnsureDir(settings_.dir, 0700));
   auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
   if (!lock.ok()) return lock.status();
-  StatusOr<Manifest> m = CreateLocked(reason);
+  StatusOr<Manifest> m = CreateLocked(reason, written);
   if (!m.ok()) {
     RecordFailure(m.status(), "create");
     return m;
@@ -151,7 +151,7 @@ StatusOr<Manifest> BackupEngine::Create(const std::string& reason) {
   return m;
 }
 
-StatusOr<Manifest> BackupEngine::CreateLocked(const std::string& reason) {
+StatusOr<Manifest> BackupEngine::CreateLocked(const std::string& reason, Manifest* written) {
   cancelled_ = false;
   CleanUpWorkFiles();
   auto start = std::chrono::steady_clock::now();
@@ -221,7 +221,10 @@ StatusOr<Manifest> BackupEngine::CreateLocked(const std::string& reason) {
     (void)fs_.Remove(final_path);
     return st;
   }
-  if (!verified.ok()) return Status(verified).WithSlug(FailedCheck(verified));
+  if (!verified.ok()) {
+    if (written) *written = m;
+    return Status(verified).WithSlug(FailedCheck(verified));
+  }
   return m;
 }
 
@@ -451,6 +454,12 @@ StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
   }
   RETURN_IF_ERROR(files::EnsureDir(settings_.dir, 0700));
   std::string plain = PathOf(".verify-restore-" + RandomHex() + ".tmp");
+  in_use_.insert(plain);
+  struct Release {
+    std::set<std::string>& set;
+    std::string path;
+    ~Release() { set.erase(path); }
+  } release{in_use_, plain};
   // Verified first, keeping the decoded snapshot for the restore itself.
   {
     auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
@@ -463,13 +472,21 @@ StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
     }
   }
   if (adapter_->LiveHasData()) {
-    auto safety = Create("pre-restore");
-    if (!safety.ok()) {
+    // A damaged current database is often why one restores: a safety backup that was written but
+    // fails verification is kept (marked failed) and the restore goes on; one that could not be
+    // written at all stops it.
+    Manifest written;
+    auto safety = Create("pre-restore", &written);
+    if (safety.ok()) {
+      report.safety_backup = safety->file;
+    } else if (!written.file.empty()) {
+      report.safety_backup = written.file;
+      report.safety_backup_warning = safety.status().message();
+    } else {
       (void)fs_.Remove(plain);
       return FailedPrecondition("the safety backup of the current database failed, nothing was restored: " +
                                 safety.status().message());
     }
-    report.safety_backup = safety->file;
   }
   Status replaced;
   {

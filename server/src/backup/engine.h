@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,7 @@ struct PruneReport {
 struct RestoreReport {
   Manifest manifest;
   std::string safety_backup;  // file name of the backup taken before the restore ("" if none)
+  std::string safety_backup_warning;  // why the safety backup failed verification (the current db was damaged)
   int migrated_from = 0;
   int migrated_to = 0;
   int64_t duration_ms = 0;
@@ -74,7 +76,8 @@ class BackupEngine {
   // Takes, writes and verifies a backup; on success the manifest records "passed". On a failed
   // verification the backup is kept with a "failed" manifest and the error names the check. Any
   // other failure leaves no file behind. Counts a failure in the metrics either way.
-  StatusOr<Manifest> Create(const std::string& reason);
+  // `written`, when given, receives the manifest of a backup that was written but failed verification.
+  StatusOr<Manifest> Create(const std::string& reason, Manifest* written = nullptr);
   // Complete backups (those with a manifest), newest first.
   StatusOr<std::vector<BackupEntry>> List();
   // Full verification of a backup file against its manifest (<file>.manifest.json): sizes and
@@ -106,7 +109,7 @@ class BackupEngine {
   void InitMetrics();
 
  private:
-  StatusOr<Manifest> CreateLocked(const std::string& reason);
+  StatusOr<Manifest> CreateLocked(const std::string& reason, Manifest* written);
   // Verifies `data_path` against `m`; the decoded snapshot stays at keep_plain when given.
   Status VerifyData(const std::string& data_path, const Manifest& m, const std::string& keep_plain);
   void CleanUpWorkFiles();
@@ -125,6 +128,7 @@ class BackupEngine {
   std::atomic<bool> cancelled_{false};
   std::function<void(int64_t)> sleep_ms_;
   int64_t last_id_ = 0;
+  std::set<std::string> in_use_;  // work files a restore still needs (not cleaned up)
   std::mutex cache_mu_;
   int64_t cached_newest_ = -1;
   int64_t cached_at_ = 0;

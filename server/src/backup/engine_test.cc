@@ -263,6 +263,8 @@ TEST_F(EngineTest, RestoreBringsBackTheDataTakesASafetyBackupAndRefusesNewerSche
   EXPECT_EQ(Count("customers"), 150);
   EXPECT_EQ(Count("activities"), m->tables.at("activities").rows);
   EXPECT_FALSE(r->safety_backup.empty());
+  // The damaged database (foreign keys broken above) is kept, marked as failing its check.
+  EXPECT_NE(r->safety_backup_warning.find("foreign_key_check"), std::string::npos) << r->safety_backup_warning;
   EXPECT_TRUE(fs::exists(dir_ + "/backups/" + r->safety_backup + ".manifest.json"));
   // A new backup of the restored database hashes exactly like the original.
   clock_.Advance(60'000);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <thread>
+#include <cstdio>
 
 #include "backup/adapter.h"
 #include "backup/file_system.h"
@@ -67,7 +68,7 @@ StatusOr<TableDigests> Digests(Conn& c) {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(c.db,
                          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                         "ORDER BY name",
+                         "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name",
                          -1, &st, nullptr) != SQLITE_OK) {
     return SqliteError(c.db, "list tables");
   }
@@ -75,8 +76,13 @@ StatusOr<TableDigests> Digests(Conn& c) {
   sqlite3_finalize(st);
   TableDigests out;
   for (const std::string& t : tables) {
+    // Virtual tables are skipped: their shadow tables hold the data. A WITHOUT ROWID table (FTS5's
+    // _config) has no rowid; a plain scan of it walks its primary key in order.
     std::string sql = "SELECT * FROM " + QuoteIdent(t) + " ORDER BY rowid";
-    if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
+    if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      sql = "SELECT * FROM " + QuoteIdent(t);
+      if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
+    }
     crypto_hash_sha256_state sha;
     crypto_hash_sha256_init(&sha);
     int64_t rows = 0;
@@ -215,10 +221,12 @@ class SqliteAdapter final : public DatabaseAdapter {
     std::string dir = std::filesystem::path(path_).parent_path().string();
     if (dir.empty()) dir = ".";
     std::string staged = path_ + ".restoring";
-    // Copy (not move): the decoded snapshot may sit on another file system than the database.
     std::error_code ec;
-    std::filesystem::copy_file(path, staged, std::filesystem::copy_options::overwrite_existing, ec);
-    if (ec) return Internal("copy the snapshot next to the database: " + ec.message());
+    // Moved when on the same file system, else copied next to the database.
+    if (::rename(path.c_str(), staged.c_str()) != 0) {
+      std::filesystem::copy_file(path, staged, std::filesystem::copy_options::overwrite_existing, ec);
+      if (ec) return Internal("copy the snapshot next to the database: " + ec.message());
+    }
     ::chmod(staged.c_str(), 0600);
     {
       Conn c;
