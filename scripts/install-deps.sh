@@ -27,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages, only when package-lock.json changed since the last install.
-for dir in web tests/e2e; do
+for dir in web tests/e2e tests/s3; do
   if [ -f "$dir/package-lock.json" ]; then
     stamp="$dir/node_modules/.install-stamp"
     if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then

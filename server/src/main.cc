@@ -13,6 +13,10 @@
 
 #include "api/api.h"
 #include "audit/audit_log.h"
+#include "backup/engine.h"
+#include "backup/key_source.h"
+#include "backup/lock.h"
+#include "backup/scheduler.h"
 #include "base/config.h"
 #include "base/files.h"
 #include "base/log.h"
@@ -190,6 +194,17 @@ class Housekeeping {
   std::thread thread_;
 };
 
+std::unique_ptr<backup::BackupEngine> MakeBackupEngine(const Config& config) {
+  Check(crypto::InitCrypto());
+  auto key = backup::LoadBackupKey(config);
+  Check(key.status());
+  return std::make_unique<backup::BackupEngine>(config, backup::BackupSettings::FromConfig(config, kVersion),
+                                                std::move(key).value(), SystemClock::Get());
+}
+
+// Held shared by every running server; `restore` needs it exclusively.
+std::string ServeLockPath(const Config& config) { return config.data_dir + "/serve.lock"; }
+
 int Serve(App& app) {
   auto listen = ParseListen(app.config.listen);
   Check(listen.status());
@@ -199,6 +214,9 @@ int Serve(App& app) {
         " (not loopback); give tls.cert and tls.key, or --insecure-http behind a TLS proxy");
   }
   http::BlockShutdownSignals();
+  Check(files::EnsureDir(app.config.data_dir, 0700));
+  auto serve_lock = backup::FileLock::Acquire(ServeLockPath(app.config), backup::FileLock::Mode::kShared, false);
+  if (!serve_lock.ok()) Die("a restore is running on this data folder; start the server when it has finished");
   app.Open(/*migrate=*/true);
   EnsureFirstAdmin(app);
 
@@ -224,9 +242,23 @@ int Serve(App& app) {
     return monitoring::CheckResult{"pass", "", *free};
   });
 
+  auto backups = MakeBackupEngine(app.config);
+  backups->InitMetrics();
+  backup::BackupScheduler backup_scheduler(*backups, *app.ctx);
+  const int64_t backup_interval_ms = int64_t{app.config.backup_interval_minutes} * kMsPerMinute;
+  health.Add("backups", [&backups, backup_interval_ms] {
+    int64_t newest = backups->NewestVerifiedAt();
+    if (newest == 0) return monitoring::CheckResult{"warn", "no verified backup yet", nullptr};
+    int64_t age_s = (SystemClock::Get().NowMs() - newest) / 1000;
+    if (backup_interval_ms > 0 && age_s * 1000 > 2 * backup_interval_ms) {
+      return monitoring::CheckResult{"warn", "the newest verified backup is older than twice the interval", age_s};
+    }
+    return monitoring::CheckResult{"pass", "", age_s};
+  });
+
   api::Services services{*app.auth,          *app.customers,     *app.contacts, *app.licenses,
                          *app.activities,    *app.opportunities, *app.dashboard, *app.store,
-                         SystemClock::Get()};
+                         SystemClock::Get(), &backup_scheduler};
   api::Api api(services, api::ApiOptions{tls, app.config.session_absolute_hours});
   http::Frontend frontend(api, health,
                           http::FrontendOptions{app.config.web_dir, app.config.max_body_bytes,
@@ -238,11 +270,101 @@ int Serve(App& app) {
   options.threads = app.config.EffectiveThreads();
   options.tls_cert = app.config.tls_cert;
   options.tls_key = app.config.tls_key;
-  Status st = http::Run(options, frontend, health, [&] { housekeeping.Stop(); });
+  backup_scheduler.Start();
+  Status st = http::Run(options, frontend, health, [&] {
+    housekeeping.Stop();
+    backup_scheduler.Stop();
+  });
   Check(st);
   Check(db.Checkpoint());
   log::Info("stopped");
   log::Flush();
+  return 0;
+}
+
+std::string HumanBytes(uint64_t n) {
+  char buf[32];
+  if (n >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", n / double(1ull << 30));
+  else if (n >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", n / double(1ull << 20));
+  else if (n >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+// `backup create|list|verify|prune` and `restore`: they work on the configured database without
+// opening it through App (a restore replaces the file underneath).
+int RunBackupCommand(const Config& config, bool create, bool list, bool verify, bool prune, const std::string& file) {
+  auto engine = MakeBackupEngine(config);
+  if (create) {
+    auto m = engine->Create("manual");
+    if (!m.ok()) Die("backup failed (" + backup::FailedCheck(m.status()) + "): " + m.status().message());
+    int64_t rows = 0;
+    for (const auto& [name, t] : m->tables) rows += t.rows;
+    std::printf("created %s/%s\n", engine->settings().dir.c_str(), m->file.c_str());
+    std::printf("%s (database %s), %zu tables, %lld rows, verified, %.1f s\n", HumanBytes(m->file_bytes).c_str(),
+                HumanBytes(m->database_bytes).c_str(), m->tables.size(), static_cast<long long>(rows),
+                m->duration_ms / 1000.0);
+    Status copied = engine->CopyOffsite(engine->settings().dir + "/" + m->file);
+    if (!copied.ok()) Die(copied.message() + " (the local backup is kept)");
+    return 0;
+  }
+  if (list) {
+    auto entries = engine->List();
+    Check(entries.status());
+    int64_t now = SystemClock::Get().NowMs();
+    for (const auto& e : *entries) {
+      const auto& m = e.manifest;
+      std::string offsite;
+      for (const auto& [name, o] : m.offsite) offsite += " " + name + ":" + o.status;
+      std::printf("%s\t%s\t%s\tage %llds\tschema %d\t%s%s%s\n", m.file.c_str(),
+                  m.verification.status == "passed" ? "verified" : ("FAILED " + m.verification.check).c_str(),
+                  HumanBytes(m.file_bytes).c_str(), static_cast<long long>((now - m.created_at) / 1000),
+                  m.schema_version, m.reason.c_str(), offsite.empty() ? "" : "\toffsite", offsite.c_str());
+    }
+    if (entries->empty()) std::printf("no backups in %s\n", engine->settings().dir.c_str());
+    return 0;
+  }
+  if (verify) {
+    auto m = engine->Verify(file, /*record=*/true);
+    if (!m.ok()) Die("verification failed (" + backup::FailedCheck(m.status()) + "): " + m.status().message());
+    int64_t rows = 0;
+    for (const auto& [name, t] : m->tables) rows += t.rows;
+    std::printf("%s: verified: sha256, decryption, decompression, restore into a scratch database, integrity and "
+                "foreign keys, %zu tables and %lld rows match the manifest\n",
+                m->file.c_str(), m->tables.size(), static_cast<long long>(rows));
+    return 0;
+  }
+  if (prune) {
+    auto report = engine->Prune();
+    Check(report.status());
+    for (const auto& f : report->deleted) std::printf("deleted %s\n", f.c_str());
+    for (const auto& f : report->remote_deleted) std::printf("deleted %s\n", f.c_str());
+    for (const auto& f : report->kept_unconfirmed) std::printf("kept %s (off-site copy not confirmed)\n", f.c_str());
+    std::printf("%zu deleted locally, %zu off-site\n", report->deleted.size(), report->remote_deleted.size());
+    return 0;
+  }
+  Check(files::EnsureDir(config.data_dir, 0700));
+  auto lock = backup::FileLock::Acquire(ServeLockPath(config), backup::FileLock::Mode::kExclusive, false);
+  if (!lock.ok()) Die("the server is running on this data folder; stop it before a restore");
+  auto report = engine->Restore(file);
+  if (!report.ok()) Die(report.status().message());
+  const auto& m = report->manifest;
+  std::printf("restored %s (taken %s, schema %d, app %s) in %.1f s\n", m.file.c_str(),
+              backup::IsoTime(m.created_at).c_str(), m.schema_version, m.app_version.c_str(),
+              report->duration_ms / 1000.0);
+  for (const auto& [name, t] : m.tables) {
+    std::printf("  %-20s %lld rows\n", name.c_str(), static_cast<long long>(t.rows));
+  }
+  if (report->migrated_to != report->migrated_from) {
+    std::printf("migrated the schema from version %d to %d\n", report->migrated_from, report->migrated_to);
+  }
+  if (!report->safety_backup.empty()) {
+    std::printf("the database before the restore is in %s\n", report->safety_backup.c_str());
+    if (!report->safety_backup_warning.empty()) {
+      std::printf("warning: that safety backup failed verification (the database was damaged): %s\n",
+                  report->safety_backup_warning.c_str());
+    }
+  }
   return 0;
 }
 
@@ -330,6 +452,19 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand("verify", "check the audit hash chain; names the first bad entry");
 
+  auto* backup_cmd = cli.add_subcommand("backup", "encrypted, verified backups (docs/backups.md)");
+  backup_cmd->require_subcommand(1);
+  std::string backup_file;
+  auto* backup_create = backup_cmd->add_subcommand("create", "take, verify and copy off-site a backup now");
+  auto* backup_list = backup_cmd->add_subcommand("list", "list backups with status, size and age");
+  auto* backup_verify = backup_cmd->add_subcommand("verify", "fully verify a backup file; names the failed check");
+  backup_verify->add_option("FILE", backup_file, "backup file (.sdbk), a path or a name in the backup folder")
+      ->required();
+  auto* backup_prune = backup_cmd->add_subcommand("prune", "apply the retention policy (local and off-site)");
+  auto* restore = cli.add_subcommand("restore", "restore a backup (server stopped): verifies it, takes a safety "
+                                                "backup, replaces the database, migrates it forward");
+  restore->add_option("FILE", backup_file, "backup file (.sdbk), a path or a name in the backup folder")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   Config& c = app.config;
@@ -351,6 +486,10 @@ int main(int argc, char** argv) {
   log::Init(c.log_level, c.log_file);
 
   if (*serve) return Serve(app);
+  if (*backup_cmd || *restore) {
+    return RunBackupCommand(c, backup_create->parsed(), backup_list->parsed(), backup_verify->parsed(),
+                            backup_prune->parsed(), backup_file);
+  }
   if (*migrate) {
     app.Open(/*migrate=*/true);
     std::printf("schema at version %d\n", LatestSchemaVersion(app.db->dialect()));

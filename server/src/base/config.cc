@@ -65,6 +65,22 @@ const std::vector<Setting>& Settings() {
       INT("auth.login_ip_max_failures", "SALESDB_LOGIN_IP_MAX_FAILURES", login_ip_max_failures),
       INT("auth.login_ip_window_minutes", "SALESDB_LOGIN_IP_WINDOW_MINUTES", login_ip_window_minutes),
       INT("trash_retention_days", "SALESDB_TRASH_RETENTION_DAYS", trash_retention_days),
+      INT("backup.interval_minutes", "SALESDB_BACKUP_INTERVAL_MINUTES", backup_interval_minutes),
+      INT("backup.zstd_level", "SALESDB_BACKUP_ZSTD_LEVEL", backup_zstd_level),
+      INT("backup.retention.hourly", "SALESDB_BACKUP_KEEP_HOURLY", backup_keep_hourly),
+      INT("backup.retention.daily", "SALESDB_BACKUP_KEEP_DAILY", backup_keep_daily),
+      INT("backup.retention.weekly", "SALESDB_BACKUP_KEEP_WEEKLY", backup_keep_weekly),
+      INT("backup.retention.monthly", "SALESDB_BACKUP_KEEP_MONTHLY", backup_keep_monthly),
+      STR("backup.s3_endpoint", "SALESDB_BACKUP_S3_ENDPOINT", backup_s3_endpoint),
+      STR("backup.s3_bucket", "SALESDB_BACKUP_S3_BUCKET", backup_s3_bucket),
+      STR("backup.s3_prefix", "SALESDB_BACKUP_S3_PREFIX", backup_s3_prefix),
+      STR("backup.s3_region", "SALESDB_BACKUP_S3_REGION", backup_s3_region),
+      STR("backup.s3_access_key", "SALESDB_BACKUP_S3_ACCESS_KEY", backup_s3_access_key),
+      STR("backup.s3_secret_key", "SALESDB_BACKUP_S3_SECRET_KEY", backup_s3_secret_key),
+      STR("backup.copy_dir", "SALESDB_BACKUP_COPY_DIR", backup_copy_dir),
+      INT("backup.offsite_retries", "SALESDB_BACKUP_OFFSITE_RETRIES", backup_offsite_retries),
+      INT("backup.offsite_backoff_ms", "SALESDB_BACKUP_OFFSITE_BACKOFF_MS", backup_offsite_backoff_ms),
+      STR("backup.pg_bin_dir", "SALESDB_BACKUP_PG_BIN_DIR", backup_pg_bin_dir),
   };
   return kSettings;
 }
@@ -134,6 +150,15 @@ Status Config::Validate() const {
     return InvalidArgument("config auth.session_*: must be positive");
   }
   if (login_max_failures < 1) return InvalidArgument("config auth.login_max_failures: must be positive");
+  if (backup_zstd_level < 1 || backup_zstd_level > 19) return InvalidArgument("config backup.zstd_level: 1..19");
+  if (backup_keep_hourly + backup_keep_daily + backup_keep_weekly + backup_keep_monthly < 1) {
+    return InvalidArgument("config backup.retention.*: keep at least one backup");
+  }
+  if (!backup_s3_endpoint.empty() && (backup_s3_bucket.empty() || backup_s3_access_key.empty() ||
+                                      backup_s3_secret_key.empty())) {
+    return InvalidArgument("config backup.s3_*: s3_endpoint needs s3_bucket, s3_access_key and s3_secret_key");
+  }
+  if (backup_offsite_retries > 20) return InvalidArgument("config backup.offsite_retries: at most 20");
   if (max_body_bytes < 1024) return InvalidArgument("config http.max_body_bytes: at least 1024");
   return Status::Ok();
 }

@@ -48,6 +48,23 @@ struct Config {
   int login_ip_window_minutes = 10;
   int64_t max_body_bytes = 1 << 20;  // toml: http.max_body_bytes
   int trash_retention_days = 30;     // toml: trash_retention_days
+  // Backups (docs/backups.md).                                toml: backup.*       env: SALESDB_BACKUP_*
+  int backup_interval_minutes = 60;  // schedule of `serve`; 0: none      backup.interval_minutes
+  int backup_zstd_level = 3;         //                                    backup.zstd_level
+  int backup_keep_hourly = 24;       // GFS retention                      backup.retention.hourly
+  int backup_keep_daily = 14;        //                                    backup.retention.daily
+  int backup_keep_weekly = 8;        //                                    backup.retention.weekly
+  int backup_keep_monthly = 12;      //                                    backup.retention.monthly
+  std::string backup_s3_endpoint;    // off-site S3 (path-style URLs)      backup.s3_endpoint
+  std::string backup_s3_bucket;      //                                    backup.s3_bucket
+  std::string backup_s3_prefix;      //                                    backup.s3_prefix
+  std::string backup_s3_region = "us-east-1";  //                         backup.s3_region
+  std::string backup_s3_access_key;  //                                    backup.s3_access_key
+  std::string backup_s3_secret_key;  //                                    backup.s3_secret_key
+  std::string backup_copy_dir;       // off-site second folder             backup.copy_dir
+  int backup_offsite_retries = 5;    //                                    backup.offsite_retries
+  int backup_offsite_backoff_ms = 1000;  //                                backup.offsite_backoff_ms
+  std::string backup_pg_bin_dir;     // pg_dump/pg_restore/psql folder     backup.pg_bin_dir
 
   // Applies the TOML file at `path` (must exist when non-empty).
   Status LoadToml(const std::string& path);

@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <libpq-fe.h>
@@ -167,6 +169,11 @@ void TestServer::Start() {
                                   "SALESDB_THREADS=8",
                                   "PATH=/usr/bin:/bin"};
   if (!database_url_.empty()) env.push_back("SALESDB_DATABASE_URL=" + database_url_);
+  // No scheduled backups unless a test asks for them: they would compete with every suite for CPU.
+  bool interval_given = std::any_of(extra_env_.begin(), extra_env_.end(), [](const std::string& e) {
+    return e.rfind("SALESDB_BACKUP_INTERVAL_MINUTES=", 0) == 0;
+  });
+  if (!interval_given) env.push_back("SALESDB_BACKUP_INTERVAL_MINUTES=0");
   for (const auto& e : extra_env_) env.push_back(e);
   pid_ = fork();
   if (pid_ == 0) {
@@ -213,6 +220,10 @@ int TestServer::Stop() {
 int TestServer::Cli(const std::string& args, std::string* out) const {
   std::string cmd = "SALESDB_DATA_DIR='" + data_dir_ + "' ";
   if (!database_url_.empty()) cmd += "SALESDB_DATABASE_URL='" + database_url_ + "' ";
+  for (const auto& e : extra_env_) {
+    auto eq = e.find('=');
+    cmd += e.substr(0, eq + 1) + "'" + e.substr(eq + 1) + "' ";
+  }
   cmd += "SALESDB_LOG_LEVEL=warn '" + binary_ + "' " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string output;

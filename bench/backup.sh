@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Backup bench (issue 5 targets): seeds a SQLite database with N customers (default 1,000,000), then
+#   - backup create (snapshot + zstd + encryption + full verification) while a writer commits in a loop
+#     on its own connection: wall time, size vs the database file, the writer's worst commit latency
+#   - restore of that backup (database deleted first): wall time
+# Usage: bench/backup.sh [customers] [salesdb binary]. Prints one Markdown table row block.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-1000000}"
+BIN="${2:-build/salesdb}"
+WORK="$(mktemp -d /tmp/salesdb-backup-bench.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+export SALESDB_DATA_DIR="$WORK/data" SALESDB_LOG_LEVEL=warn SALESDB_ADMIN_PASSWORD=bench-pass-123456
+
+echo "seeding $N customers…" >&2
+"$BIN" seed --customers "$N" >&2
+DB="$WORK/data/salesdb.db"
+sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+DB_BYTES=$(stat -c %s "$DB")
+
+# A writer on its own connection, committing (synchronous=FULL) every ~5 ms; prints its worst commit.
+cat > "$WORK/writer.py" <<'PY'
+import sqlite3, sys, time, os
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
+db.execute("CREATE TABLE IF NOT EXISTS bench_writes (id INTEGER PRIMARY KEY, at REAL)")
+worst = 0.0; n = 0; stop = sys.argv[2]
+while not os.path.exists(stop):
+    t = time.perf_counter()
+    db.execute("BEGIN IMMEDIATE"); db.execute("INSERT INTO bench_writes (at) VALUES (?)", (t,)); db.execute("COMMIT")
+    worst = max(worst, time.perf_counter() - t); n += 1
+    time.sleep(0.005)
+db.execute("DROP TABLE bench_writes")
+print(f"{worst*1000:.1f} {n}")
+PY
+python3 "$WORK/writer.py" "$DB" "$WORK/stop" > "$WORK/writer.out" &
+WRITER=$!
+sleep 1
+START=$(date +%s.%N)
+"$BIN" backup create > "$WORK/create.out"
+END=$(date +%s.%N)
+touch "$WORK/stop"; wait $WRITER
+read -r WORST WRITES < "$WORK/writer.out"
+FILE=$(sed -n 's/^created //p' "$WORK/create.out")
+BACKUP_BYTES=$(stat -c %s "$FILE")
+SNAPSHOT_MS=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['snapshot_ms'])" "$FILE.manifest.json")
+CREATE_S=$(python3 -c "print(f'{$END-$START:.1f}')")
+
+rm -f "$DB" "$DB-wal" "$DB-shm"
+START=$(date +%s.%N)
+"$BIN" restore "$FILE" > "$WORK/restore.out"
+END=$(date +%s.%N)
+RESTORE_S=$(python3 -c "print(f'{$END-$START:.1f}')")
+RATIO=$(python3 -c "print(f'{100*$BACKUP_BYTES/$DB_BYTES:.1f}')")
+
+cat <<OUT
+| customers | database file | backup file | size | backup incl. verification | restore | snapshot read txn | writer's worst commit during backup |
+|---|---|---|---|---|---|---|---|
+| $N | $((DB_BYTES / 1048576)) MiB | $((BACKUP_BYTES / 1048576)) MiB | ${RATIO}% | ${CREATE_S} s | ${RESTORE_S} s | ${SNAPSHOT_MS} ms | ${WORST} ms ($WRITES commits) |
+OUT

@@ -1,0 +1,54 @@
+// What the backup pipeline needs from each database dialect: a consistent snapshot of the live
+// database written to a plain file (with the row counts and content hashes of that same moment), a
+// check of such a file restored into a scratch database, and the replacement of the live database.
+//
+// SQLite: the online backup API (sqlite3_backup_step(-1)) on a connection of its own, so one read
+// transaction copies every page of one moment while writers go on (WAL); the copy is then
+// switched to rollback-journal mode so it is one self-contained file.
+// PostgreSQL: a REPEATABLE READ transaction exports its snapshot; the hashes are computed in it and
+// pg_dump (custom format, uncompressed: zstd does that) dumps that same snapshot. Checks restore
+// with pg_restore into a scratch database that is dropped afterwards. Client binaries are found in
+// backup.pg_bin_dir, else the newest /usr/lib/postgresql/*/bin, else PATH; connection settings reach
+// them through PG* environment variables (never a password on a command line).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "backup/manifest.h"
+#include "base/config.h"
+#include "base/status.h"
+
+namespace salesdb::backup {
+
+struct SnapshotInfo {
+  int schema_version = 0;
+  TableDigests tables;
+  uint64_t database_bytes = 0;
+  int64_t snapshot_ms = 0;  // how long the snapshot's read transaction was open
+};
+
+struct CheckedSnapshot {
+  int schema_version = 0;
+  TableDigests tables;
+};
+
+class DatabaseAdapter {
+ public:
+  virtual ~DatabaseAdapter() = default;
+  virtual std::string dialect() const = 0;  // "sqlite" | "postgresql"
+  // Writes a snapshot of the live database to `path` (mode 0600).
+  virtual StatusOr<SnapshotInfo> Snapshot(const std::string& path) = 0;
+  // Restores the snapshot file into a scratch database (a file in scratch_dir for SQLite), runs the
+  // integrity checks (slug "integrity"), returns its digests; the scratch database is removed.
+  virtual StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) = 0;
+  // Replaces the live database by the snapshot file. The server must be stopped; FailedPrecondition
+  // when it evidently is not (PostgreSQL: other sessions on the database).
+  virtual Status ReplaceLive(const std::string& path) = 0;
+  // Whether there is a live database with data to protect (a safety backup before a restore).
+  virtual bool LiveHasData() = 0;
+};
+
+std::unique_ptr<DatabaseAdapter> MakeAdapter(const Config& config, const std::string& pg_bin_dir);
+
+}  // namespace salesdb::backup

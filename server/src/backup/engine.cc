@@ -1,0 +1,576 @@
+#include "backup/engine.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "backup/codec.h"
+#include "backup/lock.h"
+#include "base/files.h"
+#include "base/log.h"
+#include "monitoring/metrics.h"
+#include "storage/database.h"
+#include "storage/migrations.h"
+
+namespace salesdb::backup {
+namespace {
+
+namespace fs = std::filesystem;
+using monitoring::Registry;
+
+constexpr char kLastSuccess[] = "salesdb_backup_last_success_timestamp_seconds";
+constexpr char kLastVerified[] = "salesdb_backup_last_verified_timestamp_seconds";
+constexpr char kDuration[] = "salesdb_backup_duration_seconds";
+constexpr char kSize[] = "salesdb_backup_size_bytes";
+constexpr char kFailures[] = "salesdb_backup_failures_total";
+constexpr size_t kReadChunk = 1 << 20;
+constexpr int64_t kNewestCacheMs = 5000;
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Status Check(const char* check, const std::string& message) {
+  return FailedPrecondition(std::string(check) + ": " + message).WithSlug(check);
+}
+
+std::string RandomHex() {
+  unsigned char b[6];
+  randombytes_buf(b, sizeof b);
+  char hex[13];
+  sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+  return hex;
+}
+
+Dialect DialectOf(const std::string& name) { return name == "postgresql" ? Dialect::kPostgres : Dialect::kSqlite; }
+
+void DescribeMetrics() {
+  auto& r = Registry::Global();
+  r.Describe(kLastSuccess, "gauge", "Unix time of the last backup that was written and verified.");
+  r.Describe(kLastVerified, "gauge", "Unix time of the last successful verification of a backup.");
+  r.Describe(kDuration, "gauge", "Seconds the last backup took, verification included.");
+  r.Describe(kSize, "gauge", "Size in bytes of the last backup file.");
+  r.Describe(kFailures, "counter", "Backups, verifications and off-site copies that failed.");
+}
+
+}  // namespace
+
+std::string FailedCheck(const Status& st) { return st.slug().empty() ? "error" : st.slug(); }
+
+BackupSettings BackupSettings::FromConfig(const Config& c, const std::string& app_version) {
+  BackupSettings s;
+  s.dir = c.EffectiveBackupDir();
+  s.interval_minutes = c.backup_interval_minutes;
+  s.zstd_level = c.backup_zstd_level;
+  s.retention = RetentionPolicy{c.backup_keep_hourly, c.backup_keep_daily, c.backup_keep_weekly,
+                                c.backup_keep_monthly};
+  s.offsite.s3_endpoint = c.backup_s3_endpoint;
+  s.offsite.s3_bucket = c.backup_s3_bucket;
+  s.offsite.s3_prefix = c.backup_s3_prefix;
+  s.offsite.s3_region = c.backup_s3_region;
+  s.offsite.s3_access_key = c.backup_s3_access_key;
+  s.offsite.s3_secret_key = c.backup_s3_secret_key;
+  s.offsite.copy_dir = c.backup_copy_dir;
+  s.offsite.retries = c.backup_offsite_retries;
+  s.offsite.backoff_ms = c.backup_offsite_backoff_ms;
+  s.pg_bin_dir = c.backup_pg_bin_dir;
+  s.app_version = app_version;
+  return s;
+}
+
+BackupEngine::BackupEngine(Config config, BackupSettings settings, BackupKey key, const Clock& clock, FileSystem& fs)
+    : config_(std::move(config)),
+      settings_(std::move(settings)),
+      key_(std::move(key)),
+      clock_(clock),
+      fs_(fs),
+      adapter_(MakeAdapter(config_, settings_.pg_bin_dir)),
+      sleep_ms_([](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }) {
+  DescribeMetrics();
+}
+
+BackupEngine::~BackupEngine() = default;
+
+void BackupEngine::RecordFailure(const Status& st, const char* stage) {
+  Registry::Global().Inc(kFailures);
+  log::Error("backup failed", {{"stage", stage}, {"check", FailedCheck(st)}, {"error", st.message()}});
+}
+
+void BackupEngine::CleanUpWorkFiles() {
+  std::error_code ec;
+  std::vector<std::string> data_files;
+  for (const auto& e : fs::directory_iterator(settings_.dir, ec)) {
+    std::string n = e.path().filename().string();
+    bool work = EndsWith(n, ".partial") || EndsWith(n, ".tmp") || n.rfind(".snapshot-", 0) == 0 ||
+                n.rfind(".verify-", 0) == 0;
+    if (work && !in_use_.count(e.path().string())) {
+      (void)fs_.Remove(e.path().string());
+    } else if (EndsWith(n, kBackupSuffix)) {
+      data_files.push_back(e.path().string());
+    }
+  }
+  // A data file without a manifest was cut off before it was complete.
+  for (const auto& p : data_files) {
+    if (!fs::exists(p + kManifestSuffix, ec)) {
+      log::Warn("removing an incomplete backup", {{"file", p}});
+      (void)fs_.Remove(p);
+    }
+  }
+}
+
+Status BackupEngine::WriteManifest(const std::string& data_path, const Manifest& m) {
+  Status st = fs_.WriteAtomic(data_path + kManifestSuffix, m.ToJson().dump(2) + "\n", 0600);
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  cached_newest_ = -1;
+  return st;
+}
+
+StatusOr<Manifest> BackupEngine::Create(const std::string& reason, Manifest* written) {
+  std::lock_guard<std::recursive_mutex> guard(mu_);
+  auto start = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(files::EnsureDir(settings_.dir, 0700));
+  auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
+  if (!lock.ok()) return lock.status();
+  StatusOr<Manifest> m = CreateLocked(reason, written);
+  if (!m.ok()) {
+    RecordFailure(m.status(), "create");
+    return m;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto& r = Registry::Global();
+  r.Set(kLastSuccess, {}, static_cast<double>(clock_.NowMs()) / 1000.0);
+  r.Set(kLastVerified, {}, static_cast<double>(m->verification.at) / 1000.0);
+  r.Set(kDuration, {}, secs);
+  r.Set(kSize, {}, static_cast<double>(m->file_bytes));
+  log::Info("backup created", {{"file", m->file}, {"bytes", m->file_bytes}, {"seconds", secs}, {"reason", reason}});
+  return m;
+}
+
+StatusOr<Manifest> BackupEngine::CreateLocked(const std::string& reason, Manifest* written) {
+  cancelled_ = false;
+  CleanUpWorkFiles();
+  auto start = std::chrono::steady_clock::now();
+  Manifest m;
+  m.id = std::max(clock_.NowMs(), last_id_ + 1);
+  std::error_code ec;
+  while (fs::exists(PathOf(BackupFileName(m.id)), ec)) ++m.id;
+  last_id_ = m.id;
+  m.created_at = m.id;
+  m.file = BackupFileName(m.id);
+  m.dialect = adapter_->dialect();
+  m.app_version = settings_.app_version;
+  m.key_id = key_.id;
+  m.reason = reason;
+  const std::string final_path = PathOf(m.file);
+  const std::string partial = final_path + ".partial";
+  const std::string snapshot = PathOf(".snapshot-" + std::to_string(m.id) + ".tmp");
+  auto fail = [&](Status st) {
+    (void)fs_.Remove(partial);
+    (void)fs_.Remove(snapshot);
+    return st;
+  };
+
+  auto info = adapter_->Snapshot(snapshot);
+  if (!info.ok()) return fail(info.status());
+  m.schema_version = info->schema_version;
+  m.tables = info->tables;
+  m.database_bytes = info->database_bytes;
+  m.snapshot_ms = info->snapshot_ms;
+
+  {
+    auto out = fs_.Create(partial, 0600);
+    if (!out.ok()) return fail(out.status());
+    Encoder enc(key_, **out, settings_.zstd_level);
+    std::ifstream in(snapshot, std::ios::binary);
+    if (!in) return fail(Internal("cannot read the snapshot " + snapshot));
+    std::string buf(kReadChunk, '\0');
+    while (in) {
+      if (cancelled_) return fail(Unavailable("the backup was cancelled (shutdown)"));
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      if (in.gcount() <= 0) break;
+      Status st = enc.Write(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
+      if (!st.ok()) return fail(st);
+    }
+    Status st = enc.Finish();
+    if (st.ok()) st = (*out)->Sync();
+    Status closed = (*out)->Close();
+    if (st.ok()) st = closed;
+    if (!st.ok()) return fail(st);
+    m.plain_bytes = enc.plain_bytes();
+    m.file_bytes = enc.file_bytes();
+    m.sha256 = enc.sha256_hex();
+  }
+  (void)fs_.Remove(snapshot);
+
+  // Verified under its temporary name: nothing is called a backup before it has been restored once.
+  Status verified = VerifyData(partial, m, "");
+  m.verification = Outcome{verified.ok() ? "passed" : "failed", clock_.NowMs(), verified.ok() ? "" : FailedCheck(verified),
+                           verified.ok() ? "" : verified.message()};
+  Status st = fs_.Rename(partial, final_path);
+  if (!st.ok()) return fail(st);
+  m.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  st = WriteManifest(final_path, m);  // also fsyncs the folder, making both renames durable
+  if (!st.ok()) {
+    (void)fs_.Remove(final_path + kManifestSuffix + ".tmp");
+    (void)fs_.Remove(final_path);
+    return st;
+  }
+  if (!verified.ok()) {
+    if (written) *written = m;
+    return Status(verified).WithSlug(FailedCheck(verified));
+  }
+  return m;
+}
+
+Status BackupEngine::VerifyData(const std::string& data_path, const Manifest& m, const std::string& keep_plain) {
+  if (m.dialect != adapter_->dialect()) {
+    return Check("manifest", "the backup is of a " + m.dialect + " database; this server uses " + adapter_->dialect());
+  }
+  if (m.key_id != key_.id) {
+    return Check("wrong-key", "the backup was encrypted with key " + m.key_id + "; this server has key " + key_.id);
+  }
+  uint64_t size = 0;
+  auto sha = FileSha256(data_path, &size);
+  if (!sha.ok()) return Check("manifest", sha.status().message());
+  if (size < m.file_bytes) {
+    return Check("truncated", "the file has " + std::to_string(size) + " bytes; the manifest says " +
+                                  std::to_string(m.file_bytes));
+  }
+  if (size != m.file_bytes) {
+    return Check("checksum", "the file has " + std::to_string(size) + " bytes; the manifest says " +
+                                 std::to_string(m.file_bytes));
+  }
+  if (*sha != m.sha256) {
+    return Check("checksum", "the file's SHA-256 differs from the manifest: its content changed (a flipped bit?)");
+  }
+  std::string plain = keep_plain.empty() ? PathOf(".verify-" + std::to_string(m.id) + "-" + RandomHex() + ".tmp")
+                                         : keep_plain;
+  auto cleanup = [&](Status st) {
+    if (keep_plain.empty() || !st.ok()) (void)fs_.Remove(plain);
+    return st;
+  };
+  {
+    auto out = fs_.Create(plain, 0600);
+    if (!out.ok()) return out.status();
+    DecodeStats stats;
+    Status st = DecodeFile(data_path, key_, [&](std::string_view chunk) { return (*out)->Append(chunk); }, &stats);
+    Status closed = (*out)->Close();
+    if (st.ok()) st = closed;
+    if (!st.ok()) return cleanup(st);
+    if (stats.plain_bytes != m.plain_bytes) {
+      return cleanup(Check("manifest-mismatch", "the snapshot has " + std::to_string(stats.plain_bytes) +
+                                                    " bytes; the manifest says " + std::to_string(m.plain_bytes)));
+    }
+  }
+  auto checked = adapter_->Check(plain, settings_.dir);
+  if (!checked.ok()) return cleanup(checked.status());
+  if (checked->schema_version != m.schema_version) {
+    return cleanup(Check("manifest-mismatch", "schema version " + std::to_string(checked->schema_version) +
+                                                  "; the manifest says " + std::to_string(m.schema_version)));
+  }
+  for (const auto& [table, want] : m.tables) {
+    auto it = checked->tables.find(table);
+    if (it == checked->tables.end()) {
+      return cleanup(Check("manifest-mismatch", "table " + table + " is missing from the backup"));
+    }
+    if (it->second.rows != want.rows) {
+      return cleanup(Check("manifest-mismatch", "table " + table + " has " + std::to_string(it->second.rows) +
+                                                    " rows; the manifest says " + std::to_string(want.rows)));
+    }
+    if (it->second.sha256 != want.sha256) {
+      return cleanup(Check("manifest-mismatch", "table " + table + " content hash differs from the manifest"));
+    }
+  }
+  for (const auto& [table, got] : checked->tables) {
+    if (!m.tables.count(table)) {
+      return cleanup(Check("manifest-mismatch", "table " + table + " is in the backup but not in the manifest"));
+    }
+  }
+  return cleanup(Status::Ok());
+}
+
+StatusOr<BackupEntry> BackupEngine::Load(const std::string& file) {
+  BackupEntry e;
+  e.path = file.find('/') == std::string::npos && !fs::exists(file) ? PathOf(file) : file;
+  e.manifest_path = e.path + kManifestSuffix;
+  std::error_code ec;
+  if (!fs::exists(e.path, ec)) return NotFound("no backup file " + e.path);
+  auto text = files::ReadAll(e.manifest_path);
+  if (!text.ok()) {
+    return Check("manifest", "no manifest " + e.manifest_path + " (an incomplete backup, or copied without it)");
+  }
+  auto m = Manifest::FromJson(*text);
+  if (!m.ok()) return Check("manifest", m.status().message());
+  e.manifest = std::move(m).value();
+  return e;
+}
+
+StatusOr<std::vector<BackupEntry>> BackupEngine::List() {
+  std::vector<BackupEntry> out;
+  std::error_code ec;
+  if (!fs::exists(settings_.dir, ec)) return out;
+  for (const auto& d : fs::directory_iterator(settings_.dir, ec)) {
+    std::string n = d.path().filename().string();
+    if (!EndsWith(n, kBackupSuffix) || n[0] == '.') continue;
+    auto e = Load(d.path().string());
+    if (e.ok()) out.push_back(std::move(e).value());
+  }
+  std::sort(out.begin(), out.end(), [](const BackupEntry& a, const BackupEntry& b) {
+    return a.manifest.created_at > b.manifest.created_at;
+  });
+  return out;
+}
+
+StatusOr<Manifest> BackupEngine::Verify(const std::string& file, bool record) {
+  std::lock_guard<std::recursive_mutex> guard(mu_);
+  ASSIGN_OR_RETURN(BackupEntry e, Load(file));
+  Status st = VerifyData(e.path, e.manifest, "");
+  if (record && fs::path(e.path).parent_path() == fs::path(settings_.dir)) {
+    e.manifest.verification =
+        Outcome{st.ok() ? "passed" : "failed", clock_.NowMs(), st.ok() ? "" : FailedCheck(st), st.ok() ? "" : st.message()};
+    Status written = WriteManifest(e.path, e.manifest);
+    if (!written.ok()) log::Warn("verification result not recorded", {{"error", written.message()}});
+  }
+  if (!st.ok()) {
+    RecordFailure(st, "verify");
+    return st;
+  }
+  Registry::Global().Set(kLastVerified, {}, static_cast<double>(clock_.NowMs()) / 1000.0);
+  return e.manifest;
+}
+
+Status BackupEngine::CopyOffsite(const std::string& file) {
+  std::lock_guard<std::recursive_mutex> guard(mu_);
+  auto targets = MakeOffsiteTargets(settings_.offsite);
+  if (targets.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(BackupEntry e, Load(file));
+  if (!e.verified()) return FailedPrecondition("only verified backups are copied off-site");
+  Status overall;
+  for (auto& t : targets) {
+    auto it = e.manifest.offsite.find(t->name());
+    if (it != e.manifest.offsite.end() && it->second.status == "confirmed") continue;
+    std::string name = e.manifest.file;
+    Status st = WithRetries(
+        [&] {
+          Status put = t->Put(e.path, name);
+          if (put.ok()) put = t->Put(e.manifest_path, name + kManifestSuffix);
+          if (!put.ok()) log::Warn("off-site copy attempt failed", {{"target", t->name()}, {"error", put.message()}});
+          return put;
+        },
+        settings_.offsite.retries, settings_.offsite.backoff_ms, sleep_ms_);
+    e.manifest.offsite[t->name()] =
+        Outcome{st.ok() ? "confirmed" : "failed", clock_.NowMs(), st.ok() ? "" : "offsite", st.ok() ? "" : st.message()};
+    if (!st.ok()) {
+      RecordFailure(st, "offsite");
+      if (overall.ok()) overall = Unavailable("off-site copy to " + t->name() + " failed: " + st.message());
+    } else {
+      log::Info("backup copied off-site", {{"target", t->name()}, {"file", name}});
+    }
+  }
+  RETURN_IF_ERROR(WriteManifest(e.path, e.manifest));
+  return overall;
+}
+
+StatusOr<PruneReport> BackupEngine::Prune() {
+  std::lock_guard<std::recursive_mutex> guard(mu_);
+  RETURN_IF_ERROR(files::EnsureDir(settings_.dir, 0700));
+  auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
+  if (!lock.ok()) return lock.status();
+  CleanUpWorkFiles();
+  PruneReport report;
+  ASSIGN_OR_RETURN(auto entries, List());
+  std::vector<RetentionItem> items;
+  for (const auto& e : entries) items.push_back({e.manifest.id, e.manifest.created_at, e.verified()});
+  auto doomed = SelectForDeletion(items, settings_.retention);
+  auto targets = MakeOffsiteTargets(settings_.offsite);
+  for (const auto& e : entries) {
+    if (std::find(doomed.begin(), doomed.end(), e.manifest.id) == doomed.end()) continue;
+    bool unconfirmed = false;
+    if (e.verified()) {
+      for (const auto& t : targets) {
+        auto it = e.manifest.offsite.find(t->name());
+        if (it == e.manifest.offsite.end() || it->second.status != "confirmed") unconfirmed = true;
+      }
+    }
+    if (unconfirmed) {
+      report.kept_unconfirmed.push_back(e.manifest.file);
+      continue;
+    }
+    // Manifest first: a data file without one is an incomplete backup and is cleaned up anyway.
+    RETURN_IF_ERROR(fs_.Remove(e.manifest_path));
+    RETURN_IF_ERROR(fs_.Remove(e.path));
+    report.deleted.push_back(e.manifest.file);
+  }
+  RETURN_IF_ERROR(fs_.SyncDir(settings_.dir));
+  {
+    std::lock_guard<std::mutex> c(cache_mu_);
+    cached_newest_ = -1;
+  }
+  // The same policy on each remote side: everything there was verified before it was sent.
+  for (auto& t : targets) {
+    auto names = t->List();
+    if (!names.ok()) {
+      RecordFailure(names.status(), "offsite-prune");
+      continue;
+    }
+    std::vector<RetentionItem> remote;
+    for (const auto& n : *names) {
+      if (!EndsWith(n, kBackupSuffix)) continue;
+      auto dash = n.rfind('-');
+      int64_t id = std::atoll(n.substr(dash + 1).c_str());
+      if (id > 0) remote.push_back({id, id, true});
+    }
+    for (int64_t id : SelectForDeletion(remote, settings_.retention)) {
+      std::string n = BackupFileName(id);
+      Status st = t->Delete(n + kManifestSuffix);
+      if (st.ok()) st = t->Delete(n);
+      if (st.ok()) report.remote_deleted.push_back(t->name() + ":" + n);
+      else RecordFailure(st, "offsite-prune");
+    }
+  }
+  return report;
+}
+
+StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
+  std::lock_guard<std::recursive_mutex> guard(mu_);
+  auto start = std::chrono::steady_clock::now();
+  RestoreReport report;
+  ASSIGN_OR_RETURN(BackupEntry e, Load(file));
+  report.manifest = e.manifest;
+  if (e.manifest.dialect != adapter_->dialect()) {
+    return FailedPrecondition("the backup is of a " + e.manifest.dialect + " database; this server uses " +
+                              adapter_->dialect());
+  }
+  int latest = LatestSchemaVersion(DialectOf(e.manifest.dialect));
+  if (e.manifest.schema_version > latest) {
+    return FailedPrecondition("the backup has schema version " + std::to_string(e.manifest.schema_version) +
+                              ", newer than this binary's " + std::to_string(latest) + "; restore it with a newer salesdb");
+  }
+  RETURN_IF_ERROR(files::EnsureDir(settings_.dir, 0700));
+  std::string plain = PathOf(".verify-restore-" + RandomHex() + ".tmp");
+  in_use_.insert(plain);
+  struct Release {
+    std::set<std::string>& set;
+    std::string path;
+    ~Release() { set.erase(path); }
+  } release{in_use_, plain};
+  // Verified first, keeping the decoded snapshot for the restore itself.
+  {
+    auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
+    if (!lock.ok()) return lock.status();
+    Status verified = VerifyData(e.path, e.manifest, plain);
+    if (!verified.ok()) {
+      (void)fs_.Remove(plain);
+      return Status(FailedPrecondition("the backup failed verification, nothing was restored: " + verified.message()))
+          .WithSlug(FailedCheck(verified));
+    }
+  }
+  if (adapter_->LiveHasData()) {
+    // A damaged current database is often why one restores: a safety backup that was written but
+    // fails verification is kept (marked failed) and the restore goes on; one that could not be
+    // written at all stops it.
+    Manifest written;
+    auto safety = Create("pre-restore", &written);
+    if (safety.ok()) {
+      report.safety_backup = safety->file;
+    } else if (!written.file.empty()) {
+      report.safety_backup = written.file;
+      report.safety_backup_warning = safety.status().message();
+    } else {
+      (void)fs_.Remove(plain);
+      return FailedPrecondition("the safety backup of the current database failed, nothing was restored: " +
+                                safety.status().message());
+    }
+  }
+  Status replaced;
+  {
+    auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
+    if (!lock.ok()) return lock.status();
+    replaced = adapter_->ReplaceLive(plain);
+  }
+  (void)fs_.Remove(plain);
+  if (!replaced.ok()) {
+    return Status(replaced.code(), "restore failed: " + replaced.message() +
+                                       (report.safety_backup.empty() ? "" : "; the previous database is in " + report.safety_backup));
+  }
+  report.migrated_from = e.manifest.schema_version;
+  auto db = Database::Open(config_, 1);
+  if (!db.ok()) return db.status();
+  auto applied = Migrate(**db);
+  if (!applied.ok()) return applied.status();
+  report.migrated_to = applied->empty() ? e.manifest.schema_version : applied->back();
+  report.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  log::Info("backup restored", {{"file", e.manifest.file}, {"ms", report.duration_ms}});
+  return report;
+}
+
+Status BackupEngine::RunScheduled(const std::string& reason) {
+  auto created = Create(reason);
+  Status result = created.status();
+  if (!MakeOffsiteTargets(settings_.offsite).empty()) {
+    // The new backup first, then up to three older ones whose copy is still pending.
+    auto entries = List();
+    int tried = 0;
+    if (entries.ok()) {
+      for (const auto& e : *entries) {
+        if (!e.verified() || tried >= 4) continue;
+        bool pending = false;
+        for (const auto& t : MakeOffsiteTargets(settings_.offsite)) {
+          auto it = e.manifest.offsite.find(t->name());
+          if (it == e.manifest.offsite.end() || it->second.status != "confirmed") pending = true;
+        }
+        if (!pending) continue;
+        ++tried;
+        Status st = CopyOffsite(e.path);
+        if (result.ok() && !st.ok()) result = st;
+      }
+    }
+  }
+  auto pruned = Prune();
+  if (result.ok() && !pruned.ok()) result = pruned.status();
+  return result;
+}
+
+int64_t BackupEngine::NewestVerifiedAt() {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cached_newest_ >= 0 && clock_.NowMs() - cached_at_ < kNewestCacheMs) return cached_newest_;
+  }
+  int64_t newest = 0;
+  auto entries = List();
+  if (entries.ok()) {
+    for (const auto& e : *entries) {
+      if (e.verified()) {
+        newest = std::max(newest, e.manifest.created_at);
+      }
+    }
+  }
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  cached_newest_ = newest;
+  cached_at_ = clock_.NowMs();
+  return newest;
+}
+
+void BackupEngine::InitMetrics() {
+  auto entries = List();
+  if (!entries.ok()) return;
+  for (const auto& e : *entries) {
+    if (!e.verified()) continue;
+    auto& r = Registry::Global();
+    r.Set(kLastSuccess, {}, static_cast<double>(e.manifest.created_at) / 1000.0);
+    r.Set(kLastVerified, {}, static_cast<double>(e.manifest.verification.at) / 1000.0);
+    r.Set(kDuration, {}, static_cast<double>(e.manifest.duration_ms) / 1000.0);
+    r.Set(kSize, {}, static_cast<double>(e.manifest.file_bytes));
+    break;
+  }
+  Registry::Global().Inc(kFailures, {}, 0);
+}
+
+}  // namespace salesdb::backup

@@ -1,0 +1,364 @@
+// The backup engine on real SQLite files: create → verify → restore, the named failure of each kind
+// of damage, a full disk through the file-system seam, and the GFS prune of a folder.
+#include "backup/engine.h"
+
+#include "backup/codec.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "monitoring/metrics.h"
+#include "storage/database.h"
+#include "storage/migrations.h"
+#include "storage/seed.h"
+
+namespace salesdb::backup {
+namespace {
+
+namespace fs = std::filesystem;
+
+BackupKey Key(unsigned char fill) {
+  std::array<unsigned char, 32> k{};
+  k.fill(fill);
+  return MakeBackupKey(k);
+}
+
+// Fails every write once `budget` bytes were written: a disk that fills up.
+class FullDiskFileSystem final : public FileSystem {
+ public:
+  explicit FullDiskFileSystem(uint64_t budget) : budget_(budget) {}
+  StatusOr<std::unique_ptr<WritableFile>> Create(const std::string& path, int mode) override {
+    auto inner = Posix().Create(path, mode);
+    if (!inner.ok()) return inner.status();
+    return std::unique_ptr<WritableFile>(new File(std::move(inner).value(), path, *this));
+  }
+  Status Rename(const std::string& from, const std::string& to) override { return Posix().Rename(from, to); }
+  Status Remove(const std::string& path) override { return Posix().Remove(path); }
+  Status SyncDir(const std::string& dir) override { return Posix().SyncDir(dir); }
+
+ private:
+  class File final : public WritableFile {
+   public:
+    File(std::unique_ptr<WritableFile> inner, std::string path, FullDiskFileSystem& fs)
+        : inner_(std::move(inner)), path_(std::move(path)), fs_(fs) {}
+    Status Append(std::string_view data) override {
+      if (fs_.written_ + data.size() > fs_.budget_) return FileError("write", path_, ENOSPC);
+      fs_.written_ += data.size();
+      return inner_->Append(data);
+    }
+    Status Sync() override { return inner_->Sync(); }
+    Status Close() override { return inner_->Close(); }
+
+   private:
+    std::unique_ptr<WritableFile> inner_;
+    std::string path_;
+    FullDiskFileSystem& fs_;
+  };
+  uint64_t budget_;
+  uint64_t written_ = 0;
+};
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GE(sodium_init(), 0);
+    dir_ = fs::temp_directory_path().string() + "/salesdb-engine-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_.data_dir = dir_;
+    auto db = Database::Open(config_, 2);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE(Migrate(**db).ok());
+    SeedOptions seed;
+    seed.customers = 150;
+    seed.now_ms = 1795392000000;
+    seed.demo_password_hash = "not-a-real-hash";
+    ASSERT_TRUE(Seed(**db, seed).ok());
+    ASSERT_TRUE((*db)->Checkpoint().ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<BackupEngine> Engine(unsigned char key = 1, FileSystem& fs = FileSystem::Posix()) {
+    BackupSettings s;
+    s.dir = dir_ + "/backups";
+    s.app_version = "test";
+    return std::make_unique<BackupEngine>(config_, s, Key(key), clock_, fs);
+  }
+
+  int64_t Count(const std::string& table) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((dir_ + "/salesdb.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &st, nullptr);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  }
+
+  void Exec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir_ + "/salesdb.db").c_str(), &db);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+
+  std::vector<std::string> WorkFiles() {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir_ + "/backups")) {
+      std::string n = e.path().filename().string();
+      if (n != ".lock" && n.find(".sdbk") == std::string::npos) out.push_back(n);
+      if (n.find(".partial") != std::string::npos || n.find(".tmp") != std::string::npos) out.push_back(n);
+    }
+    return out;
+  }
+
+  std::string dir_;
+  Config config_;
+  ManualClock clock_{1795392000000};
+};
+
+TEST_F(EngineTest, CreateWritesAVerifiedPrivateBackupWithItsManifest) {
+  auto engine = Engine();
+  auto m = engine->Create("manual");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->verification.status, "passed");
+  EXPECT_EQ(m->dialect, "sqlite");
+  EXPECT_EQ(m->schema_version, LatestSchemaVersion(Dialect::kSqlite));
+  EXPECT_EQ(m->key_id, Key(1).id);
+  EXPECT_EQ(m->tables.at("customers").rows, Count("customers"));
+  EXPECT_EQ(m->tables.at("customers").rows, 150);
+  EXPECT_LT(m->file_bytes, m->plain_bytes);
+  std::string path = dir_ + "/backups/" + m->file;
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((path + ".manifest.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((dir_ + "/backups").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_TRUE(WorkFiles().empty());
+  auto list = engine->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_TRUE((*list)[0].verified());
+  EXPECT_EQ(engine->NewestVerifiedAt(), m->created_at);
+  EXPECT_TRUE(engine->Verify(m->file, true).ok());
+  EXPECT_GT(monitoring::Registry::Global().Value("salesdb_backup_last_success_timestamp_seconds"), 0);
+}
+
+class DamageTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    engine_ = Engine();
+    auto m = engine_->Create("manual");
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    path_ = dir_ + "/backups/" + m->file;
+  }
+  std::string Verify() {
+    auto v = engine_->Verify(path_, false);
+    return v.ok() ? "ok" : v.status().slug();
+  }
+  void EditFile(const std::function<void(std::string&)>& edit, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    edit(data);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
+  }
+  std::unique_ptr<BackupEngine> engine_;
+  std::string path_;
+};
+
+TEST_F(DamageTest, TruncatedFileIsNamed) {
+  fs::resize_file(path_, fs::file_size(path_) / 2);
+  EXPECT_EQ(Verify(), "truncated");
+}
+
+TEST_F(DamageTest, FlippedBitIsNamed) {
+  EditFile([](std::string& d) { d[d.size() / 2] ^= 0x10; }, path_);
+  EXPECT_EQ(Verify(), "checksum");
+}
+
+TEST_F(DamageTest, FlippedBitWithAMatchingForgedChecksumFailsAuthentication) {
+  EditFile([](std::string& d) { d[d.size() / 2] ^= 0x10; }, path_);
+  uint64_t size = 0;
+  auto sha = FileSha256(path_, &size);
+  ASSERT_TRUE(sha.ok());
+  EditFile([&](std::string& d) {
+    auto j = nlohmann::json::parse(d);
+    j["sha256"] = *sha;
+    d = j.dump();
+  }, path_ + ".manifest.json");
+  EXPECT_EQ(Verify(), "damaged");
+}
+
+TEST_F(DamageTest, WrongKeyIsNamed) {
+  auto other = Engine(2);
+  auto v = other->Verify(path_, false);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().slug(), "wrong-key");
+  EXPECT_NE(v.status().message().find(Key(1).id), std::string::npos) << v.status().message();
+}
+
+TEST_F(DamageTest, ManifestMismatchIsNamed) {
+  EditFile([](std::string& d) {
+    auto j = nlohmann::json::parse(d);
+    j["tables"]["customers"]["rows"] = j["tables"]["customers"]["rows"].get<int64_t>() + 1;
+    d = j.dump();
+  }, path_ + ".manifest.json");
+  EXPECT_EQ(Verify(), "manifest-mismatch");
+  auto v = engine_->Verify(path_, false);
+  EXPECT_NE(v.status().message().find("customers"), std::string::npos) << v.status().message();
+}
+
+TEST_F(DamageTest, MissingManifestIsNamed) {
+  fs::remove(path_ + ".manifest.json");
+  EXPECT_EQ(Verify(), "manifest");
+}
+
+TEST_F(DamageTest, RecordedFailureShowsInTheList) {
+  fs::resize_file(path_, 100);
+  EXPECT_FALSE(engine_->Verify(path_, true).ok());
+  auto list = engine_->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].manifest.verification.status, "failed");
+  EXPECT_EQ((*list)[0].manifest.verification.check, "truncated");
+}
+
+TEST_F(EngineTest, FullDiskLeavesNoPartialFileAndCountsAFailure) {
+  auto& metrics = monitoring::Registry::Global();
+  double failures = metrics.Value("salesdb_backup_failures_total");
+  FullDiskFileSystem full(20000);
+  auto engine = Engine(1, full);
+  auto m = engine->Create("manual");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kResourceExhausted) << m.status().ToString();
+  EXPECT_NE(m.status().message().find("No space left on device"), std::string::npos) << m.status().message();
+  EXPECT_TRUE(WorkFiles().empty());
+  auto list = engine->List();
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE(list->empty());
+  EXPECT_EQ(metrics.Value("salesdb_backup_failures_total"), failures + 1);
+  EXPECT_EQ(Count("customers"), 150);
+}
+
+TEST_F(EngineTest, RestoreBringsBackTheDataTakesASafetyBackupAndRefusesNewerSchemas) {
+  auto engine = Engine();
+  auto m = engine->Create("manual");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  Exec("PRAGMA foreign_keys = OFF; DELETE FROM activities; DELETE FROM customers WHERE id % 2 = 0;");
+  ASSERT_LT(Count("customers"), 150);
+  clock_.Advance(60'000);
+  auto r = engine->Restore(m->file);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Count("customers"), 150);
+  EXPECT_EQ(Count("activities"), m->tables.at("activities").rows);
+  EXPECT_FALSE(r->safety_backup.empty());
+  // The damaged database (foreign keys broken above) is kept, marked as failing its check.
+  EXPECT_NE(r->safety_backup_warning.find("foreign_key_check"), std::string::npos) << r->safety_backup_warning;
+  EXPECT_TRUE(fs::exists(dir_ + "/backups/" + r->safety_backup + ".manifest.json"));
+  // A new backup of the restored database hashes exactly like the original.
+  clock_.Advance(60'000);
+  auto again = engine->Create("manual");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->tables, m->tables);
+
+  std::string manifest_path = dir_ + "/backups/" + m->file + ".manifest.json";
+  std::ifstream in(manifest_path);
+  auto j = nlohmann::json::parse(in);
+  in.close();
+  j["schema_version"] = 999;
+  std::ofstream(manifest_path, std::ios::trunc) << j.dump();
+  auto refused = engine->Restore(m->file);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("newer"), std::string::npos) << refused.status().message();
+}
+
+TEST_F(EngineTest, RestoreRefusesADamagedBackupAndLeavesTheDatabaseAlone) {
+  auto engine = Engine();
+  auto m = engine->Create("manual");
+  ASSERT_TRUE(m.ok());
+  Exec("DELETE FROM activities");
+  fs::resize_file(dir_ + "/backups/" + m->file, 1000);
+  auto r = engine->Restore(m->file);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().slug(), "truncated");
+  EXPECT_EQ(Count("activities"), 0);
+  EXPECT_EQ(Count("customers"), 150);
+}
+
+TEST_F(EngineTest, PruneKeepsTheGfsSetAndCleansUpIncompleteFiles) {
+  auto engine = Engine();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(engine->Create("scheduled").ok());
+    clock_.Advance(10 * kMsPerMinute);  // all in one hour: only the newest survives the hourly tier
+  }
+  std::ofstream(dir_ + "/backups/salesdb-20200101T000000Z-1577836800000.sdbk") << "cut off";
+  std::ofstream(dir_ + "/backups/x.sdbk.partial") << "cut off";
+  auto report = engine->Prune();
+  ASSERT_TRUE(report.ok());
+  auto list = engine->List();
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 1u);
+  EXPECT_EQ(report->deleted.size(), 3u);
+  EXPECT_TRUE(WorkFiles().empty());
+  EXPECT_FALSE(fs::exists(dir_ + "/backups/salesdb-20200101T000000Z-1577836800000.sdbk"));
+}
+
+TEST_F(EngineTest, CopyDirTargetReceivesVerifiedBackupsAndRetention) {
+  BackupSettings s;
+  s.dir = dir_ + "/backups";
+  s.offsite.copy_dir = dir_ + "/offsite";
+  auto engine = std::make_unique<BackupEngine>(config_, s, Key(1), clock_);
+  auto m = engine->Create("manual");
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE(engine->CopyOffsite(m->file).ok());
+  EXPECT_EQ(fs::file_size(dir_ + "/offsite/" + m->file), m->file_bytes);
+  EXPECT_TRUE(fs::exists(dir_ + "/offsite/" + m->file + ".manifest.json"));
+  auto list = engine->List();
+  EXPECT_EQ((*list)[0].manifest.offsite.at("copy_dir").status, "confirmed");
+}
+
+TEST_F(EngineTest, FailedOffsiteCopyIsRetriedRecordedAndKeepsTheLocalBackup) {
+  BackupSettings s;
+  s.dir = dir_ + "/backups";
+  s.offsite.s3_endpoint = "http://127.0.0.1:9";  // discard port: nothing listens
+  s.offsite.s3_bucket = "b";
+  s.offsite.s3_access_key = "k";
+  s.offsite.s3_secret_key = "s";
+  s.offsite.retries = 3;
+  s.retention = RetentionPolicy{1, 0, 0, 0};
+  auto engine = std::make_unique<BackupEngine>(config_, s, Key(1), clock_);
+  std::vector<int64_t> sleeps;
+  engine->SetSleeper([&](int64_t ms) { sleeps.push_back(ms); });
+  double failures = monitoring::Registry::Global().Value("salesdb_backup_failures_total");
+  auto m = engine->Create("manual");
+  ASSERT_TRUE(m.ok());
+  clock_.Advance(kMsPerHour * 2);
+  ASSERT_TRUE(engine->Create("manual").ok());
+  Status st = engine->CopyOffsite(m->file);
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(sleeps, (std::vector<int64_t>{1000, 2000, 4000}));
+  EXPECT_EQ(monitoring::Registry::Global().Value("salesdb_backup_failures_total"), failures + 1);
+  auto list = engine->List();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[1].manifest.offsite.at("s3").status, "failed");
+  // Retention keeps only the newest, but the older one stays until its off-site copy is confirmed.
+  auto report = engine->Prune();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->deleted.empty());
+  EXPECT_EQ(report->kept_unconfirmed, std::vector<std::string>{m->file});
+  EXPECT_EQ(engine->List()->size(), 2u);
+}
+
+}  // namespace
+}  // namespace salesdb::backup

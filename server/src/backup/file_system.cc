@@ -1,0 +1,101 @@
+#include "backup/file_system.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "base/files.h"
+
+namespace salesdb::backup {
+
+Status FileError(const std::string& what, const std::string& path, int err) {
+  if (err == ENOSPC || err == EDQUOT) {
+    return ResourceExhausted("disk full: " + what + " " + path + ": " + std::strerror(err));
+  }
+  return Internal(what + " " + path + ": " + std::strerror(err));
+}
+
+namespace {
+
+class PosixFile final : public WritableFile {
+ public:
+  PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Append(std::string_view data) override {
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return FileError("write", path_, errno);
+      }
+      done += static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+  Status Sync() override {
+    if (::fsync(fd_) != 0) return FileError("fsync", path_, errno);
+    return Status::Ok();
+  }
+  Status Close() override {
+    int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0) return FileError("close", path_, errno);
+    return Status::Ok();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+class PosixFileSystem final : public FileSystem {
+ public:
+  StatusOr<std::unique_ptr<WritableFile>> Create(const std::string& path, int mode) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) return FileError("create", path, errno);
+    ::fchmod(fd, static_cast<mode_t>(mode));
+    return std::unique_ptr<WritableFile>(new PosixFile(fd, path));
+  }
+  Status Rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return FileError("rename", from, errno);
+    return Status::Ok();
+  }
+  Status Remove(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return FileError("remove", path, errno);
+    return Status::Ok();
+  }
+  Status SyncDir(const std::string& dir) override { return files::SyncDir(dir); }
+};
+
+}  // namespace
+
+Status FileSystem::WriteAtomic(const std::string& path, std::string_view data, int mode) {
+  std::string tmp = path + ".tmp";
+  auto file = Create(tmp, mode);
+  if (!file.ok()) return file.status();
+  Status st = (*file)->Append(data);
+  if (st.ok()) st = (*file)->Sync();
+  Status closed = (*file)->Close();
+  if (st.ok()) st = closed;
+  if (st.ok()) st = Rename(tmp, path);
+  if (!st.ok()) {
+    (void)Remove(tmp);
+    return st;
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return SyncDir(dir.empty() ? "." : dir);
+}
+
+FileSystem& FileSystem::Posix() {
+  static PosixFileSystem fs;
+  return fs;
+}
+
+}  // namespace salesdb::backup
