@@ -7,6 +7,7 @@ namespace {
 // A cached summary is reused while no write has committed, and for at most this long (so that the
 // 30/60/90-day windows move with the clock).
 constexpr int64_t kMaxAgeMs = 60'000;
+constexpr size_t kMaxCachedUsers = 10'000;
 }  // namespace
 
 StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
@@ -32,12 +33,26 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
     std::lock_guard<std::mutex> lock(mu_);
     cache_[scope] = {generation, now, summary};
   }
-  // "My upcoming renewals" is per user and small: not cached.
+  // "My upcoming renewals" is per user, cached the same way (each dashboard load would read it).
   if (actor.user_id != 0 && (actor.role == "sales_rep" || actor.role == "sales_manager" || actor.role == "admin")) {
-    RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-      ASSIGN_OR_RETURN(summary.my_renewals, tx.dashboard().UpcomingRenewals(actor.user_id, now));
-      return Status::Ok();
-    }));
+    bool renewals_hit = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = renewals_.find(actor.user_id);
+      if (it != renewals_.end() && it->second.generation == generation && now - it->second.computed_at < kMaxAgeMs) {
+        summary.my_renewals = it->second.renewals;
+        renewals_hit = true;
+      }
+    }
+    if (!renewals_hit) {
+      RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
+        ASSIGN_OR_RETURN(summary.my_renewals, tx.dashboard().UpcomingRenewals(actor.user_id, now));
+        return Status::Ok();
+      }));
+      std::lock_guard<std::mutex> lock(mu_);
+      if (renewals_.size() >= kMaxCachedUsers) renewals_.clear();
+      renewals_[actor.user_id] = {generation, now, summary.my_renewals};
+    }
   }
   return summary;
 }

@@ -140,8 +140,14 @@ class DashboardService {
     int64_t computed_at = 0;
     DashboardSummary summary;
   };
+  struct CachedRenewals {
+    uint64_t generation = 0;
+    int64_t computed_at = 0;
+    std::vector<License> renewals;
+  };
   std::mutex mu_;
-  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_map<std::string, Cached> cache_;            // by scope region
+  std::unordered_map<int64_t, CachedRenewals> renewals_;     // by user id
 };
 
 // Builds an audit entry for `actor` (the caller fills before/after).

@@ -13,6 +13,7 @@ namespace {
 
 constexpr int64_t kTouchEveryMs = 60'000;  // session last_seen / token last_used write throttle
 constexpr char kTokenPrefix[] = "sdb_";
+constexpr size_t kMaxCachedPrincipals = 10000;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -129,10 +130,12 @@ StatusOr<LoginResult> AuthService::Login(const std::string& raw_email, const std
 Status AuthService::Logout(const Principal& p) {
   if (p.session_id == 0) return Status::Ok();
   int64_t now = ctx_.clock.NowMs();
-  return ctx_.store.Write([&](Tx& tx) {
+  Status st = ctx_.store.Write([&](Tx& tx) {
     RETURN_IF_ERROR(tx.sessions().Revoke(p.session_id, now));
     return Record(ctx_, tx, p.actor, now, "auth.logout", p.user.id, nullptr);
   });
+  CacheDrop();
+  return st;
 }
 
 StatusOr<Principal> AuthService::PrincipalFor(const User& u, const Actor& from) {
@@ -147,28 +150,70 @@ StatusOr<Principal> AuthService::PrincipalFor(const User& u, const Actor& from) 
   return p;
 }
 
+bool AuthService::CacheFind(const std::string& token_hash, int64_t now, CachedAuth* out) {
+  if (settings_.principal_cache_ms <= 0) return false;
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = cache_.find(token_hash);
+  if (it == cache_.end()) return false;
+  if (now - it->second.loaded_at >= settings_.principal_cache_ms || now < it->second.loaded_at) {
+    cache_.erase(it);
+    return false;
+  }
+  *out = it->second;
+  return true;
+}
+
+void AuthService::CacheStore(const std::string& token_hash, CachedAuth entry, uint64_t epoch) {
+  if (settings_.principal_cache_ms <= 0) return;
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (epoch != cache_epoch_) return;
+  if (cache_.size() >= kMaxCachedPrincipals) cache_.clear();
+  cache_[token_hash] = std::move(entry);
+}
+
+uint64_t AuthService::CacheEpoch() {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  return cache_epoch_;
+}
+
+void AuthService::CacheDrop() {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  ++cache_epoch_;
+  cache_.clear();
+}
+
 StatusOr<Principal> AuthService::AuthenticateSession(const std::string& token, const Actor& from) {
   if (token.empty() || token.size() > 200) return Unauthenticated("please log in");
   const int64_t now = ctx_.clock.NowMs();
-  Session s;
-  User u;
-  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-    auto found = tx.sessions().GetByTokenHash(crypto::TokenHash(token));
-    if (!found.ok()) {
-      return found.status().code() == StatusCode::kNotFound ? Unauthenticated("please log in") : found.status();
-    }
-    s = *found;
-    ASSIGN_OR_RETURN(u, tx.users().Get(s.user_id));
-    return Status::Ok();
-  }));
+  const std::string token_hash = crypto::TokenHash(token);
+  CachedAuth cached;
+  if (!CacheFind(token_hash, now, &cached)) {
+    const uint64_t epoch = CacheEpoch();
+    RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
+      auto found = tx.sessions().GetByTokenHash(token_hash);
+      if (!found.ok()) {
+        return found.status().code() == StatusCode::kNotFound ? Unauthenticated("please log in") : found.status();
+      }
+      cached.session = *found;
+      ASSIGN_OR_RETURN(cached.user, tx.users().Get(cached.session.user_id));
+      return Status::Ok();
+    }));
+    cached.loaded_at = now;
+    CacheStore(token_hash, cached, epoch);
+  }
+  const Session& s = cached.session;
   if (s.expires_at <= now || s.last_seen_at + settings_.session_idle_minutes * kMsPerMinute <= now) {
     return Unauthenticated("your session has expired; please log in again").WithSlug("session-expired");
   }
-  ASSIGN_OR_RETURN(Principal p, PrincipalFor(u, from));
+  ASSIGN_OR_RETURN(Principal p, PrincipalFor(cached.user, from));
   p.session_id = s.id;
   p.csrf_token = s.csrf_token;
   if (now - s.last_seen_at >= kTouchEveryMs) {
+    const uint64_t epoch = CacheEpoch();
     RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) { return tx.sessions().Touch(s.id, now); }));
+    cached.session.last_seen_at = now;
+    cached.loaded_at = now;
+    CacheStore(token_hash, cached, epoch);
   }
   return p;
 }
@@ -176,21 +221,31 @@ StatusOr<Principal> AuthService::AuthenticateSession(const std::string& token, c
 StatusOr<Principal> AuthService::AuthenticateBearer(const std::string& token, const Actor& from) {
   if (token.rfind(kTokenPrefix, 0) != 0 || token.size() > 200) return Unauthenticated("invalid API token");
   const int64_t now = ctx_.clock.NowMs();
-  ApiToken t;
-  User u;
-  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-    auto found = tx.api_tokens().GetByHash(crypto::TokenHash(token));
-    if (!found.ok()) {
-      return found.status().code() == StatusCode::kNotFound ? Unauthenticated("invalid API token") : found.status();
-    }
-    t = *found;
-    ASSIGN_OR_RETURN(u, tx.users().Get(t.user_id));
-    return Status::Ok();
-  }));
+  const std::string token_hash = crypto::TokenHash(token);
+  CachedAuth cached;
+  if (!CacheFind(token_hash, now, &cached)) {
+    const uint64_t epoch = CacheEpoch();
+    RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
+      auto found = tx.api_tokens().GetByHash(token_hash);
+      if (!found.ok()) {
+        return found.status().code() == StatusCode::kNotFound ? Unauthenticated("invalid API token") : found.status();
+      }
+      cached.token = *found;
+      ASSIGN_OR_RETURN(cached.user, tx.users().Get(cached.token.user_id));
+      return Status::Ok();
+    }));
+    cached.loaded_at = now;
+    CacheStore(token_hash, cached, epoch);
+  }
+  const ApiToken& t = cached.token;
   if (t.expires_at != 0 && t.expires_at <= now) return Unauthenticated("the API token has expired");
-  ASSIGN_OR_RETURN(Principal p, PrincipalFor(u, from));
+  ASSIGN_OR_RETURN(Principal p, PrincipalFor(cached.user, from));
   if (now - t.last_used_at >= kTouchEveryMs) {
+    const uint64_t epoch = CacheEpoch();
     RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) { return tx.api_tokens().Touch(t.id, now); }));
+    cached.token.last_used_at = now;
+    cached.loaded_at = now;
+    CacheStore(token_hash, cached, epoch);
   }
   return p;
 }
@@ -202,7 +257,7 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& curren
   }
   ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next));
   int64_t now = ctx_.clock.NowMs();
-  return ctx_.store.Write([&](Tx& tx) {
+  Status st = ctx_.store.Write([&](Tx& tx) {
     ASSIGN_OR_RETURN(User u, tx.users().Get(p.user.id));
     u.password_hash = hash;
     u.meta.version += 1;
@@ -212,6 +267,8 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& curren
     RETURN_IF_ERROR(tx.sessions().RevokeAllForUser(u.id, now, p.session_id));
     return Record(ctx_, tx, p.actor, now, "auth.password_change", u.id, nullptr);
   });
+  CacheDrop();
+  return st;
 }
 
 StatusOr<Page<User>> AuthService::ListUsers(const Actor& actor, const PageRequest& page) {
@@ -254,7 +311,7 @@ StatusOr<User> AuthService::UpdateUser(const Actor& actor, int64_t id, const Cha
   RETURN_IF_ERROR(Require(actor, Permission::kUserWrite));
   int64_t now = ctx_.clock.NowMs();
   User out;
-  RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) {
+  Status st = ctx_.store.Write([&](Tx& tx) {
     ASSIGN_OR_RETURN(User before, tx.users().Get(id));
     if (change.expected_version == 0) {
       return FailedPrecondition("send If-Match or version").WithHttpStatus(428).WithSlug("precondition-required");
@@ -283,7 +340,9 @@ StatusOr<User> AuthService::UpdateUser(const Actor& actor, int64_t id, const Cha
     e.before_json = ToJson(before).dump();
     e.after_json = ToJson(out).dump();
     return ctx_.audit.Record(tx, std::move(e));
-  }));
+  });
+  CacheDrop();  // role, region, name or disabled may have changed
+  RETURN_IF_ERROR(st);
   return out;
 }
 
@@ -293,7 +352,7 @@ StatusOr<User> AuthService::SetPassword(const Actor& actor, const std::string& e
   ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password));
   int64_t now = ctx_.clock.NowMs();
   User out;
-  RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) {
+  Status st = ctx_.store.Write([&](Tx& tx) {
     ASSIGN_OR_RETURN(User u, tx.users().GetByEmail(Lower(email)));
     u.password_hash = hash;
     u.meta.version += 1;
@@ -304,7 +363,9 @@ StatusOr<User> AuthService::SetPassword(const Actor& actor, const std::string& e
     RETURN_IF_ERROR(tx.sessions().RevokeAllForUser(u.id, now, 0));
     out = u;
     return Record(ctx_, tx, actor, now, "auth.password_reset", u.id, nullptr);
-  }));
+  });
+  CacheDrop();
+  RETURN_IF_ERROR(st);
   return out;
 }
 
@@ -354,10 +415,12 @@ StatusOr<std::pair<ApiToken, std::string>> AuthService::CreateToken(const Actor&
 
 Status AuthService::RevokeToken(const Actor& actor, int64_t id) {
   int64_t now = ctx_.clock.NowMs();
-  return ctx_.store.Write([&](Tx& tx) {
+  Status st = ctx_.store.Write([&](Tx& tx) {
     RETURN_IF_ERROR(tx.api_tokens().Revoke(id, actor.user_id, now));
     return Record(ctx_, tx, actor, now, "auth.token_revoke", actor.user_id, {{"token_id", id}});
   });
+  CacheDrop();
+  return st;
 }
 
 Status AuthService::CleanUp() {

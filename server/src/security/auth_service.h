@@ -3,7 +3,9 @@
 // API tokens are stored. Thread-safe.
 #pragma once
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,10 @@ struct AuthSettings {
   int lockout_minutes = 15;
   int ip_max_failures = 20;
   int ip_window_minutes = 10;
+  // How long a looked-up session or API token (with its user) is reused without reading the database
+  // again. Logout, revocation, password changes and user updates on this instance drop the cache at
+  // once; changes made by another instance or the CLI apply within this time. 0: no cache.
+  int principal_cache_ms = 2000;
 };
 
 struct LoginResult {
@@ -63,8 +69,25 @@ class AuthService {
 
  private:
   StatusOr<Principal> PrincipalFor(const User& u, const Actor& from);
+
+  // The principal cache, keyed by token hash; one of session/token is set per entry.
+  struct CachedAuth {
+    Session session;
+    ApiToken token;
+    User user;
+    int64_t loaded_at = 0;
+  };
+  bool CacheFind(const std::string& token_hash, int64_t now, CachedAuth* out);
+  // Stores an entry unless the cache was dropped since `epoch` (a revocation raced the lookup).
+  void CacheStore(const std::string& token_hash, CachedAuth entry, uint64_t epoch);
+  uint64_t CacheEpoch();
+  void CacheDrop();  // after any change to sessions, tokens or users
+
   ServiceContext ctx_;
   AuthSettings settings_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, CachedAuth> cache_;
+  uint64_t cache_epoch_ = 0;
 };
 
 }  // namespace salesdb

@@ -186,10 +186,15 @@ StatusOr<DashboardSummary> SqlDashboardRepository::Summary(const std::string& sc
 
 StatusOr<std::vector<License>> SqlDashboardRepository::UpcomingRenewals(int64_t owner_id, int64_t now) {
   ll id = 0;
-  Query q(ctx_.s,
-          "SELECT l.id FROM licenses l JOIN customers c ON c.id = l.customer_id WHERE c.owner_id = :owner "
-          "AND c.deleted_at IS NULL AND l.status = 'active' AND l.expires_at >= :now AND l.expires_at <= :until "
-          "ORDER BY l.expires_at, l.id LIMIT 10");
+  // Driven by the owner's customers, then their licences. Without statistics SQLite would instead
+  // scan every active licence of the next 90 days company-wide and look up each customer (~80 ms at
+  // 20k customers, growing with the company; 0.5 ms this way): CROSS JOIN fixes its join order.
+  Query q(ctx_.s, ctx_.dialect == Dialect::kPostgres
+                      ? "SELECT l.id FROM customers c JOIN licenses l ON l.customer_id = c.id"
+                      : "SELECT l.id FROM customers c CROSS JOIN licenses l INDEXED BY licenses_customer "
+                        "ON l.customer_id = c.id");
+  q.Sql(" WHERE c.owner_id = :owner AND c.deleted_at IS NULL AND l.status = 'active' AND l.expires_at >= :now "
+        "AND l.expires_at <= :until ORDER BY l.expires_at, l.id LIMIT 10");
   q.Bind("owner", static_cast<ll>(owner_id)).Bind("now", static_cast<ll>(now))
       .Bind("until", static_cast<ll>(now + 90 * 86400000LL)).Into(id);
   std::vector<int64_t> ids;

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# `make bench` (after `make build`): HTTP load with wrk on SQLite and on a throwaway PostgreSQL 15
+# cluster, then the Google Benchmark micro-benchmarks. Prints a markdown table and appends it to
+# bench/RESULTS.md. Everything it starts (servers, cluster, temp folders) it stops and removes.
+#
+# Routes (wrk -t2 -c32, each run bounded by -d):
+#   list       GET  /api/v1/customers?limit=50&region=R&sort=-updated_at   target  8,000 req/s
+#   detail     GET  /api/v1/customers/{id}                                 target 10,000 req/s
+#   dashboard  GET  /api/v1/dashboard/summary                              target  5,000 req/s
+#   activity   POST /api/v1/activities                                     target  3,000 req/s
+# and p99 ≤ 20 ms on every route, peak RSS of the server ≤ 150 MB.
+#
+# Settings (environment):
+#   BENCH_SCALE=100000        customers to seed (BENCH_SCALE=1000000 runs list, detail, dashboard only)
+#   BENCH_DURATION=15         seconds of measured load per route (after BENCH_WARMUP=3 s of warm-up)
+#   BENCH_DATABASES="sqlite postgres"
+#   BENCH_ROUTES="list detail dashboard activity"
+#   BENCH_SERVER_THREADS=     `salesdb serve --threads` (empty: the server's default)
+#   BENCH_MICRO=1             run the micro-benchmarks (0: skip)
+#   BENCH_LABEL=              a note for the results heading (e.g. "before auth cache")
+#   BENCH_RESULTS=bench/RESULTS.md  (BENCH_RESULTS=/dev/null to only print)
+#   BENCH_KEEP=0              1: keep the temp folder (server logs) for inspection
+#   BENCH_BIN=build/salesdb   the binary to measure (e.g. an older build for before/after)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+BUILD_DIR="${BUILD_DIR:-build}"
+BIN="${BENCH_BIN:-$ROOT/$BUILD_DIR/salesdb}"
+MICRO_BIN="$ROOT/$BUILD_DIR/bench/salesdb_micro_bench"
+SCALE="${BENCH_SCALE:-100000}"
+DURATION="${BENCH_DURATION:-15}"
+WARMUP="${BENCH_WARMUP:-3}"
+DATABASES="${BENCH_DATABASES:-sqlite postgres}"
+if [ "$SCALE" -gt 100000 ]; then DEFAULT_ROUTES="list detail dashboard"; else DEFAULT_ROUTES="list detail dashboard activity"; fi
+ROUTES="${BENCH_ROUTES:-$DEFAULT_ROUTES}"
+SERVER_THREADS="${BENCH_SERVER_THREADS:-}"
+MICRO="${BENCH_MICRO:-1}"
+LABEL="${BENCH_LABEL:-}"
+RESULTS="${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}"
+KEEP="${BENCH_KEEP:-0}"
+WRK_THREADS=2
+WRK_CONNECTIONS=32
+export BENCH_DIR="$ROOT/bench" BENCH_CUSTOMERS="$SCALE"
+
+command -v wrk >/dev/null || { echo "bench: wrk is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "bench: $BIN is missing; run make build" >&2; exit 1; }
+
+declare -A TARGET_RPS=([list]=8000 [detail]=10000 [dashboard]=5000 [activity]=3000)
+declare -A SCRIPT=([list]=list.lua [detail]=detail.lua [dashboard]=dashboard.lua [activity]=activity.lua)
+declare -A TITLE=([list]="(a) list 50, region, -updated_at" [detail]="(b) customer detail"
+                  [dashboard]="(c) dashboard summary" [activity]="(d) create activity")
+TARGET_P99_MS=20
+TARGET_RSS_MB=150
+
+WORK="$(mktemp -d /tmp/salesdb-bench.XXXXXX)"
+chmod 755 "$WORK"  # the postgres user must reach the cluster folder
+SERVER_PID=""
+PG_DIR=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  [ -n "$PG_DIR" ] && "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR" || true
+  if [ "$KEEP" = 1 ]; then echo "bench: kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
+    echo $((20000 + RANDOM % 20000))
+}
+
+log() { echo "bench: $*" >&2; }
+
+# CPU time (user + system) a process has used, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICKS_PER_SEC="$(getconf CLK_TCK)"
+
+# VmHWM (peak resident set) of a process, in MB.
+peak_rss_mb() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+ROWS=()       # markdown table rows
+SUMMARY=()    # pass/fail notes
+
+# run_db NAME: seeds a fresh database, starts a server, runs every route, stops the server.
+run_db() {
+  local db="$1"
+  local data="$WORK/$db-data"
+  mkdir -p "$data"
+  local -a env_db=(env SALESDB_DATA_DIR="$data" SALESDB_ADMIN_PASSWORD="bench-admin-password-1"
+                   SALESDB_DEMO_PASSWORD="bench-demo-password-1" SALESDB_LOG_LEVEL=info)
+  if [ "$db" = postgres ]; then
+    PG_DIR="$WORK/pg"
+    local pg_port conn
+    pg_port="$(free_port)"
+    conn="$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR" "$pg_port")"
+    psql "$conn dbname=postgres" -qAt -c "CREATE DATABASE salesdb_bench" >/dev/null
+    env_db+=(SALESDB_DATABASE_URL="dbname=salesdb_bench $conn")
+  fi
+
+  log "$db: seeding $SCALE customers"
+  local t0=$SECONDS
+  "${env_db[@]}" "$BIN" seed --customers "$SCALE" | grep -E '^seeded' >&2
+  local seed_secs=$((SECONDS - t0))
+  local token
+  token="$("${env_db[@]}" "$BIN" token create --user admin@example.com --name bench | tail -n 1)"
+  export BENCH_TOKEN="$token"
+
+  local port
+  port="$(free_port)"
+  local -a serve=("$BIN" serve --listen "127.0.0.1:$port")
+  [ -n "$SERVER_THREADS" ] && serve+=(--threads "$SERVER_THREADS")
+  "${env_db[@]}" "${serve[@]}" >"$WORK/$db-server.log" 2>&1 &
+  SERVER_PID=$!
+  local url="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do
+    curl -sf "$url/livez" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "$db: server exited"; tail -n 20 "$WORK/$db-server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  curl -sf -H "Authorization: Bearer $token" "$url/api/v1/auth/me" >/dev/null ||
+    { log "$db: the bench token is not accepted"; exit 1; }
+
+  local peak=0 route
+  for route in $ROUTES; do
+    local script="$ROOT/bench/${SCRIPT[$route]}"
+    log "$db: $route (warm-up ${WARMUP}s, measure ${DURATION}s)"
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$script" "$url" >/dev/null
+    local hwm
+    hwm="$(peak_rss_mb "$SERVER_PID")"; [ "$hwm" -gt "$peak" ] && peak=$hwm
+    echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true  # reset VmHWM: this route's own peak
+    local out line cpu0 cpu1
+    cpu0="$(cpu_ticks "$SERVER_PID")"
+    out="$(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$script" "$url")"
+    cpu1="$(cpu_ticks "$SERVER_PID")"
+    line="$(grep '^BENCH ' <<<"$out" || true)"
+    [ -n "$line" ] || { log "$db: $route: no summary from wrk"; echo "$out" >&2; exit 1; }
+    hwm="$(peak_rss_mb "$SERVER_PID")"; [ "$hwm" -gt "$peak" ] && peak=$hwm
+    local rps p50 p99 non2xx sockerr
+    rps="$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")"
+    p50="$(sed -E 's/.* p50_us=([0-9]+).*/\1/' <<<"$line")"
+    p99="$(sed -E 's/.* p99_us=([0-9]+).*/\1/' <<<"$line")"
+    non2xx="$(sed -E 's/.* non2xx=([0-9]+).*/\1/' <<<"$line")"
+    sockerr="$(sed -E 's/.* socket_errors=([0-9]+).*/\1/' <<<"$line")"
+    local requests cpu_us p50ms p99ms ok="yes"
+    requests="$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")"
+    # Server CPU per request: comparable between runs even when other work steals the cores.
+    cpu_us="$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICKS_PER_SEC" -v n="$requests" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')"
+    p50ms="$(awk -v v="$p50" 'BEGIN {printf "%.2f", v / 1000}')"
+    p99ms="$(awk -v v="$p99" 'BEGIN {printf "%.2f", v / 1000}')"
+    awk -v r="$rps" -v t="${TARGET_RPS[$route]}" 'BEGIN {exit !(r >= t)}' || ok="no"
+    awk -v p="$p99ms" -v t="$TARGET_P99_MS" 'BEGIN {exit !(p <= t)}' || ok="no"
+    [ "$hwm" -le "$TARGET_RSS_MB" ] || ok="no"
+    [ "$non2xx" -eq 0 ] && [ "$sockerr" -eq 0 ] || ok="no"
+    ROWS+=("| $db | ${TITLE[$route]} | $(printf '%.0f' "$rps") | $p50ms | $p99ms | $non2xx/$sockerr | $cpu_us | $hwm | ≥ ${TARGET_RPS[$route]}, p99 ≤ $TARGET_P99_MS | $ok |")
+    log "$db: $route: $(printf '%.0f' "$rps") req/s, p50 $p50ms ms, p99 $p99ms ms, errors $non2xx/$sockerr, server CPU ${cpu_us} µs/req, peak RSS $hwm MB"
+  done
+  SUMMARY+=("$db: seeded $SCALE customers in ${seed_secs}s; server peak RSS over the whole run $peak MB")
+
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || log "$db: server exit status $?"
+  SERVER_PID=""
+  if [ -n "$PG_DIR" ]; then "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR"; PG_DIR=""; fi
+}
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+for db in $DATABASES; do run_db "$db"; done
+
+MICRO_TABLE=()
+if [ "$MICRO" = 1 ]; then
+  if [ -x "$MICRO_BIN" ]; then
+    log "micro-benchmarks"
+    # CSV → markdown: name, iterations, real time, cpu time, unit.
+    mapfile -t MICRO_TABLE < <("$MICRO_BIN" --benchmark_min_time=0.2 --benchmark_format=csv 2>/dev/null |
+      awk -F, '/^name,/ {go=1; next} go && NF >= 5 {gsub(/"/, "", $1);
+        printf "| %s | %s | %.1f %s | %.1f %s |\n", $1, $2, $3, $5, $4, $5}')
+  else
+    log "micro-benchmarks not built ($MICRO_BIN; configure with -DSALESDB_BUILD_BENCH=ON)"
+  fi
+fi
+
+{
+  echo
+  echo "## $(date -u '+%Y-%m-%d %H:%M UTC')${LABEL:+ — $LABEL}"
+  echo
+  echo "git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo '+dirty');" \
+       "$SCALE customers; wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${DURATION}s after ${WARMUP}s warm-up," \
+       "on the same machine as the server; server threads: ${SERVER_THREADS:-default}."
+  echo "Machine: nproc $(nproc), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM (free -g)," \
+       "$(lscpu | grep 'Model name' | sed -E 's/Model name:\s*//'); load average before: $LOAD_BEFORE" \
+       "(shared with other engineers' builds and tests, so figures swing)."
+  echo
+  echo "| database | route | req/s | p50 ms | p99 ms | non-2xx/socket errors | server CPU µs/req | peak RSS MB | target | meets |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  printf -- '- %s\n' "${SUMMARY[@]}"
+  if [ "${#MICRO_TABLE[@]}" -gt 0 ]; then
+    echo
+    echo "Micro-benchmarks (Google Benchmark, build/bench/salesdb_micro_bench):"
+    echo
+    echo "| benchmark | iterations | real time | CPU time |"
+    echo "|---|---:|---:|---:|"
+    printf '%s\n' "${MICRO_TABLE[@]}"
+  fi
+} | tee -a "$RESULTS"
