@@ -79,10 +79,12 @@ Response Entity(int status, const nlohmann::json& body, int64_t version);
 namespace salesdb::api {
 template <typename T>
 Response PageJson(const Page<T>& page) {
-  nlohmann::json items = nlohmann::json::array();
+  // Built in place: an initializer list would copy every row's JSON once more.
+  nlohmann::json body = nlohmann::json::object();
+  nlohmann::json& items = body["items"] = nlohmann::json::array();
+  items.get_ref<nlohmann::json::array_t&>().reserve(page.items.size());
   for (const auto& row : page.items) items.push_back(ToJson(row));
-  nlohmann::json body = {{"items", items},
-                         {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json()}};
+  body["next_cursor"] = page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json();
   Response r;
   r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;

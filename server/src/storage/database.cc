@@ -3,6 +3,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "base/files.h"
@@ -22,13 +23,23 @@ bool LooksDisconnected(const std::string& what) {
          Contains(what, "could not connect") || Contains(what, "connection to server");
 }
 
+// SQLite reads are CPU work on this process's cores: more reader connections than about two per
+// core only add page caches, not throughput (HTTP threads beyond that wait for a reader).
+size_t SqliteReaders(int requested) {
+  size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(requested), std::max<size_t>(4, 2 * cores)));
+}
+
 void ApplySqlitePragmas(soci::session& s, bool reader) {
   s << "PRAGMA busy_timeout = 10000";
   s << "PRAGMA foreign_keys = ON";
   s << "PRAGMA synchronous = FULL";
-  s << "PRAGMA cache_size = -32000";  // 32 MB page cache per connection
+  // Page cache per connection: 32 MB for the writer, 8 MB per reader. No mmap: every connection
+  // mapped the file on its own, so resident size grew by the database size per connection (2.4 GB
+  // VmHWM at 100k customers with 17 connections); the OS page cache is shared instead.
+  s << (reader ? "PRAGMA cache_size = -8000" : "PRAGMA cache_size = -32000");
   s << "PRAGMA temp_store = MEMORY";
-  s << "PRAGMA mmap_size = 268435456";
+  s << "PRAGMA mmap_size = 0";
   if (reader) s << "PRAGMA query_only = 1";
 }
 
@@ -85,7 +96,7 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
       db->writer_ = std::make_unique<soci::session>(*soci::factory_sqlite3(), db->connect_string_);
       *db->writer_ << "PRAGMA journal_mode = WAL";
       ApplySqlitePragmas(*db->writer_, /*reader=*/false);
-      db->pool_size_ = static_cast<size_t>(readers);
+      db->pool_size_ = SqliteReaders(readers);
       db->pool_ = std::make_unique<soci::connection_pool>(db->pool_size_);
       for (size_t i = 0; i < db->pool_size_; ++i) {
         db->pool_->at(i).open(*soci::factory_sqlite3(), db->connect_string_);

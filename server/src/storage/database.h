@@ -30,7 +30,8 @@ class Database {
  public:
   using Work = std::function<Status(soci::session&)>;
 
-  // Opens connections (readers sized to `readers`); does not migrate.
+  // Opens connections (readers sized to `readers`; for SQLite at most max(4, 2 × cores)); does not
+  // migrate.
   static StatusOr<std::unique_ptr<Database>> Open(const Config& config, int readers);
   ~Database();
 
