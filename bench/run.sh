@@ -191,12 +191,14 @@ fi
   echo "Machine: nproc $(nproc), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM (free -g)," \
        "$(lscpu | grep 'Model name' | sed -E 's/Model name:\s*//'); load average before: $LOAD_BEFORE" \
        "(shared with other engineers' builds and tests, so figures swing)."
-  echo
-  echo "| database | route | req/s | p50 ms | p99 ms | non-2xx/socket errors | server CPU µs/req | peak RSS MB | target | meets |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|"
-  printf '%s\n' "${ROWS[@]}"
-  echo
-  printf -- '- %s\n' "${SUMMARY[@]}"
+  if [ "${#ROWS[@]}" -gt 0 ]; then
+    echo
+    echo "| database | route | req/s | p50 ms | p99 ms | non-2xx/socket errors | server CPU µs/req | peak RSS MB | target | meets |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    printf -- '- %s\n' "${SUMMARY[@]}"
+  fi
   if [ "${#MICRO_TABLE[@]}" -gt 0 ]; then
     echo
     echo "Micro-benchmarks (Google Benchmark, build/bench/salesdb_micro_bench):"
