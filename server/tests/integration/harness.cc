@@ -168,6 +168,7 @@ void TestServer::Start() {
                                   "PATH=/usr/bin:/bin"};
   if (!database_url_.empty()) env.push_back("SALESDB_DATABASE_URL=" + database_url_);
   for (const auto& e : extra_env_) env.push_back(e);
+  fflush(nullptr);  // else the child would write our buffered output a second time
   pid_ = fork();
   if (pid_ == 0) {
     std::vector<char*> envp;
