@@ -21,7 +21,7 @@ PGDIR="$(mktemp -d /tmp/salesdb-pg.XXXXXX)"
 chmod 755 "$PGDIR"
 PGPORT=$((20000 + RANDOM % 20000))
 if PG="$(scripts/pg-cluster.sh start "$PGDIR" "$PGPORT")"; then
-  step "integration tests (PostgreSQL 15)" env SALESDB_TEST_PG="$PG" \
+  step "integration tests (PostgreSQL 15)" env SALESDB_TEST_PG="$PG" SALESDB_TEST_PG_DIR="$PGDIR" \
     "$BUILD_DIR/server/tests/integration/salesdb_integration_tests" --gtest_brief=1
 else
   results+=("FAIL  PostgreSQL cluster did not start (see $PGDIR/pg.log)"); failed=$((failed + 1))

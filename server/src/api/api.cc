@@ -3,6 +3,7 @@
 #include "api/json_body.h"
 #include "api/problem.h"
 #include "base/log.h"
+#include "domain/validation.h"
 #include "security/crypto.h"
 
 namespace salesdb::api {
@@ -23,6 +24,13 @@ std::string CookieValue(const std::string& header, const std::string& name) {
   }
   return {};
 }
+
+// Valid UTF-8 without NUL: text that both databases store and compare as given (PostgreSQL
+// refuses the others with an error).
+bool IsStorableText(const std::string& s) { return s.find('\0') == std::string::npos && IsValidUtf8(s); }
+
+// Stored for an idempotent POST whose answer must not be replayed (it held a secret).
+constexpr int kSecretAnswer = 0;
 
 // Routes that work without a principal.
 bool IsPublic(const std::string& pattern) { return pattern == "/api/v1/auth/login"; }
@@ -64,6 +72,7 @@ StatusOr<Response> Api::WithIdempotency(Request& req, const Handler& handler) {
   std::string key = req.Header("idempotency-key");
   if (req.method != "POST" || key.empty() || !req.principal) return handler(req);
   if (key.size() > 200) return FieldInvalid("Idempotency-Key", "too_long", "at most 200 characters");
+  if (!IsStorableText(key)) return FieldInvalid("Idempotency-Key", "invalid", "must be UTF-8 text");
   const int64_t user_id = req.principal->user.id;
   const std::string request_hash = crypto::Sha256Hex(req.method + " " + req.path + "\n" + req.body);
   // One request per (user, key) at a time on this instance; the stored answer serves the rest.
@@ -78,6 +87,10 @@ StatusOr<Response> Api::WithIdempotency(Request& req, const Handler& handler) {
     if (found->request_hash != request_hash) {
       return FieldInvalid("Idempotency-Key", "reused", "this key was used for a different request");
     }
+    if (found->status == kSecretAnswer) {
+      return FailedPrecondition("this Idempotency-Key was used; its answer held a secret that is shown only once")
+          .WithSlug("idempotency-key-used");
+    }
     Response r;
     r.status = found->status;
     r.body = found->body;
@@ -88,6 +101,8 @@ StatusOr<Response> Api::WithIdempotency(Request& req, const Handler& handler) {
   ASSIGN_OR_RETURN(Response r, handler(req));
   if (r.status >= 200 && r.status < 300) {
     IdempotentAnswer a{r.status, r.FindHeader("Location"), r.body, request_hash};
+    // An answer marked no-store carries a secret (a new API token) that must not be kept.
+    if (r.FindHeader("Cache-Control") == "no-store") a = {kSecretAnswer, "", "", request_hash};
     Status saved = s_.store.Write([&](Tx& tx) { return tx.idempotency().Save(user_id, key, a, s_.clock.NowMs()); });
     if (!saved.ok()) log::Warn("idempotency key not saved", {{"request_id", req.request_id}, {"error", saved.ToString()}});
   }
@@ -113,6 +128,13 @@ Response Api::Handle(Request& req) {
       }
       req.route = "unmatched";
       return Problem(NotFound("no such API resource"), req.request_id);
+    }
+    for (const auto& [name, value] : req.query) {
+      if (!IsStorableText(name) || !IsStorableText(value)) {
+        return Problem(InvalidArgument("the query parameter " + (IsStorableText(name) ? name : std::string("?")) +
+                                       " is not UTF-8 text"),
+                       req.request_id);
+      }
     }
     StatusOr<Response> r = Dispatch(req, match);
     if (r.ok()) return std::move(r).value();

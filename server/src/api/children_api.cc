@@ -197,7 +197,8 @@ void RegisterChildRoutes(Router& r, const Services& s) {
                           RETURN_IF_ERROR(ExactOnly(req, "key", q.key));
                           std::string days = req.Query("expiring_within_days");
                           if (!days.empty()) {
-                            if (days.size() > 4 || days.find_first_not_of("0123456789") != std::string::npos) {
+                            if (days.size() > 4 || days.find_first_not_of("0123456789") != std::string::npos ||
+                                std::stoi(days) > 3650) {
                               return FieldInvalid("expiring_within_days", "invalid", "must be 0 to 3650");
                             }
                             q.expires_before = clock.NowMs() + std::stoll(days) * kMsPerDay;

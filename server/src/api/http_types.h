@@ -39,7 +39,12 @@ struct Request {
   Actor MakeActor() const {
     Actor a = principal ? principal->actor : Actor();
     a.ip = ip;
+    // Stored with sessions and audit entries: printable ASCII only (a cut could split a UTF-8
+    // character, and PostgreSQL refuses invalid UTF-8).
     a.user_agent = Header("user-agent").substr(0, 300);
+    for (char& c : a.user_agent) {
+      if (c < 0x20 || c > 0x7E) c = '?';
+    }
     a.request_id = request_id;
     return a;
   }

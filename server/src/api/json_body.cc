@@ -29,7 +29,10 @@ void Fields::Error(const char* field, const char* code, std::string message) {
 
 Fields& Fields::Str(const char* name, std::string& out, bool required) {
   if (const auto* v = Get(name, required)) {
-    if (v->is_string()) out = v->get<std::string>();
+    // NUL cannot be stored in a PostgreSQL text column (and SQLite would cut it short).
+    if (v->is_string() && v->get_ref<const std::string&>().find('\0') != std::string::npos) {
+      Error(name, "invalid", "must not contain NUL characters");
+    } else if (v->is_string()) out = v->get<std::string>();
     else if (v->is_null() && !required) out.clear();
     else Error(name, "type", "must be a string");
   }
@@ -38,8 +41,13 @@ Fields& Fields::Str(const char* name, std::string& out, bool required) {
 
 Fields& Fields::Int(const char* name, int64_t& out, bool required) {
   if (const auto* v = Get(name, required)) {
-    if (v->is_number_integer()) out = v->get<int64_t>();
-    else Error(name, "type", "must be a whole number");
+    if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+      Error(name, "out_of_range", "is out of range");
+    } else if (v->is_number_integer()) {
+      out = v->get<int64_t>();
+    } else {
+      Error(name, "type", "must be a whole number");
+    }
   }
   return *this;
 }
@@ -64,7 +72,7 @@ Fields& Fields::StrList(const char* name, std::vector<std::string>& out) {
   if (const auto* v = Get(name, false)) {
     bool ok = v->is_array() && v->size() <= 100;
     if (ok) {
-      for (const auto& e : *v) ok = ok && e.is_string();
+      for (const auto& e : *v) ok = ok && e.is_string() && e.get_ref<const std::string&>().find('\0') == std::string::npos;
     }
     if (!ok) {
       Error(name, "type", "must be a list of strings");

@@ -109,7 +109,27 @@ Status Config::LoadToml(const std::string& path) {
     else return InvalidArgument(std::string("config ") + s.toml_key + ": unsupported value type");
     RETURN_IF_ERROR(s.set(*this, value));
   }
-  if (auto n = table.at_path("http.max_body_bytes").value<int64_t>()) max_body_bytes = *n;
+  if (auto node = table.at_path("http.max_body_bytes")) {
+    auto n = node.value<int64_t>();
+    if (!n || !node.is_integer()) return InvalidArgument("config http.max_body_bytes: expected a whole number");
+    max_body_bytes = *n;
+  }
+  // A misspelt key would otherwise be ignored without a word: refuse keys that are not settings.
+  std::vector<std::string> unknown;
+  std::function<void(const toml::table&, const std::string&)> walk = [&](const toml::table& t, const std::string& prefix) {
+    for (const auto& [key, node] : t) {
+      std::string path = prefix + std::string(key.str());
+      if (const toml::table* sub = node.as_table()) {
+        walk(*sub, path + ".");
+        continue;
+      }
+      bool known = path == "http.max_body_bytes";
+      for (const auto& s : Settings()) known = known || path == s.toml_key;
+      if (!known) unknown.push_back(path);
+    }
+  };
+  walk(table, "");
+  if (!unknown.empty()) return InvalidArgument("config " + unknown.front() + ": unknown setting (in " + path + ")");
   return Status::Ok();
 }
 
@@ -146,10 +166,22 @@ Status Config::Validate() const {
   if (tls_cert.empty() != tls_key.empty()) {
     return InvalidArgument("config tls.cert and tls.key: give both or neither");
   }
-  if (session_idle_minutes < 1 || session_absolute_hours < 1) {
-    return InvalidArgument("config auth.session_*: must be positive");
+  struct Bound {
+    const char* key;
+    int value, lo, hi;
+  };
+  for (const Bound& b : {Bound{"auth.session_idle_minutes", session_idle_minutes, 1, 24 * 60},
+                         Bound{"auth.session_absolute_hours", session_absolute_hours, 1, 24 * 30},
+                         Bound{"auth.login_max_failures", login_max_failures, 1, 1000},
+                         Bound{"auth.login_lockout_minutes", login_lockout_minutes, 1, 24 * 60},
+                         Bound{"auth.login_ip_max_failures", login_ip_max_failures, 1, 1'000'000},
+                         Bound{"auth.login_ip_window_minutes", login_ip_window_minutes, 1, 24 * 60},
+                         Bound{"trash_retention_days", trash_retention_days, 1, 3650}}) {
+    if (b.value < b.lo || b.value > b.hi) {
+      return InvalidArgument(std::string("config ") + b.key + ": must be " + std::to_string(b.lo) + " to " +
+                             std::to_string(b.hi) + ", got " + std::to_string(b.value));
+    }
   }
-  if (login_max_failures < 1) return InvalidArgument("config auth.login_max_failures: must be positive");
   if (backup_zstd_level < 1 || backup_zstd_level > 19) return InvalidArgument("config backup.zstd_level: 1..19");
   if (backup_keep_hourly + backup_keep_daily + backup_keep_weekly + backup_keep_monthly < 1) {
     return InvalidArgument("config backup.retention.*: keep at least one backup");

@@ -38,6 +38,7 @@ struct Kind<Contact> {
     else return false;
     return true;
   }
+  static Status CheckRefs(Tx&, const Contact*, const Contact&) { return Status::Ok(); }
   static Status AfterWrite(Tx& tx, const Contact& c) {
     return c.is_primary ? tx.contacts().ClearPrimary(c.customer_id, c.id) : Status::Ok();
   }
@@ -49,6 +50,7 @@ struct Kind<Activity> {
   static ActivityRepository& Repo(Tx& tx) { return tx.activities(); }
   static Status Validate(const Activity& a) { return ValidateActivity(a); }
   static bool Searches(const ChildQuery&, SensitiveField&) { return false; }
+  static Status CheckRefs(Tx&, const Activity*, const Activity&) { return Status::Ok(); }
   static Status AfterWrite(Tx&, const Activity&) { return Status::Ok(); }
 };
 
@@ -58,6 +60,13 @@ struct Kind<Opportunity> {
   static OpportunityRepository& Repo(Tx& tx) { return tx.opportunities(); }
   static Status Validate(const Opportunity& o) { return ValidateOpportunity(o); }
   static bool Searches(const ChildQuery&, SensitiveField&) { return false; }
+  // A new owner must be an active user (a field error, not a foreign-key failure of the database).
+  static Status CheckRefs(Tx& tx, const Opportunity* before, const Opportunity& o) {
+    if (before && before->owner_id == o.owner_id) return Status::Ok();
+    auto owner = tx.users().Get(o.owner_id);
+    if (!owner.ok() || owner->disabled) return FieldInvalid("owner_id", "invalid", "is not an active user");
+    return Status::Ok();
+  }
   static Status AfterWrite(Tx&, const Opportunity&) { return Status::Ok(); }
 };
 
@@ -70,6 +79,7 @@ struct Kind<License> {
     f = SensitiveField::kLicenseKey;
     return !q.key.empty();
   }
+  static Status CheckRefs(Tx&, const License*, const License&) { return Status::Ok(); }
   static Status AfterWrite(Tx&, const License&) { return Status::Ok(); }
 };
 
@@ -155,6 +165,7 @@ StatusOr<T> CreateChild(ServiceContext& ctx, const Actor& actor, T row, const ch
       return FieldInvalid("customer_id", "invalid", "no such customer");
     }
     RETURN_IF_ERROR(CheckChildWrite<T>(actor, *parent));
+    RETURN_IF_ERROR(Kind<T>::CheckRefs(tx, nullptr, row));
     ASSIGN_OR_RETURN(row.id, Kind<T>::Repo(tx).Insert(row));
     RETURN_IF_ERROR(Kind<T>::AfterWrite(tx, row));
     ASSIGN_OR_RETURN(out, Kind<T>::Repo(tx).Get(row.id));
@@ -179,6 +190,7 @@ StatusOr<T> UpdateChild(ServiceContext& ctx, const Actor& actor, int64_t id, int
     after.id = id;
     after.customer_id = before.customer_id;  // a child never moves to another customer
     RETURN_IF_ERROR(Kind<T>::Validate(after));
+    RETURN_IF_ERROR(Kind<T>::CheckRefs(tx, &before, after));
     Touch(after.meta, actor, now, /*created=*/false);
     RETURN_IF_ERROR(Kind<T>::Repo(tx).Update(after));
     RETURN_IF_ERROR(Kind<T>::AfterWrite(tx, after));

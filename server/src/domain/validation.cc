@@ -64,13 +64,31 @@ size_t Utf8Length(std::string_view s) {
 }
 
 bool IsValidUtf8(std::string_view s) {
+  // RFC 3629: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF (PostgreSQL refuses
+  // all of these, so they must be refused before they reach it).
   size_t i = 0;
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (int k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    unsigned char c = byte(i);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    else return false;
+    if (i + len > s.size()) return false;
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return false;
+    for (int k = 2; k < len; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80) return false;
     }
     i += len;
   }

@@ -46,6 +46,17 @@ std::string FormatValue(double v) {
   return buf;
 }
 
+// HELP text escapes only backslash and newline (quotes stay as they are).
+std::string EscapeHelp(const std::string& help) {
+  std::string out;
+  for (char c : help) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
 // Inserts le="..." into a rendered label set.
 std::string WithLe(const std::string& rendered, const std::string& le) {
   std::string pair = "le=\"" + le + "\"";
@@ -105,7 +116,7 @@ std::string Registry::Render() const {
   std::string out;
   for (const auto& [name, f] : families_) {
     if (f.values.empty() && f.histograms.empty()) continue;
-    if (!f.help.empty()) out += "# HELP " + name + " " + f.help + "\n";
+    if (!f.help.empty()) out += "# HELP " + name + " " + EscapeHelp(f.help) + "\n";
     out += "# TYPE " + name + " " + f.type + "\n";
     for (const auto& [labels, v] : f.values) out += name + labels + " " + FormatValue(v) + "\n";
     for (const auto& [labels, h] : f.histograms) {

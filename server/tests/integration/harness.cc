@@ -175,6 +175,7 @@ void TestServer::Start() {
   });
   if (!interval_given) env.push_back("SALESDB_BACKUP_INTERVAL_MINUTES=0");
   for (const auto& e : extra_env_) env.push_back(e);
+  fflush(nullptr);  // else the child would write our buffered output a second time
   pid_ = fork();
   if (pid_ == 0) {
     std::vector<char*> envp;
