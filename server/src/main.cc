@@ -11,7 +11,9 @@
 #include <thread>
 
 #include "api/api.h"
+#include "audit/audit_daemon.h"
 #include "audit/audit_log.h"
+#include "audit/audit_service.h"
 #include "base/config.h"
 #include "base/files.h"
 #include "base/log.h"
@@ -57,6 +59,7 @@ struct App {
   std::unique_ptr<ActivityService> activities;
   std::unique_ptr<OpportunityService> opportunities;
   std::unique_ptr<DashboardService> dashboard;
+  std::unique_ptr<audit::AuditQueryService> audit_query;
 
   // Opens the database, applies migrations and builds the services.
   void Open(bool migrate) {
@@ -84,6 +87,7 @@ struct App {
     activities = std::make_unique<ActivityService>(*ctx);
     opportunities = std::make_unique<OpportunityService>(*ctx);
     dashboard = std::make_unique<DashboardService>(*ctx);
+    audit_query = std::make_unique<audit::AuditQueryService>(*store, audit, SystemClock::Get(), config.data_dir);
   }
 };
 
@@ -150,6 +154,29 @@ class Housekeeping {
   std::thread thread_;
 };
 
+audit::AuditDaemonOptions AuditDaemonOptions(const Config& c) {
+  audit::AuditDaemonOptions o;
+  o.data_dir = c.data_dir;
+  o.checkpoint_interval_ms = int64_t{c.audit_checkpoint_interval_seconds} * 1000;
+  o.evaluate_interval_ms = int64_t{c.audit_evaluate_interval_seconds} * 1000;
+  o.full_verify_interval_ms = int64_t{c.audit_full_verify_minutes} * kMsPerMinute;
+  audit::AnomalySettings& r = o.rules;
+  r.failed_logins_per_account = c.audit_failed_logins_per_account;
+  r.failed_logins_per_ip = c.audit_failed_logins_per_ip;
+  r.failed_login_window_ms = int64_t{c.audit_failed_login_window_seconds} * 1000;
+  r.login_after_failures = c.audit_login_after_failures;
+  r.unusual_hour_min_logins = c.audit_unusual_hour_min_logins;
+  r.unusual_hour_max_share = c.audit_unusual_hour_max_share_percent / 100.0;
+  r.sensitive_read_min = c.audit_sensitive_read_min_per_hour;
+  r.sensitive_read_factor = c.audit_sensitive_read_factor;
+  r.scraping_min_windows = c.audit_scraping_min_minutes_per_hour;
+  r.scraping_factor = c.audit_scraping_factor;
+  r.mass_deletion = c.audit_mass_deletion;
+  r.mass_deletion_window_ms = int64_t{c.audit_mass_deletion_window_seconds} * 1000;
+  r.baseline_days = c.audit_baseline_days;
+  return o;
+}
+
 int Serve(App& app) {
   auto listen = ParseListen(app.config.listen);
   Check(listen.status());
@@ -186,7 +213,10 @@ int Serve(App& app) {
 
   api::Services services{*app.auth,          *app.customers,     *app.contacts, *app.licenses,
                          *app.activities,    *app.opportunities, *app.dashboard, *app.store,
-                         SystemClock::Get()};
+                         SystemClock::Get(), app.audit_query.get()};
+  app.audit.EnableBulkReadAudit(*app.store, SystemClock::Get(), app.config.audit_bulk_read_rows_per_minute);
+  audit::AuditDaemon audit_daemon(*app.store, app.audit, SystemClock::Get(), AuditDaemonOptions(app.config));
+  Check(audit_daemon.Start());
   api::Api api(services, api::ApiOptions{tls, app.config.session_absolute_hours});
   http::Frontend frontend(api, health,
                           http::FrontendOptions{app.config.web_dir, app.config.max_body_bytes,
@@ -198,7 +228,10 @@ int Serve(App& app) {
   options.threads = app.config.EffectiveThreads();
   options.tls_cert = app.config.tls_cert;
   options.tls_key = app.config.tls_key;
-  Status st = http::Run(options, frontend, health, [&] { housekeeping.Stop(); });
+  Status st = http::Run(options, frontend, health, [&] {
+    housekeeping.Stop();
+    audit_daemon.Stop();
+  });
   Check(st);
   Check(db.Checkpoint());
   log::Info("stopped");
@@ -277,7 +310,12 @@ int main(int argc, char** argv) {
 
   auto* audit = cli.add_subcommand("audit", "the audit trail");
   audit->require_subcommand(1);
-  auto* audit_verify = audit->add_subcommand("verify", "check the audit hash chain; names the first bad entry");
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "check the audit hash chain against the signed checkpoints; names the first bad entry");
+  int64_t fill_entries = 0;
+  auto* audit_fill = audit->add_subcommand("bench-fill", "append synthetic entries (benchmarks only)");
+  audit_fill->add_option("--entries", fill_entries, "how many")->required()->check(CLI::Range(1, 100000000));
+  audit_fill->group("");  // hidden from --help
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -389,14 +427,26 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*audit_verify) {
-    auto result = VerifyAuditChain(*app.store);
+    auto options = audit::VerifyOptionsFor(c.data_dir);
+    Check(options.status());
+    auto start = std::chrono::steady_clock::now();
+    auto result = VerifyAuditChain(*app.store, *options);
     Check(result.status());
-    if (result->first_bad_id != 0) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!result->intact()) {
       std::fprintf(stderr, "salesdb: audit chain broken at entry %lld: %s\n",
                    static_cast<long long>(result->first_bad_id), result->problem.c_str());
       return 1;
     }
-    std::printf("audit chain intact: %lld entries\n", static_cast<long long>(result->entries));
+    std::printf("audit chain intact: %lld entries, %lld signed checkpoints matched, %.1f s\n",
+                static_cast<long long>(result->entries), static_cast<long long>(result->checkpoints), secs);
+    return 0;
+  }
+  if (*audit_fill) {
+    auto start = std::chrono::steady_clock::now();
+    Check(AppendSyntheticEntries(*app.store, app.audit, fill_entries, SystemClock::Get()));
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("appended %lld entries in %.1f s\n", static_cast<long long>(fill_entries), secs);
     return 0;
   }
   return 0;

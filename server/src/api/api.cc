@@ -39,6 +39,7 @@ Api::Api(Services services, ApiOptions options) : s_(services), options_(options
   RegisterCustomerRoutes(router_, s_);
   RegisterChildRoutes(router_, s_);
   RegisterDashboardRoutes(router_, s_);
+  RegisterAuditRoutes(router_, s_);
 }
 
 Status Api::Authenticate(Request& req) {

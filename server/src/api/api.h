@@ -11,6 +11,7 @@
 
 #include "api/http_types.h"
 #include "api/router.h"
+#include "audit/audit_service.h"
 #include "domain/services.h"
 #include "security/auth_service.h"
 
@@ -26,6 +27,7 @@ struct Services {
   DashboardService& dashboard;
   Store& store;
   const Clock& clock;
+  audit::AuditQueryService* audit = nullptr;  // /api/v1/audit and /alerts (503 when absent)
 };
 
 struct ApiOptions {
@@ -58,6 +60,7 @@ void RegisterUserRoutes(Router& r, const Services& s);
 void RegisterCustomerRoutes(Router& r, const Services& s);
 void RegisterChildRoutes(Router& r, const Services& s);
 void RegisterDashboardRoutes(Router& r, const Services& s);
+void RegisterAuditRoutes(Router& r, const Services& s);
 
 // Shared by handlers: the path parameter {name} as an id (the router guarantees digits).
 int64_t PathId(const Request& req, const char* name = "id");

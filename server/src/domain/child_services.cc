@@ -119,6 +119,8 @@ StatusOr<Page<T>> ListChildren(ServiceContext& ctx, const Actor& actor, ChildQue
   const std::string field = q.page.sort_field;
   Page<T> page = MakePage(std::move(rows), q.page, [&](const T& r) { return SortKey(r, field); });
   for (auto& r : page.items) Kind<T>::Mask(actor, r);
+  // Heavy readers leave a bulk-read entry (fail closed: no entry, no rows).
+  RETURN_IF_ERROR(ctx.audit.NoteRead(actor, Kind<T>::kName, static_cast<int64_t>(page.items.size())));
   return page;
 }
 
