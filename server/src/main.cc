@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/api.h"
+#include "audit/archive.h"
 #include "audit/audit_daemon.h"
 #include "audit/audit_log.h"
 #include "audit/audit_service.h"
@@ -160,6 +161,7 @@ audit::AuditDaemonOptions AuditDaemonOptions(const Config& c) {
   o.checkpoint_interval_ms = int64_t{c.audit_checkpoint_interval_seconds} * 1000;
   o.evaluate_interval_ms = int64_t{c.audit_evaluate_interval_seconds} * 1000;
   o.full_verify_interval_ms = int64_t{c.audit_full_verify_minutes} * kMsPerMinute;
+  o.retention_ms = int64_t{c.audit_retention_days} * kMsPerDay;
   audit::AnomalySettings& r = o.rules;
   r.failed_logins_per_account = c.audit_failed_logins_per_account;
   r.failed_logins_per_ip = c.audit_failed_logins_per_ip;
@@ -312,6 +314,12 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand(
       "verify", "check the audit hash chain against the signed checkpoints; names the first bad entry");
+  int older_than_days = -1;
+  auto* audit_archive = audit->add_subcommand(
+      "archive", "move entries older than the retention into sealed archive files under <data>/audit");
+  audit_archive->add_option("--older-than-days", older_than_days,
+                            "archive entries older than this (default audit.retention_days)")
+      ->check(CLI::Range(0, 100000));
   int64_t fill_entries = 0;
   auto* audit_fill = audit->add_subcommand("bench-fill", "append synthetic entries (benchmarks only)");
   audit_fill->add_option("--entries", fill_entries, "how many")->required()->check(CLI::Range(1, 100000000));
@@ -440,6 +448,22 @@ int main(int argc, char** argv) {
     }
     std::printf("audit chain intact: %lld entries, %lld signed checkpoints matched, %.1f s\n",
                 static_cast<long long>(result->entries), static_cast<long long>(result->checkpoints), secs);
+    return 0;
+  }
+  if (*audit_archive) {
+    auto key = audit::SigningKey::LoadOrCreate(audit::KeyDir(c.data_dir));
+    Check(key.status());
+    int days = older_than_days >= 0 ? older_than_days : c.audit_retention_days;
+    auto r = audit::ArchiveOldEntries(*app.store, app.audit, *key, c.data_dir,
+                                      SystemClock::Get().NowMs() - int64_t{days} * kMsPerDay, SystemClock::Get());
+    Check(r.status());
+    if (r->archived == 0) {
+      std::printf("nothing to archive (no entries older than %d days)\n", days);
+    } else {
+      std::printf("archived %lld entries (%lld..%lld) into %s/audit/%s\n", static_cast<long long>(r->archived),
+                  static_cast<long long>(r->first_id), static_cast<long long>(r->last_id), c.data_dir.c_str(),
+                  r->file.c_str());
+    }
     return 0;
   }
   if (*audit_fill) {

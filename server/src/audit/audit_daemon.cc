@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "audit/archive.h"
 #include "base/files.h"
 #include "base/log.h"
 #include "monitoring/metrics.h"
@@ -35,6 +36,7 @@ std::string KeyDir(const std::string& data_dir) { return data_dir + "/keys"; }
 StatusOr<AuditVerifyOptions> VerifyOptionsFor(const std::string& data_dir) {
   AuditVerifyOptions o;
   o.checkpoints_path = CheckpointPath(data_dir);
+  o.archive_dir = data_dir + "/audit";
   auto pk = SigningKey::LoadPublicKey(KeyDir(data_dir));
   if (pk.ok()) o.public_key_hex = *pk;
   else if (pk.status().code() != StatusCode::kNotFound) return pk.status();
@@ -80,6 +82,7 @@ void AuditDaemon::Stop() {
 
 void AuditDaemon::Loop() {
   int64_t next_checkpoint = 0, next_evaluate = 0, next_full = clock_.NowMs() + options_.full_verify_interval_ms;
+  int64_t next_archive = clock_.NowMs() + 10 * 60'000;  // not while the server is starting
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     lock.unlock();
@@ -97,6 +100,11 @@ void AuditDaemon::Loop() {
       Status s = CheckpointNow();
       if (!s.ok()) log::Warn("audit checkpoint failed", {{"error", s.ToString()}});
       next_checkpoint = now + options_.checkpoint_interval_ms;
+    }
+    if (now >= next_archive) {
+      Status s = ArchiveNow();
+      if (!s.ok()) log::Warn("audit archiving failed", {{"error", s.ToString()}});
+      next_archive = now + options_.archive_interval_ms;
     }
     lock.lock();
     cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
@@ -122,6 +130,19 @@ Status AuditDaemon::CheckpointNow() {
   Checkpoint cp = MakeCheckpoint(*key_, head.first, head.second, clock_.NowMs());
   RETURN_IF_ERROR(AppendCheckpoint(path, cp));
   last_checkpoint_id_ = head.first;
+  return Status::Ok();
+}
+
+Status AuditDaemon::ArchiveNow() {
+  std::lock_guard<std::mutex> work(work_mu_);
+  RETURN_IF_ERROR(LoadKey());
+  ASSIGN_OR_RETURN(ArchiveResult r, ArchiveOldEntries(store_, sink_, *key_, options_.data_dir,
+                                                      clock_.NowMs() - options_.retention_ms, clock_));
+  if (r.archived > 0) {
+    log::Info("audit entries archived", {{"count", r.archived}, {"first_id", r.first_id}, {"last_id", r.last_id},
+                                         {"file", r.file}});
+    incremental_.reset();  // the table's start moved
+  }
   return Status::Ok();
 }
 

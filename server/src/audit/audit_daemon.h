@@ -31,6 +31,8 @@ struct AuditDaemonOptions {
   int64_t evaluate_interval_ms = 15'000;
   int64_t full_verify_interval_ms = 3'600'000;
   int64_t baseline_refresh_ms = 3'600'000;
+  int64_t retention_ms = 400LL * 86'400'000;  // entries older than this are archived, once a day
+  int64_t archive_interval_ms = 86'400'000;
   AnomalySettings rules;
   std::function<void(const SecurityAlert&)> on_alert;  // notifiers; may be empty
 };
@@ -56,6 +58,8 @@ class AuditDaemon {
   StatusOr<std::vector<SecurityAlert>> EvaluateNow();
   // Checks the entries since the last check (or the whole log when `full`).
   StatusOr<AuditVerifyResult> VerifyNow(bool full);
+  // Archives entries older than the retention (audit/archive.h).
+  Status ArchiveNow();
   // Loads the signing key without starting the thread (tests).
   Status LoadKey();
 

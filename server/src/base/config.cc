@@ -70,6 +70,7 @@ const std::vector<Setting>& Settings() {
           audit_checkpoint_interval_seconds),
       INT("audit.evaluate_interval_seconds", "SALESDB_AUDIT_EVALUATE_INTERVAL_SECONDS", audit_evaluate_interval_seconds),
       INT("audit.full_verify_minutes", "SALESDB_AUDIT_FULL_VERIFY_MINUTES", audit_full_verify_minutes),
+      INT("audit.retention_days", "SALESDB_AUDIT_RETENTION_DAYS", audit_retention_days),
       INT("audit.rules.failed_logins_per_account", "SALESDB_AUDIT_FAILED_LOGINS_PER_ACCOUNT",
           audit_failed_logins_per_account),
       INT("audit.rules.failed_logins_per_ip", "SALESDB_AUDIT_FAILED_LOGINS_PER_IP", audit_failed_logins_per_ip),
@@ -166,6 +167,9 @@ Status Config::Validate() const {
     return InvalidArgument("config audit.evaluate_interval_seconds: must be 1..30");
   }
   if (audit_full_verify_minutes < 1) return InvalidArgument("config audit.full_verify_minutes: must be positive");
+  if (audit_retention_days < 365) {
+    return InvalidArgument("config audit.retention_days: at least 365 (entries are kept a year before archiving)");
+  }
   if (audit_failed_logins_per_account < 1 || audit_failed_logins_per_ip < 1 || audit_login_after_failures < 1 ||
       audit_mass_deletion < 1 || audit_failed_login_window_seconds < 1 || audit_mass_deletion_window_seconds < 1 ||
       audit_baseline_days < 1) {

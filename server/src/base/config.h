@@ -53,6 +53,7 @@ struct Config {
   int audit_checkpoint_interval_seconds = 60;  // sign the chain head this often (when it moved)
   int audit_evaluate_interval_seconds = 15;    // run the anomaly rules this often (≤ 30)
   int audit_full_verify_minutes = 60;          // verify the whole log this often in the background
+  int audit_retention_days = 400;              // older entries move to sealed archive files (daily)
   // Anomaly rule thresholds.                                  toml: audit.rules.*
   int audit_failed_logins_per_account = 8;
   int audit_failed_logins_per_ip = 8;

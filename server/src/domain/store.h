@@ -229,6 +229,9 @@ class AuditRepository {
   virtual StatusOr<bool> InsertAlert(const SecurityAlert& a) = 0;
   // Newest first, id < before_id (0: from the newest), at most limit + 1.
   virtual StatusOr<std::vector<SecurityAlert>> ListAlerts(int64_t before_id, int limit) = 0;
+  // Deletes entries with id <= last_id: only for entries already sealed into an archive
+  // (audit/archive.h). The one path past the append-only triggers; ordinary writes stay refused.
+  virtual Status DeleteArchived(int64_t last_id) = 0;
   // Hash of the newest entry ("" when the log is empty). Locks the head until the transaction ends,
   // so that concurrent appenders chain one after the other.
   virtual StatusOr<std::string> LockHead() = 0;

@@ -139,6 +139,23 @@ StatusOr<std::vector<SecurityAlert>> SqlAuditRepository::ListAlerts(int64_t befo
   return out;
 }
 
+Status SqlAuditRepository::DeleteArchived(int64_t last_id) {
+  // SQLite: the trigger is dropped and re-created inside this write's transaction, so no other
+  // statement ever runs without it. PostgreSQL: the trigger function lets a DELETE through only
+  // while this transaction has set salesdb.audit_archive (set_config(..., true) is transaction-local).
+  if (ctx_.dialect == Dialect::kPostgres) {
+    ctx_.s << "SELECT set_config('salesdb.audit_archive', 'on', true)";
+    Query(ctx_.s, "DELETE FROM audit_log WHERE id <= :last").Bind("last", static_cast<ll>(last_id)).Exec();
+    ctx_.s << "SELECT set_config('salesdb.audit_archive', 'off', true)";
+  } else {
+    ctx_.s << "DROP TRIGGER audit_log_no_delete";
+    Query(ctx_.s, "DELETE FROM audit_log WHERE id <= :last").Bind("last", static_cast<ll>(last_id)).Exec();
+    ctx_.s << "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN "
+              "SELECT RAISE(ABORT, 'audit_log is append-only'); END";
+  }
+  return Status::Ok();
+}
+
 // ---------------------------------------------------------------- dashboard
 
 namespace {

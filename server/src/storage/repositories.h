@@ -145,6 +145,7 @@ class SqlAuditRepository final : public AuditRepository {
   StatusOr<std::vector<AuditEntry>> Find(const AuditQuery& q) override;
   StatusOr<bool> InsertAlert(const SecurityAlert& a) override;
   StatusOr<std::vector<SecurityAlert>> ListAlerts(int64_t before_id, int limit) override;
+  Status DeleteArchived(int64_t last_id) override;
 };
 
 #undef SALESDB_REPO_CTOR

@@ -20,7 +20,15 @@ namespace {
 using nlohmann::json;
 
 // Runs SQL against the server's database as an attacker with write access would.
+int RunSql(const TestServer& server, const std::string& sql, std::string* output);
+
 void Tamper(const TestServer& server, const std::string& sql) {
+  std::string out;
+  int rc = RunSql(server, sql, &out);
+  ASSERT_EQ(rc, 0) << sql << "\n" << out;
+}
+
+int RunSql(const TestServer& server, const std::string& sql, std::string* output) {
   std::string file = server.data_dir() + "/tamper.sql";
   {
     std::ofstream out(file);
@@ -38,7 +46,8 @@ void Tamper(const TestServer& server, const std::string& sql) {
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
   int rc = pclose(p);
-  ASSERT_EQ(rc, 0) << cmd << "\n" << out;
+  *output = out;
+  return rc;
 }
 
 std::string DropTriggers(const TestServer& s) {
@@ -424,6 +433,37 @@ TEST_F(TamperTest, EditedCheckpointFileIsCaught) {
   std::string out;
   EXPECT_EQ(server_->Cli("audit verify", &out), 1) << out;
   EXPECT_NE(out.find("signature"), std::string::npos) << out;
+}
+
+TEST_F(TamperTest, ArchivedEntriesKeepTheirProofAndOrdinaryDeletesStayRefused) {
+  std::string out;
+  ASSERT_EQ(server_->Cli("audit archive --older-than-days 0", &out), 0) << out;
+  ASSERT_NE(out.find("archived "), std::string::npos) << out;
+  // The archived rows left the table, yet the whole history still verifies (archives, then table).
+  ASSERT_EQ(server_->Cli("audit verify", &out), 0) << out;
+  EXPECT_NE(out.find("intact"), std::string::npos);
+  // The trigger is back: an ordinary DELETE is still refused.
+  std::string sql_out;
+  EXPECT_NE(RunSql(*server_, "DELETE FROM audit_log;", &sql_out), 0) << sql_out;
+  // A later archive run continues the chain; the server still starts and appends after it.
+  server_->Start();
+  Client admin(*server_);
+  ASSERT_EQ(admin.Login(kAdminEmail, kAdminPassword).status, 200);
+  ASSERT_EQ(server_->Stop(), 0);
+  ASSERT_EQ(server_->Cli("audit verify", &out), 0) << out;
+  // Editing the sealed archive is caught.
+  std::string archive;
+  for (const auto& f : std::filesystem::directory_iterator(server_->data_dir() + "/audit")) {
+    if (f.path().string().find(".jsonl.zst") != std::string::npos) archive = f.path().string();
+  }
+  ASSERT_FALSE(archive.empty());
+  {
+    std::fstream io(archive, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(20);
+    io.put('\x5a');
+  }
+  EXPECT_EQ(server_->Cli("audit verify", &out), 1) << out;
+  EXPECT_NE(out.find("archive"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -17,3 +17,14 @@ CREATE TABLE security_alerts (
   UNIQUE (rule, entry_id)
 );
 CREATE INDEX security_alerts_at ON security_alerts(at, id);
+
+-- Archiving (audit/archive.h) may delete rows already sealed into an archive file: only inside a
+-- transaction that set salesdb.audit_archive (transaction-local). Every other UPDATE, DELETE or
+-- TRUNCATE is still refused.
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' AND current_setting('salesdb.audit_archive', true) = 'on' THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION 'audit_log is append-only';
+END $$;
