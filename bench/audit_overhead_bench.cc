@@ -33,6 +33,7 @@ struct Fixture {
     std::filesystem::create_directories(dir);
     Config c;
     c.data_dir = dir;
+    c.log_level = "warn";
     db = std::move(Database::Open(c, 2)).value();
     (void)Migrate(*db);
     (void)Seed(*db, SeedOptions{20, 42, SystemClock::Get().NowMs(), "x"});
@@ -52,6 +53,7 @@ void CreateActivity(benchmark::State& state, bool audited) {
   ServiceContext ctx{*f.store, audited ? static_cast<AuditSink&>(audit) : none, SystemClock::Get()};
   ActivityService activities(ctx);
   Actor actor = Actor::System();
+  actor.user_id = 1;  // a seeded user: activities reference their author
   actor.ip = "127.0.0.1";
   actor.request_id = "bench";
   int64_t n = 0;
