@@ -12,11 +12,14 @@
 #include <thread>
 
 #include "api/api.h"
+#include "audit/archive.h"
+#include "audit/audit_daemon.h"
 #include "audit/audit_log.h"
 #include "backup/engine.h"
 #include "backup/key_source.h"
 #include "backup/lock.h"
 #include "backup/scheduler.h"
+#include "audit/audit_service.h"
 #include "base/config.h"
 #include "base/files.h"
 #include "base/log.h"
@@ -65,6 +68,7 @@ struct App {
   std::unique_ptr<ActivityService> activities;
   std::unique_ptr<OpportunityService> opportunities;
   std::unique_ptr<DashboardService> dashboard;
+  std::unique_ptr<audit::AuditQueryService> audit_query;
 
   void OpenKeys();
   // Opens the database, applies migrations and builds the services.
@@ -94,6 +98,7 @@ struct App {
     activities = std::make_unique<ActivityService>(*ctx);
     opportunities = std::make_unique<OpportunityService>(*ctx);
     dashboard = std::make_unique<DashboardService>(*ctx);
+    audit_query = std::make_unique<audit::AuditQueryService>(*store, audit, SystemClock::Get(), config.data_dir);
   }
 };
 
@@ -205,6 +210,30 @@ std::unique_ptr<backup::BackupEngine> MakeBackupEngine(const Config& config) {
 // Held shared by every running server; `restore` needs it exclusively.
 std::string ServeLockPath(const Config& config) { return config.data_dir + "/serve.lock"; }
 
+audit::AuditDaemonOptions AuditDaemonOptions(const Config& c) {
+  audit::AuditDaemonOptions o;
+  o.data_dir = c.data_dir;
+  o.checkpoint_interval_ms = int64_t{c.audit_checkpoint_interval_seconds} * 1000;
+  o.evaluate_interval_ms = int64_t{c.audit_evaluate_interval_seconds} * 1000;
+  o.full_verify_interval_ms = int64_t{c.audit_full_verify_minutes} * kMsPerMinute;
+  o.retention_ms = int64_t{c.audit_retention_days} * kMsPerDay;
+  audit::AnomalySettings& r = o.rules;
+  r.failed_logins_per_account = c.audit_failed_logins_per_account;
+  r.failed_logins_per_ip = c.audit_failed_logins_per_ip;
+  r.failed_login_window_ms = int64_t{c.audit_failed_login_window_seconds} * 1000;
+  r.login_after_failures = c.audit_login_after_failures;
+  r.unusual_hour_min_logins = c.audit_unusual_hour_min_logins;
+  r.unusual_hour_max_share = c.audit_unusual_hour_max_share_percent / 100.0;
+  r.sensitive_read_min = c.audit_sensitive_read_min_per_hour;
+  r.sensitive_read_factor = c.audit_sensitive_read_factor;
+  r.scraping_min_windows = c.audit_scraping_min_minutes_per_hour;
+  r.scraping_factor = c.audit_scraping_factor;
+  r.mass_deletion = c.audit_mass_deletion;
+  r.mass_deletion_window_ms = int64_t{c.audit_mass_deletion_window_seconds} * 1000;
+  r.baseline_days = c.audit_baseline_days;
+  return o;
+}
+
 int Serve(App& app) {
   auto listen = ParseListen(app.config.listen);
   Check(listen.status());
@@ -258,7 +287,10 @@ int Serve(App& app) {
 
   api::Services services{*app.auth,          *app.customers,     *app.contacts, *app.licenses,
                          *app.activities,    *app.opportunities, *app.dashboard, *app.store,
-                         SystemClock::Get(), &backup_scheduler};
+                         SystemClock::Get(), &backup_scheduler, app.audit_query.get()};
+  app.audit.EnableBulkReadAudit(*app.store, SystemClock::Get(), app.config.audit_bulk_read_rows_per_minute);
+  audit::AuditDaemon audit_daemon(*app.store, app.audit, SystemClock::Get(), AuditDaemonOptions(app.config));
+  Check(audit_daemon.Start());
   api::Api api(services, api::ApiOptions{tls, app.config.session_absolute_hours});
   http::Frontend frontend(api, health,
                           http::FrontendOptions{app.config.web_dir, app.config.max_body_bytes,
@@ -274,6 +306,7 @@ int Serve(App& app) {
   Status st = http::Run(options, frontend, health, [&] {
     housekeeping.Stop();
     backup_scheduler.Stop();
+    audit_daemon.Stop();
   });
   Check(st);
   Check(db.Checkpoint());
@@ -450,7 +483,18 @@ int main(int argc, char** argv) {
 
   auto* audit = cli.add_subcommand("audit", "the audit trail");
   audit->require_subcommand(1);
-  auto* audit_verify = audit->add_subcommand("verify", "check the audit hash chain; names the first bad entry");
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "check the audit hash chain against the signed checkpoints; names the first bad entry");
+  int older_than_days = -1;
+  auto* audit_archive = audit->add_subcommand(
+      "archive", "move entries older than the retention into sealed archive files under <data>/audit");
+  audit_archive->add_option("--older-than-days", older_than_days,
+                            "archive entries older than this (default audit.retention_days)")
+      ->check(CLI::Range(0, 100000));
+  int64_t fill_entries = 0;
+  auto* audit_fill = audit->add_subcommand("bench-fill", "append synthetic entries (benchmarks only)");
+  audit_fill->add_option("--entries", fill_entries, "how many")->required()->check(CLI::Range(1, 100000000));
+  audit_fill->group("");  // hidden from --help
 
   auto* backup_cmd = cli.add_subcommand("backup", "encrypted, verified backups (docs/backups.md)");
   backup_cmd->require_subcommand(1);
@@ -612,14 +656,42 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*audit_verify) {
-    auto result = VerifyAuditChain(*app.store);
+    auto options = audit::VerifyOptionsFor(c.data_dir);
+    Check(options.status());
+    auto start = std::chrono::steady_clock::now();
+    auto result = VerifyAuditChain(*app.store, *options);
     Check(result.status());
-    if (result->first_bad_id != 0) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!result->intact()) {
       std::fprintf(stderr, "salesdb: audit chain broken at entry %lld: %s\n",
                    static_cast<long long>(result->first_bad_id), result->problem.c_str());
       return 1;
     }
-    std::printf("audit chain intact: %lld entries\n", static_cast<long long>(result->entries));
+    std::printf("audit chain intact: %lld entries, %lld signed checkpoints matched, %.1f s\n",
+                static_cast<long long>(result->entries), static_cast<long long>(result->checkpoints), secs);
+    return 0;
+  }
+  if (*audit_archive) {
+    auto key = audit::SigningKey::LoadOrCreate(audit::KeyDir(c.data_dir));
+    Check(key.status());
+    int days = older_than_days >= 0 ? older_than_days : c.audit_retention_days;
+    auto r = audit::ArchiveOldEntries(*app.store, app.audit, *key, c.data_dir,
+                                      SystemClock::Get().NowMs() - int64_t{days} * kMsPerDay, SystemClock::Get());
+    Check(r.status());
+    if (r->archived == 0) {
+      std::printf("nothing to archive (no entries older than %d days)\n", days);
+    } else {
+      std::printf("archived %lld entries (%lld..%lld) into %s/audit/%s\n", static_cast<long long>(r->archived),
+                  static_cast<long long>(r->first_id), static_cast<long long>(r->last_id), c.data_dir.c_str(),
+                  r->file.c_str());
+    }
+    return 0;
+  }
+  if (*audit_fill) {
+    auto start = std::chrono::steady_clock::now();
+    Check(AppendSyntheticEntries(*app.store, app.audit, fill_entries, SystemClock::Get()));
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("appended %lld entries in %.1f s\n", static_cast<long long>(fill_entries), secs);
     return 0;
   }
   return 0;

@@ -48,6 +48,7 @@ Api::Api(Services services, ApiOptions options) : s_(services), options_(options
   RegisterChildRoutes(router_, s_);
   RegisterDashboardRoutes(router_, s_);
   RegisterBackupRoutes(router_, s_);
+  RegisterAuditRoutes(router_, s_);
 }
 
 Status Api::Authenticate(Request& req) {

@@ -12,6 +12,7 @@
 #include "api/http_types.h"
 #include "api/router.h"
 #include "domain/backup_admin.h"
+#include "audit/audit_service.h"
 #include "domain/services.h"
 #include "security/auth_service.h"
 
@@ -28,6 +29,7 @@ struct Services {
   Store& store;
   const Clock& clock;
   BackupAdmin* backups = nullptr;  // null: the backup routes answer 503
+  audit::AuditQueryService* audit = nullptr;  // /api/v1/audit and /alerts (503 when absent)
 };
 
 struct ApiOptions {
@@ -61,6 +63,7 @@ void RegisterCustomerRoutes(Router& r, const Services& s);
 void RegisterChildRoutes(Router& r, const Services& s);
 void RegisterDashboardRoutes(Router& r, const Services& s);
 void RegisterBackupRoutes(Router& r, const Services& s);
+void RegisterAuditRoutes(Router& r, const Services& s);
 
 // Shared by handlers: the path parameter {name} as an id (the router guarantees digits).
 int64_t PathId(const Request& req, const char* name = "id");

@@ -1,58 +1,236 @@
 #include "audit/audit_log.h"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
+#include "audit/archive.h"
+#include "audit/redact.h"
+#include "domain/services.h"
 #include "security/crypto.h"
 
 namespace salesdb {
+namespace {
+
+constexpr size_t kRecentLinks = 4096;  // how far back an inserted run of entries is recognised
+constexpr int kScanBatch = 10000;
+
+}  // namespace
 
 std::string AuditLog::ComputeHash(const AuditEntry& e, const std::string& prev_hash) {
-  // Canonical content: a JSON array in a fixed field order (no key-order ambiguity).
+  // Canonical content: a JSON array in a fixed field order (no key-order ambiguity). The id slot is
+  // always 0: ids are assigned by the database after the hash is computed.
   nlohmann::json content = nlohmann::json::array(
-      {e.id, e.at, e.actor_id, e.actor_role, e.ip, e.user_agent, e.request_id, e.action, e.entity, e.entity_id,
+      {0, e.at, e.actor_id, e.actor_role, e.ip, e.user_agent, e.request_id, e.action, e.entity, e.entity_id,
        e.before_json, e.after_json});
   return crypto::Sha256Hex(prev_hash + "\n" +
                            content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Status AuditLog::Record(Tx& tx, AuditEntry e) {
+  e.before_json = audit::RedactAuditJson(e.entity, e.before_json);
+  e.after_json = audit::RedactAuditJson(e.entity, e.after_json);
   ASSIGN_OR_RETURN(std::string head, tx.audit().LockHead());
   e.prev_hash = head;
-  e.id = 0;  // the id is not known before insert; the chain binds content and order
+  e.id = 0;
   e.hash = ComputeHash(e, head);
   return tx.audit().Insert(e).status();
 }
 
-StatusOr<AuditVerifyResult> VerifyAuditChain(Store& store) {
-  AuditVerifyResult result;
-  std::string prev;
+void AuditLog::EnableBulkReadAudit(Store& store, const Clock& clock, int64_t rows_per_minute) {
+  std::lock_guard<std::mutex> lock(mu_);
+  store_ = &store;
+  clock_ = &clock;
+  rows_per_minute_ = rows_per_minute;
+}
+
+Status AuditLog::NoteRead(const Actor& actor, const std::string& entity, int64_t rows) {
+  if (rows <= 0) return Status::Ok();
+  nlohmann::json detail;
+  int64_t now = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (store_ == nullptr || rows_per_minute_ <= 0) return Status::Ok();
+    now = clock_->NowMs();
+    const int64_t minute = now / kMsPerMinute;
+    if (windows_.size() > 10000) {  // forget users idle since an earlier minute
+      std::erase_if(windows_, [&](const auto& kv) { return kv.second.minute < minute; });
+    }
+    Window& w = windows_[actor.user_id];
+    if (w.minute != minute) w = Window{minute, 0, false, {}};
+    w.rows += rows;
+    w.by_entity[entity] += rows;
+    if (w.recorded || w.rows <= rows_per_minute_) return Status::Ok();
+    w.recorded = true;
+    detail = {{"rows", w.rows},
+              {"window_start", minute * kMsPerMinute},
+              {"threshold_rows_per_minute", rows_per_minute_},
+              {"by_entity", w.by_entity}};
+  }
+  return store_->Write([&](Tx& tx) {
+    AuditEntry e = MakeAuditEntry(actor, now, "customer.bulk_read", "customer", 0);
+    e.after_json = detail.dump();
+    return Record(tx, std::move(e));
+  });
+}
+
+Status RecordSensitiveRead(Store& store, AuditSink& sink, const Actor& actor, const std::string& action,
+                           const std::string& entity, int64_t entity_id, const nlohmann::json& detail,
+                           const Clock& clock) {
+  return store.Write([&](Tx& tx) {
+    AuditEntry e = MakeAuditEntry(actor, clock.NowMs(), action, entity, entity_id);
+    if (!detail.is_null()) e.after_json = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return sink.Record(tx, std::move(e));
+  });
+}
+
+Status RecordAdminAction(Store& store, AuditSink& sink, const Actor& actor, const std::string& action,
+                         const nlohmann::json& detail, const Clock& clock) {
+  return RecordSensitiveRead(store, sink, actor, action, "system", 0, detail, clock);
+}
+
+Status AppendSyntheticEntries(Store& store, AuditSink& sink, int64_t n, const Clock& clock) {
+  constexpr int64_t kPerTx = 2000;
+  Actor actor = Actor::System();
+  actor.ip = "127.0.0.1";
+  actor.user_agent = "salesdb-bench";
+  for (int64_t done = 0; done < n;) {
+    int64_t batch = std::min(kPerTx, n - done);
+    RETURN_IF_ERROR(store.Write([&](Tx& tx) {
+      for (int64_t i = 0; i < batch; ++i) {
+        AuditEntry e = MakeAuditEntry(actor, clock.NowMs(), "bench.synthetic", "customer", done + i + 1);
+        e.request_id = "bench-" + std::to_string(done + i);
+        e.after_json = nlohmann::json{{"name", "Synthetic customer " + std::to_string(done + i)},
+                                      {"region", "east_china"}, {"status", "active"}, {"version", 1}}
+                           .dump();
+        RETURN_IF_ERROR(sink.Record(tx, std::move(e)));
+      }
+      return Status::Ok();
+    }));
+    done += batch;
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------- verification
+
+ChainVerifier::ChainVerifier(std::vector<audit::Checkpoint> checkpoints, std::string start_prev_hash,
+                             int64_t start_after_id)
+    : checkpoints_(std::move(checkpoints)), prev_(std::move(start_prev_hash)), prev_id_(start_after_id) {
+  // Checkpoints at or before the start were checked with the archives.
+  while (next_cp_ < checkpoints_.size() && checkpoints_[next_cp_].entry_id <= start_after_id) ++next_cp_;
+  // The start counts as the entry before the first, so that rows slipped in before it are named.
+  recent_.emplace_back(start_after_id, prev_);
+  recent_index_[prev_] = start_after_id;
+}
+
+bool ChainVerifier::Fail(int64_t id, std::string problem) {
+  result_.first_bad_id = id;
+  result_.problem = std::move(problem);
+  return false;
+}
+
+bool ChainVerifier::Feed(AuditEntry e) {
+  if (!result_.intact()) return false;
+  ++result_.entries;
+  const int64_t id = e.id;
+  // 1. The entry's own content against its hash (with the predecessor hash it claims).
+  if (AuditLog::ComputeHash(e, e.prev_hash) != e.hash) {
+    return Fail(id, "entry " + std::to_string(id) + " does not match its hash: it was edited");
+  }
+  // 2. The link to the entry before it.
+  if (e.prev_hash != prev_) {
+    auto it = recent_index_.find(e.prev_hash);
+    if (it != recent_index_.end()) {
+      // It links to an earlier entry: everything after that one up to here was slipped in.
+      auto pos = std::find_if(recent_.begin(), recent_.end(), [&](const auto& p) { return p.first == it->second; });
+      int64_t inserted = (pos != recent_.end() && std::next(pos) != recent_.end()) ? std::next(pos)->first : prev_id_;
+      return Fail(inserted, "entry " + std::to_string(inserted) + " was inserted: entry " + std::to_string(id) +
+                                " links to entry " + std::to_string(it->second) + " before it");
+    }
+    std::string after = prev_id_ == 0 ? "the start of the log" : "entry " + std::to_string(prev_id_);
+    return Fail(id, "entry " + std::to_string(id) + " does not link to " + after +
+                        ": entries before it were deleted or reordered (or " + after +
+                        " was altered and its hash recomputed)");
+  }
+  // 3. Signed checkpoints at or before this entry.
+  while (next_cp_ < checkpoints_.size() && checkpoints_[next_cp_].entry_id <= id) {
+    const audit::Checkpoint& cp = checkpoints_[next_cp_];
+    if (cp.entry_id < id) {
+      return Fail(id, "signed checkpoint entry " + std::to_string(cp.entry_id) + " is missing before entry " +
+                          std::to_string(id) + ": entries were deleted and the chain rewritten");
+    }
+    if (cp.hash != e.hash) {
+      return Fail(id, "entry " + std::to_string(id) +
+                          " does not match its signed checkpoint: the chain was rewritten up to here");
+    }
+    ++result_.checkpoints;
+    ++next_cp_;
+  }
+  prev_ = e.hash;
+  prev_id_ = id;
+  result_.last_id = id;
+  recent_.emplace_back(id, e.hash);
+  recent_index_[e.hash] = id;
+  if (recent_.size() > kRecentLinks) {
+    recent_index_.erase(recent_.front().second);
+    recent_.pop_front();
+  }
+  return true;
+}
+
+void ChainVerifier::Finish() {
+  if (!result_.intact() || next_cp_ >= checkpoints_.size()) return;
+  const audit::Checkpoint& cp = checkpoints_.back();
+  Fail(prev_id_ + 1, "the log ends at entry " + std::to_string(prev_id_) + " but a signed checkpoint covers entry " +
+                         std::to_string(cp.entry_id) + ": the tail of the log was removed");
+}
+
+StatusOr<AuditVerifyResult> VerifyAuditChain(Store& store, const AuditVerifyOptions& options) {
+  std::vector<audit::Checkpoint> checkpoints;
+  if (!options.checkpoints_path.empty()) {
+    ASSIGN_OR_RETURN(audit::CheckpointFileContents file, audit::ReadCheckpoints(options.checkpoints_path));
+    if (!file.checkpoints.empty()) {
+      if (options.public_key_hex.empty()) {
+        return FailedPrecondition("checkpoints exist but the audit public key was not found");
+      }
+      std::string bad = audit::CheckCheckpoints(file.checkpoints, options.public_key_hex);
+      if (!bad.empty()) {
+        AuditVerifyResult r;
+        r.problem = bad;
+        return r;
+      }
+    }
+    checkpoints = std::move(file.checkpoints);
+  }
+  ChainVerifier verifier(std::move(checkpoints), "");
   int64_t after = 0;
+  if (!options.archive_dir.empty()) {
+    ASSIGN_OR_RETURN(std::vector<audit::ArchiveSeal> seals, audit::ReadSeals(options.archive_dir));
+    ASSIGN_OR_RETURN(std::string bad, audit::FeedArchives(seals, options.archive_dir, options.public_key_hex, verifier));
+    if (!bad.empty()) {
+      AuditVerifyResult r = verifier.result();
+      r.problem = bad;
+      r.first_bad_id = seals.empty() ? 0 : seals.front().first_id;
+      return r;
+    }
+    if (!verifier.result().intact()) return verifier.result();
+    // Rows already sealed into an archive (a crash between sealing and deleting) are skipped.
+    if (!seals.empty()) after = seals.back().last_id;
+  }
   for (;;) {
     std::vector<AuditEntry> batch;
     RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-      ASSIGN_OR_RETURN(batch, tx.audit().Scan(after, 5000));
+      ASSIGN_OR_RETURN(batch, tx.audit().Scan(after, kScanBatch));
       return Status::Ok();
     }));
     if (batch.empty()) break;
+    after = batch.back().id;
     for (AuditEntry& e : batch) {
-      ++result.entries;
-      if (e.prev_hash != prev) {
-        result.first_bad_id = e.id;
-        result.problem = "entry does not link to the one before it (deleted, inserted or reordered rows)";
-        return result;
-      }
-      int64_t id = e.id;
-      e.id = 0;
-      if (AuditLog::ComputeHash(e, prev) != e.hash) {
-        result.first_bad_id = id;
-        result.problem = "entry content does not match its hash (edited row)";
-        return result;
-      }
-      prev = e.hash;
-      after = id;
+      if (!verifier.Feed(std::move(e))) return verifier.result();
     }
+    if (static_cast<int>(batch.size()) < kScanBatch) break;
   }
-  return result;
+  verifier.Finish();
+  return verifier.result();
 }
 
 }  // namespace salesdb

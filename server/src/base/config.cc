@@ -81,6 +81,31 @@ const std::vector<Setting>& Settings() {
       INT("backup.offsite_retries", "SALESDB_BACKUP_OFFSITE_RETRIES", backup_offsite_retries),
       INT("backup.offsite_backoff_ms", "SALESDB_BACKUP_OFFSITE_BACKOFF_MS", backup_offsite_backoff_ms),
       STR("backup.pg_bin_dir", "SALESDB_BACKUP_PG_BIN_DIR", backup_pg_bin_dir),
+      INT("audit.bulk_read_rows_per_minute", "SALESDB_AUDIT_BULK_READ_ROWS_PER_MINUTE", audit_bulk_read_rows_per_minute),
+      INT("audit.checkpoint_interval_seconds", "SALESDB_AUDIT_CHECKPOINT_INTERVAL_SECONDS",
+          audit_checkpoint_interval_seconds),
+      INT("audit.evaluate_interval_seconds", "SALESDB_AUDIT_EVALUATE_INTERVAL_SECONDS", audit_evaluate_interval_seconds),
+      INT("audit.full_verify_minutes", "SALESDB_AUDIT_FULL_VERIFY_MINUTES", audit_full_verify_minutes),
+      INT("audit.retention_days", "SALESDB_AUDIT_RETENTION_DAYS", audit_retention_days),
+      INT("audit.rules.failed_logins_per_account", "SALESDB_AUDIT_FAILED_LOGINS_PER_ACCOUNT",
+          audit_failed_logins_per_account),
+      INT("audit.rules.failed_logins_per_ip", "SALESDB_AUDIT_FAILED_LOGINS_PER_IP", audit_failed_logins_per_ip),
+      INT("audit.rules.failed_login_window_seconds", "SALESDB_AUDIT_FAILED_LOGIN_WINDOW_SECONDS",
+          audit_failed_login_window_seconds),
+      INT("audit.rules.login_after_failures", "SALESDB_AUDIT_LOGIN_AFTER_FAILURES", audit_login_after_failures),
+      INT("audit.rules.unusual_hour_min_logins", "SALESDB_AUDIT_UNUSUAL_HOUR_MIN_LOGINS", audit_unusual_hour_min_logins),
+      INT("audit.rules.unusual_hour_max_share_percent", "SALESDB_AUDIT_UNUSUAL_HOUR_MAX_SHARE_PERCENT",
+          audit_unusual_hour_max_share_percent),
+      INT("audit.rules.sensitive_read_min_per_hour", "SALESDB_AUDIT_SENSITIVE_READ_MIN_PER_HOUR",
+          audit_sensitive_read_min_per_hour),
+      INT("audit.rules.sensitive_read_factor", "SALESDB_AUDIT_SENSITIVE_READ_FACTOR", audit_sensitive_read_factor),
+      INT("audit.rules.scraping_min_minutes_per_hour", "SALESDB_AUDIT_SCRAPING_MIN_MINUTES_PER_HOUR",
+          audit_scraping_min_minutes_per_hour),
+      INT("audit.rules.scraping_factor", "SALESDB_AUDIT_SCRAPING_FACTOR", audit_scraping_factor),
+      INT("audit.rules.mass_deletion", "SALESDB_AUDIT_MASS_DELETION", audit_mass_deletion),
+      INT("audit.rules.mass_deletion_window_seconds", "SALESDB_AUDIT_MASS_DELETION_WINDOW_SECONDS",
+          audit_mass_deletion_window_seconds),
+      INT("audit.rules.baseline_days", "SALESDB_AUDIT_BASELINE_DAYS", audit_baseline_days),
   };
   return kSettings;
 }
@@ -192,6 +217,24 @@ Status Config::Validate() const {
   }
   if (backup_offsite_retries > 20) return InvalidArgument("config backup.offsite_retries: at most 20");
   if (max_body_bytes < 1024) return InvalidArgument("config http.max_body_bytes: at least 1024");
+  if (audit_checkpoint_interval_seconds < 1 || audit_checkpoint_interval_seconds > 60) {
+    return InvalidArgument("config audit.checkpoint_interval_seconds: must be 1..60");
+  }
+  if (audit_evaluate_interval_seconds < 1 || audit_evaluate_interval_seconds > 30) {
+    return InvalidArgument("config audit.evaluate_interval_seconds: must be 1..30");
+  }
+  if (audit_full_verify_minutes < 1) return InvalidArgument("config audit.full_verify_minutes: must be positive");
+  if (audit_retention_days < 365) {
+    return InvalidArgument("config audit.retention_days: at least 365 (entries are kept a year before archiving)");
+  }
+  if (audit_failed_logins_per_account < 1 || audit_failed_logins_per_ip < 1 || audit_login_after_failures < 1 ||
+      audit_mass_deletion < 1 || audit_failed_login_window_seconds < 1 || audit_mass_deletion_window_seconds < 1 ||
+      audit_baseline_days < 1) {
+    return InvalidArgument("config audit.rules.*: counts, windows and baseline_days must be positive");
+  }
+  if (audit_unusual_hour_max_share_percent > 100) {
+    return InvalidArgument("config audit.rules.unusual_hour_max_share_percent: must be 0..100");
+  }
   return Status::Ok();
 }
 

@@ -65,6 +65,26 @@ struct Config {
   int backup_offsite_retries = 5;    //                                    backup.offsite_retries
   int backup_offsite_backoff_ms = 1000;  //                                backup.offsite_backoff_ms
   std::string backup_pg_bin_dir;     // pg_dump/pg_restore/psql folder     backup.pg_bin_dir
+  // Audit trail (docs/audit.md).                              toml: audit.*  env: SALESDB_AUDIT_*
+  int audit_bulk_read_rows_per_minute = 500;  // rows of customer data per user per minute before a bulk_read entry
+  int audit_checkpoint_interval_seconds = 60;  // sign the chain head this often (when it moved)
+  int audit_evaluate_interval_seconds = 15;    // run the anomaly rules this often (≤ 30)
+  int audit_full_verify_minutes = 60;          // verify the whole log this often in the background
+  int audit_retention_days = 400;              // older entries move to sealed archive files (daily)
+  // Anomaly rule thresholds.                                  toml: audit.rules.*
+  int audit_failed_logins_per_account = 8;
+  int audit_failed_logins_per_ip = 8;
+  int audit_failed_login_window_seconds = 120;
+  int audit_login_after_failures = 5;
+  int audit_unusual_hour_min_logins = 10;
+  int audit_unusual_hour_max_share_percent = 2;
+  int audit_sensitive_read_min_per_hour = 5;
+  int audit_sensitive_read_factor = 3;
+  int audit_scraping_min_minutes_per_hour = 5;
+  int audit_scraping_factor = 3;
+  int audit_mass_deletion = 20;
+  int audit_mass_deletion_window_seconds = 300;
+  int audit_baseline_days = 14;
 
   // Applies the TOML file at `path` (must exist when non-empty).
   Status LoadToml(const std::string& path);

@@ -133,6 +133,8 @@ StatusOr<Page<T>> ListChildren(ServiceContext& ctx, const Actor& actor, ChildQue
     }
   }
   for (auto& r : page.items) ApplyMasking(actor, r);
+  // Heavy readers leave a bulk-read entry (fail closed: no entry, no rows).
+  RETURN_IF_ERROR(ctx.audit.NoteRead(actor, Kind<T>::kName, static_cast<int64_t>(page.items.size())));
   return page;
 }
 

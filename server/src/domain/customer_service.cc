@@ -55,10 +55,13 @@ StatusOr<Page<Customer>> CustomerService::List(const Actor& actor, CustomerQuery
     return Status::Ok();
   }));
   const std::string field = q.page.sort_field;
-  return MakePage(std::move(rows), q.page, [&](const Customer& c) {
+  Page<Customer> page = MakePage(std::move(rows), q.page, [&](const Customer& c) {
     if (field == "name") return std::make_pair(c.name, int64_t{0});
     return std::make_pair(std::string(), field == "created_at" ? c.meta.created_at : c.meta.updated_at);
   });
+  // Heavy readers leave a bulk-read entry (fail closed: no entry, no rows).
+  RETURN_IF_ERROR(ctx_.audit.NoteRead(actor, "customer", static_cast<int64_t>(page.items.size())));
+  return page;
 }
 
 StatusOr<CustomerDetail> CustomerService::Get(const Actor& actor, int64_t id) {
@@ -87,6 +90,7 @@ StatusOr<CustomerDetail> CustomerService::Get(const Actor& actor, int64_t id) {
   for (auto& c : d.contacts) ApplyMasking(actor, c);
   for (auto& l : d.licenses) ApplyMasking(actor, l);
   for (auto& a : d.activities) ApplyMasking(actor, a);
+  RETURN_IF_ERROR(ctx_.audit.NoteRead(actor, "customer", 1));
   return d;
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -193,9 +194,44 @@ class DashboardRepository {
   virtual StatusOr<std::vector<License>> UpcomingRenewals(int64_t owner_id, int64_t now) = 0;
 };
 
+// Filters of the audit query API; 0 / empty: no filter. Newest first, keyset on id.
+struct AuditQuery {
+  int64_t actor_id = 0;
+  std::string action, entity, ip, request_id;
+  int64_t entity_id = 0;
+  int64_t from = 0, to = 0;  // at in [from, to); 0: open
+  int64_t before_id = 0;     // keyset cursor: entries with id < before_id; 0: from the newest
+  int limit = 50;            // the repository returns at most limit + 1 rows
+  bool ascending = false;    // oldest first from after_id (baselines, exports in order)
+  int64_t after_id = 0;
+};
+
+// A firing of an anomaly rule (audit/anomaly.h); one per (rule, entry that triggered it).
+struct SecurityAlert {
+  int64_t id = 0;
+  int64_t at = 0;
+  std::string rule;
+  std::string severity;  // info | warning | critical
+  int64_t actor_id = 0;
+  std::string subject;  // what the rule counted by: account, ip, user
+  int64_t entry_id = 0;  // the audit entry that made it fire
+  std::string detail_json;
+};
+
 class AuditRepository {
  public:
   virtual ~AuditRepository() = default;
+  // The newest entry's (id, hash); (0, "") when the log is empty. Does not lock.
+  virtual StatusOr<std::pair<int64_t, std::string>> Head() = 0;
+  virtual StatusOr<AuditEntry> Get(int64_t id) = 0;
+  virtual StatusOr<std::vector<AuditEntry>> Find(const AuditQuery& q) = 0;
+  // Stores an alert unless one for (rule, entry_id) exists; true when stored.
+  virtual StatusOr<bool> InsertAlert(const SecurityAlert& a) = 0;
+  // Newest first, id < before_id (0: from the newest), at most limit + 1.
+  virtual StatusOr<std::vector<SecurityAlert>> ListAlerts(int64_t before_id, int limit) = 0;
+  // Deletes entries with id <= last_id: only for entries already sealed into an archive
+  // (audit/archive.h). The one path past the append-only triggers; ordinary writes stay refused.
+  virtual Status DeleteArchived(int64_t last_id) = 0;
   // Hash of the newest entry ("" when the log is empty). Locks the head until the transaction ends,
   // so that concurrent appenders chain one after the other.
   virtual StatusOr<std::string> LockHead() = 0;
@@ -214,6 +250,9 @@ class AuditSink {
  public:
   virtual ~AuditSink() = default;
   virtual Status Record(Tx& tx, AuditEntry e) = 0;
+  // Notes that `actor` was shown `rows` records of `entity` (lists, detail pages), outside any
+  // transaction; the sink records a bulk-read entry when a user reads more than allowed per minute.
+  virtual Status NoteRead(const Actor& actor, const std::string& entity, int64_t rows) { return Status::Ok(); }
 };
 
 // Repositories bound to one transaction.

@@ -36,13 +36,16 @@ StatusOr<int64_t> SqlAuditRepository::Insert(const AuditEntry& e) {
   return static_cast<int64_t>(id);
 }
 
-StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Scan(int64_t after_id, int limit) {
+namespace {
+
+constexpr char kAuditColumns[] =
+    "SELECT id, at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, before_json, "
+    "after_json, prev_hash, hash FROM audit_log";
+
+// Runs q (which selects kAuditColumns) and collects the rows.
+std::vector<AuditEntry> FetchEntries(Query& q) {
   AuditEntry e;
   ll id = 0, at = 0, actor = 0, eid = 0;
-  Query q(ctx_.s,
-          "SELECT id, at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, before_json, "
-          "after_json, prev_hash, hash FROM audit_log WHERE id > :after ORDER BY id LIMIT :lim");
-  q.Bind("after", static_cast<ll>(after_id)).Bind("lim", static_cast<ll>(limit));
   q.Into(id).Into(at).Into(actor).Into(e.actor_role).Into(e.ip).Into(e.user_agent).Into(e.request_id)
       .Into(e.action).Into(e.entity).Into(eid).Into(e.before_json).Into(e.after_json).Into(e.prev_hash)
       .Into(e.hash);
@@ -56,6 +59,101 @@ StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Scan(int64_t after_id, int
     out.push_back(std::move(copy));
   });
   return out;
+}
+
+}  // namespace
+
+StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Scan(int64_t after_id, int limit) {
+  Query q(ctx_.s, kAuditColumns);
+  q.Sql(" WHERE id > :after ORDER BY id LIMIT :lim");
+  q.Bind("after", static_cast<ll>(after_id)).Bind("lim", static_cast<ll>(limit));
+  return FetchEntries(q);
+}
+
+StatusOr<std::pair<int64_t, std::string>> SqlAuditRepository::Head() {
+  ll id = 0;
+  std::string hash;
+  Query q(ctx_.s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+  q.Into(id).Into(hash);
+  if (!q.One()) return std::make_pair(int64_t{0}, std::string());
+  return std::make_pair(static_cast<int64_t>(id), hash);
+}
+
+StatusOr<AuditEntry> SqlAuditRepository::Get(int64_t id) {
+  Query q(ctx_.s, kAuditColumns);
+  q.Sql(" WHERE id = :id").Bind("id", static_cast<ll>(id));
+  std::vector<AuditEntry> rows = FetchEntries(q);
+  if (rows.empty()) return NotFound("no audit entry " + std::to_string(id));
+  return rows.front();
+}
+
+StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Find(const AuditQuery& f) {
+  // Every filter is an equality on an indexed (column, id) pair or a range on (at, id); the planner
+  // picks the most selective one. Only constant fragments enter the SQL text.
+  Query q(ctx_.s, kAuditColumns);
+  q.Sql(" WHERE 1 = 1");
+  if (f.actor_id != 0) q.Sql(" AND actor_id = :actor").Bind("actor", static_cast<ll>(f.actor_id));
+  if (!f.action.empty()) q.Sql(" AND action = :action").Bind("action", f.action);
+  if (!f.entity.empty()) q.Sql(" AND entity = :entity").Bind("entity", f.entity);
+  if (f.entity_id != 0) q.Sql(" AND entity_id = :eid").Bind("eid", static_cast<ll>(f.entity_id));
+  if (!f.ip.empty()) q.Sql(" AND ip = :ip").Bind("ip", f.ip);
+  if (!f.request_id.empty()) q.Sql(" AND request_id = :rid").Bind("rid", f.request_id);
+  if (f.from != 0) q.Sql(" AND at >= :from").Bind("from", static_cast<ll>(f.from));
+  if (f.to != 0) q.Sql(" AND at < :to").Bind("to", static_cast<ll>(f.to));
+  if (f.ascending) {
+    q.Sql(" AND id > :after ORDER BY id LIMIT :lim").Bind("after", static_cast<ll>(f.after_id));
+  } else {
+    if (f.before_id != 0) q.Sql(" AND id < :before").Bind("before", static_cast<ll>(f.before_id));
+    q.Sql(" ORDER BY id DESC LIMIT :lim");
+  }
+  q.Bind("lim", static_cast<ll>(f.limit + 1));
+  return FetchEntries(q);
+}
+
+StatusOr<bool> SqlAuditRepository::InsertAlert(const SecurityAlert& a) {
+  Query q(ctx_.s,
+          "INSERT INTO security_alerts (at, rule, severity, actor_id, subject, entry_id, detail_json) VALUES "
+          "(:at, :rule, :sev, :actor, :subject, :entry, :detail) ON CONFLICT (rule, entry_id) DO NOTHING");
+  q.Bind("at", static_cast<ll>(a.at)).Bind("rule", a.rule).Bind("sev", a.severity)
+      .Bind("actor", static_cast<ll>(a.actor_id)).Bind("subject", a.subject)
+      .Bind("entry", static_cast<ll>(a.entry_id)).Bind("detail", a.detail_json);
+  return q.Exec() > 0;
+}
+
+StatusOr<std::vector<SecurityAlert>> SqlAuditRepository::ListAlerts(int64_t before_id, int limit) {
+  SecurityAlert a;
+  ll id = 0, at = 0, actor = 0, entry = 0;
+  Query q(ctx_.s, "SELECT id, at, rule, severity, actor_id, subject, entry_id, detail_json FROM security_alerts");
+  if (before_id != 0) q.Sql(" WHERE id < :before").Bind("before", static_cast<ll>(before_id));
+  q.Sql(" ORDER BY id DESC LIMIT :lim").Bind("lim", static_cast<ll>(limit + 1));
+  q.Into(id).Into(at).Into(a.rule).Into(a.severity).Into(actor).Into(a.subject).Into(entry).Into(a.detail_json);
+  std::vector<SecurityAlert> out;
+  q.Each([&] {
+    SecurityAlert copy = a;
+    copy.id = id;
+    copy.at = at;
+    copy.actor_id = actor;
+    copy.entry_id = entry;
+    out.push_back(std::move(copy));
+  });
+  return out;
+}
+
+Status SqlAuditRepository::DeleteArchived(int64_t last_id) {
+  // SQLite: the trigger is dropped and re-created inside this write's transaction, so no other
+  // statement ever runs without it. PostgreSQL: the trigger function lets a DELETE through only
+  // while this transaction has set salesdb.audit_archive (set_config(..., true) is transaction-local).
+  if (ctx_.dialect == Dialect::kPostgres) {
+    ctx_.s << "SELECT set_config('salesdb.audit_archive', 'on', true)";
+    Query(ctx_.s, "DELETE FROM audit_log WHERE id <= :last").Bind("last", static_cast<ll>(last_id)).Exec();
+    ctx_.s << "SELECT set_config('salesdb.audit_archive', 'off', true)";
+  } else {
+    ctx_.s << "DROP TRIGGER audit_log_no_delete";
+    Query(ctx_.s, "DELETE FROM audit_log WHERE id <= :last").Bind("last", static_cast<ll>(last_id)).Exec();
+    ctx_.s << "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN "
+              "SELECT RAISE(ABORT, 'audit_log is append-only'); END";
+  }
+  return Status::Ok();
 }
 
 StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const std::string& action_like,

@@ -143,6 +143,12 @@ class SqlAuditRepository final : public AuditRepository {
   StatusOr<int64_t> Insert(const AuditEntry& e) override;
   StatusOr<std::vector<AuditEntry>> Scan(int64_t after_id, int limit) override;
   StatusOr<int64_t> CountByActorSince(int64_t actor_id, const std::string& action_like, int64_t since) override;
+  StatusOr<std::pair<int64_t, std::string>> Head() override;
+  StatusOr<AuditEntry> Get(int64_t id) override;
+  StatusOr<std::vector<AuditEntry>> Find(const AuditQuery& q) override;
+  StatusOr<bool> InsertAlert(const SecurityAlert& a) override;
+  StatusOr<std::vector<SecurityAlert>> ListAlerts(int64_t before_id, int limit) override;
+  Status DeleteArchived(int64_t last_id) override;
 };
 
 #undef SALESDB_REPO_CTOR

@@ -1,0 +1,44 @@
+#include "audit/redact.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace salesdb::audit {
+namespace {
+
+using nlohmann::json;
+
+TEST(RedactTest, ContactEmailAndPhoneAreMasked) {
+  json in = {{"id", 4}, {"name", "Li Wei"}, {"email", "li.wei@example.com"}, {"phone", "+86 138 0013 8000"}};
+  json out = json::parse(RedactAuditJson("contact", in.dump()));
+  EXPECT_EQ(out["name"], "Li Wei");
+  EXPECT_EQ(out["email"], "l***@example.com");
+  EXPECT_EQ(out["phone"].get<std::string>().find("0013"), std::string::npos);
+  EXPECT_NE(out["phone"], in["phone"]);
+}
+
+TEST(RedactTest, LicenseKeyMaskedActivityBodyRedacted) {
+  json lic = json::parse(RedactAuditJson("license", json{{"key", "DIFY-ABCD-EFGH-JKLM-NPQR"}}.dump()));
+  EXPECT_NE(lic["key"], "DIFY-ABCD-EFGH-JKLM-NPQR");
+  json act = json::parse(RedactAuditJson("activity", json{{"body", "called, they want a discount"}, {"type", "call"}}.dump()));
+  EXPECT_EQ(act["body"], kRedacted);
+  EXPECT_EQ(act["type"], "call");
+}
+
+TEST(RedactTest, SecretsRedactedEverywhereAndOtherFieldsKept) {
+  json in = {{"email", "admin@example.com"}, {"password_hash", "$argon2id$..."}, {"nested", {{"token", "sdb_x"}}}};
+  json out = json::parse(RedactAuditJson("user", in.dump()));
+  EXPECT_EQ(out["email"], "admin@example.com");  // a user's login name is not customer data
+  EXPECT_EQ(out["password_hash"], kRedacted);
+  EXPECT_EQ(out["nested"]["token"], kRedacted);
+}
+
+TEST(RedactTest, EmptyStaysEmptyAndNonObjectsAreRedacted) {
+  EXPECT_EQ(RedactAuditJson("contact", ""), "");
+  EXPECT_EQ(RedactAuditJson("contact", "not json"), kRedacted);
+  json out = json::parse(RedactAuditJson("contact", json{{"email", ""}}.dump()));
+  EXPECT_EQ(out["email"], "");
+}
+
+}  // namespace
+}  // namespace salesdb::audit
