@@ -1,5 +1,7 @@
 // The backup engine on real SQLite files: create → verify → restore, the named failure of each kind
 // of damage, a full disk through the file-system seam, and the GFS prune of a folder.
+#include "security/field_crypto.h"
+#include "storage/field_encryption.h"
 #include "backup/engine.h"
 
 #include "backup/codec.h"
@@ -75,7 +77,14 @@ class EngineTest : public ::testing::Test {
     auto db = Database::Open(config_, 2);
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     ASSERT_TRUE(Migrate(**db).ok());
+    // The seed seals personal fields like every other write: give it a key ring.
+    security::Key32 master{};
+    randombytes_buf(master.data(), master.size());
+    ring_ = std::make_unique<security::KeyRing>(master);
+    bool had_keys = false;
+    ASSERT_TRUE(InitFieldKeys(**db, *ring_, 1795392000000, &had_keys).ok());
     SeedOptions seed;
+    seed.cipher = ring_.get();
     seed.customers = 150;
     seed.now_ms = 1795392000000;
     seed.demo_password_hash = "not-a-real-hash";
@@ -83,6 +92,7 @@ class EngineTest : public ::testing::Test {
     ASSERT_TRUE((*db)->Checkpoint().ok());
   }
   void TearDown() override { fs::remove_all(dir_); }
+  std::unique_ptr<security::KeyRing> ring_;
 
   std::unique_ptr<BackupEngine> Engine(unsigned char key = 1, FileSystem& fs = FileSystem::Posix()) {
     BackupSettings s;
