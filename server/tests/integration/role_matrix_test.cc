@@ -266,6 +266,20 @@ TEST_F(RoleMatrixTest, EveryRouteEveryRoleEveryScope) {
       // ---- dashboard.
       {"GET", "/api/v1/dashboard/summary", "200 200 200 200 200 403",
        [](Role, Target) -> Call { return {"/api/v1/dashboard/summary"}; }},
+
+      // ---- backups (admin only) and the audit trail (admin and auditor).
+      {"GET", "/api/v1/backups", "200 403 403 403 403 403", [](Role, Target) -> Call { return {"/api/v1/backups"}; }},
+      {"POST", "/api/v1/backups", "202 403 403 403 403 403",
+       [](Role, Target) -> Call { return {"/api/v1/backups", nlohmann::json::object()}; }},
+      {"GET", "/api/v1/backups/{id}/download", "404 403 403 403 403 403",
+       [](Role, Target) -> Call { return {"/api/v1/backups/999999/download"}; }},
+      {"GET", "/api/v1/audit", "200 403 403 403 403 200", [](Role, Target) -> Call { return {"/api/v1/audit"}; }},
+      {"GET", "/api/v1/audit/export.csv", "200 403 403 403 403 200",
+       [](Role, Target) -> Call { return {"/api/v1/audit/export.csv"}; }},
+      {"GET", "/api/v1/audit/verify", "200 403 403 403 403 200",
+       [](Role, Target) -> Call { return {"/api/v1/audit/verify"}; }},
+      {"GET", "/api/v1/audit/{id}", "200 403 403 403 403 200", [](Role, Target) -> Call { return {"/api/v1/audit/1"}; }},
+      {"GET", "/api/v1/alerts", "200 403 403 403 403 200", [](Role, Target) -> Call { return {"/api/v1/alerts"}; }},
   };
 
   // Children share one shape; licences differ in who writes and have no DELETE.
