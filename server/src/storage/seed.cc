@@ -37,6 +37,8 @@ constexpr std::array kSubjects = {"Discovery call", "产品演示", "Renewal dis
                                   "POC kickoff", "合同谈判", "Quarterly business review"};
 constexpr std::array kTags = {"vip", "poc", "renewal-risk", "upsell", "self-hosted", "partner", "key-account"};
 
+constexpr char kKeyAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // as issued keys: no I, O, 0, 1
+
 template <typename A>
 const char* Pick(std::mt19937_64& rng, const A& a) {
   return a[rng() % a.size()];
@@ -162,9 +164,11 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
             ll starts = created + static_cast<ll>(rng() % (180 * day));
             ll expires = starts + 365 * day;
             std::string lstatus = expires < now ? "expired" : status == "churned" ? "revoked" : "active";
-            std::string key = "DIFY-" + std::to_string(1000 + rng() % 9000) + "-" + std::to_string(1000 + rng() % 9000) +
-                              "-" + std::to_string(1000 + rng() % 9000) + "-" + std::to_string(start + i + 1) + "X" +
-                              std::to_string(l);
+            std::string key = "DIFY";  // the issued format, DIFY-XXXX-XXXX-XXXX-XXXX
+            for (int group = 0; group < 4; ++group) {
+              key += '-';
+              for (int k = 0; k < 4; ++k) key += kKeyAlphabet[rng() % (sizeof(kKeyAlphabet) - 1)];
+            }
             Query lq(s,
                      "INSERT INTO licenses (customer_id, license_key, edition, seats, annual_value_minor, currency, "
                      "starts_at, expires_at, status, deployment, version, created_at, updated_at) VALUES (:cid, :key, "
