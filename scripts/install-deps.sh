@@ -11,7 +11,7 @@ PACKAGES=(
   nlohmann-json3-dev libsodium-dev libzstd-dev zlib1g-dev
   libspdlog-dev libcli11-dev libtomlplusplus-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk postgresql-15 postgresql-contrib-15 curl python3-aiosmtpd
+  wrk postgresql-15 curl python3-aiosmtpd
   chromium
 )
 
