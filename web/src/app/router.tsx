@@ -89,6 +89,16 @@ export function createAppRouter(qc: QueryClient) {
               handle: { access: 'canViewUsers' } satisfies RouteHandle,
               lazy: page(() => import('@/app/routes/admin-users')),
             },
+            {
+              path: 'admin/backups',
+              handle: { access: 'canManageBackups' } satisfies RouteHandle,
+              lazy: page(() => import('@/app/routes/admin-backups')),
+            },
+            {
+              path: 'audit',
+              handle: { access: 'canViewAudit' } satisfies RouteHandle,
+              lazy: page(() => import('@/app/routes/audit')),
+            },
             { path: 'account/profile', lazy: page(() => import('@/app/routes/account-profile')) },
             { path: 'account/password', lazy: page(() => import('@/app/routes/account-password')) },
             { path: 'account/tokens', lazy: page(() => import('@/app/routes/account-tokens')) },

@@ -53,6 +53,18 @@ describe('getAccess', () => {
     expect(a.canViewLicenses).toBe(false);
   });
 
+  it('shows the audit log to admins and auditors, backups to admins only', () => {
+    expect(getAccess(user('admin')).canViewAudit).toBe(true);
+    expect(getAccess(user('admin')).canManageBackups).toBe(true);
+    expect(getAccess(user('auditor')).canViewAudit).toBe(true);
+    expect(getAccess(user('auditor')).canManageBackups).toBe(false);
+    expect(getAccess(user('auditor')).canViewCustomers).toBe(false);
+    for (const role of ['sales_manager', 'sales_rep', 'finance', 'viewer'] as const) {
+      expect(getAccess(user(role)).canViewAudit).toBe(false);
+      expect(getAccess(user(role)).canManageBackups).toBe(false);
+    }
+  });
+
   it('lets sales managers list users but not manage them', () => {
     const a = getAccess(user('sales_manager'));
     expect(a.canViewUsers).toBe(true);

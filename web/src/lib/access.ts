@@ -24,6 +24,10 @@ export type Access = {
   canWriteOpportunities: boolean;
   canViewUsers: boolean;
   canManageUsers: boolean;
+  /** Backups: list, take, download (admin only). */
+  canManageBackups: boolean;
+  /** Audit log, chain verification, export and alerts (admin and auditor). */
+  canViewAudit: boolean;
   /** May edit this customer and its children (contacts, activities, opportunities). */
   canEditCustomer: (customer: { owner_id: number | null }) => boolean;
   /** May issue, renew and revoke this customer's licences (finance: every customer). */
@@ -53,6 +57,8 @@ export function getAccess(user: SessionUser | null | undefined): Access {
     canWriteOpportunities: writes,
     canViewUsers: role === 'admin' || role === 'sales_manager',
     canManageUsers: role === 'admin',
+    canManageBackups: role === 'admin',
+    canViewAudit: role === 'admin' || role === 'auditor',
     canEditCustomer,
     canWriteCustomerLicenses: (customer) => role === 'finance' || canEditCustomer(customer),
   };

@@ -17,6 +17,8 @@ const NAV: NavItem[] = [
   { to: '/pipeline', label: 'nav.pipeline', access: 'canViewPipeline', icon: 'M4 5h4v14H4zm6 0h4v9h-4zm6 0h4v5h-4z' },
   { to: '/customers/trash', label: 'nav.trash', access: 'canCreateCustomers', icon: 'M6 19c0 1.1.9 2 2 2h8c1.1 0 2-.9 2-2V7H6v12zM19 4h-3.5l-1-1h-5l-1 1H5v2h14V4z' },
   { to: '/admin/users', label: 'nav.users', access: 'canViewUsers', icon: 'M12 1 3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4z' },
+  { to: '/admin/backups', label: 'nav.backups', access: 'canManageBackups', icon: 'M19.35 10.04A7.49 7.49 0 0 0 12 4C9.11 4 6.6 5.64 5.35 8.04A5.994 5.994 0 0 0 0 14c0 3.31 2.69 6 6 6h13c2.76 0 5-2.24 5-5 0-2.64-2.05-4.78-4.65-4.96zM17 13l-5 5-5-5h3V9h4v4h3z' },
+  { to: '/audit', label: 'nav.audit', access: 'canViewAudit', icon: 'M14 2H6c-1.1 0-2 .9-2 2v16c0 1.1.9 2 2 2h12c1.1 0 2-.9 2-2V8l-6-6zm2 16H8v-2h8v2zm0-4H8v-2h8v2zm-3-5V3.5L18.5 9H13z' },
 ];
 
 function Icon({ d }: { d: string }) {

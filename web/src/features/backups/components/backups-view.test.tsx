@@ -1,0 +1,53 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { BackupsView } from './backups-view';
+import { json, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
+import { setLocale } from '@/lib/i18n/i18n';
+import type { Backup, BackupJob } from '@/features/backups/api/backups';
+
+const item: Backup = {
+  id: 1795650960123,
+  file: 'salesdb-20261125T235600Z-1795650960123.sdbk',
+  created_at: 1795650960123,
+  age_seconds: 120,
+  reason: 'scheduled',
+  status: 'verified',
+  size_bytes: 5242880,
+  database_bytes: 20971520,
+  duration_ms: 5230,
+  rows: 120345,
+  dialect: 'sqlite',
+  schema_version: 1,
+  app_version: '0.1.0',
+  key_id: 'bk-0123456789abcdef',
+  verification: { status: 'passed', at: 1795650965353 },
+  offsite: {},
+};
+const idle: BackupJob = { running: false, queued: false, last_started_at: null, last_finished_at: null, last_error: null, interval_minutes: 60, next_due_at: null };
+
+describe('BackupsView', () => {
+  beforeEach(() => setLocale('en'));
+
+  it('lists backups with download links and starts a backup', async () => {
+    let posted = false;
+    const reqs = stubFetch(
+      route('GET', '/api/v1/backups', () => json({ items: posted ? [{ ...item, id: 2, file: 'new.sdbk' }, item] : [item], job: idle })),
+      route('POST', '/api/v1/backups', () => {
+        posted = true;
+        return json({ job: { ...idle, running: false } }, 202);
+      }),
+    );
+    renderWithProviders(<BackupsView />);
+    const table = await screen.findByRole('table', { name: 'Backups' });
+    const row = (await within(table).findByText(item.file)).closest('tr')!;
+    expect(row).toHaveTextContent('Verified');
+    expect(row).toHaveTextContent('5 MB');
+    expect(row).toHaveTextContent('Passed');
+    expect(within(row as HTMLElement).getByRole('link', { name: 'Download' })).toHaveAttribute('href', `/api/v1/backups/${item.id}/download`);
+    expect(screen.getByRole('note', { name: 'Restoring a backup' })).toHaveTextContent(`salesdb restore ${item.file}`);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Back up now' }));
+    await waitFor(() => expect(reqs.some((r) => r.method === 'POST' && r.url.endsWith('/api/v1/backups'))).toBe(true));
+    expect(await within(table).findByText('new.sdbk')).toBeInTheDocument();
+  });
+});
