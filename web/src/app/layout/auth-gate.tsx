@@ -23,6 +23,8 @@ export function AuthGate() {
   const access = getAccess(data.user);
   const handles = matches.map((m) => m.handle as RouteHandle | undefined);
   const denied = handles.some((h) => h?.access !== undefined && !access[h.access]);
+  // Auditors have no dashboard: their home is the audit log.
+  if (denied && location.pathname === '/' && access.canViewAudit) return <Navigate to="/audit" replace />;
   // The page route (the outermost one that says) decides; its child routes bring antd themselves.
   const plain = handles.find((h) => h?.plain !== undefined)?.plain === true;
   return (
