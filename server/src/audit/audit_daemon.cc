@@ -28,6 +28,25 @@ AuditEntry Slim(AuditEntry e) {
   return e;
 }
 
+// Appends every entry matching q (ascending, paged by id) to out, slimmed.
+template <typename Container>
+Status FindAll(Store& store, AuditQuery q, Container& out) {
+  for (;;) {
+    std::vector<AuditEntry> rows;
+    RETURN_IF_ERROR(store.Read([&](Tx& tx) {
+      ASSIGN_OR_RETURN(rows, tx.audit().Find(q));
+      return Status::Ok();
+    }));
+    bool more = static_cast<int>(rows.size()) > q.limit;
+    if (more) rows.resize(q.limit);
+    if (rows.empty()) return Status::Ok();
+    q.after_id = rows.back().id;
+    for (auto& e : rows) out.push_back(Slim(std::move(e)));
+    if (!more) return Status::Ok();
+  }
+}
+
+
 }  // namespace
 
 std::string CheckpointPath(const std::string& data_dir) { return data_dir + "/audit/checkpoints.jsonl"; }
@@ -206,18 +225,7 @@ Status AuditDaemon::RefreshBaselines(int64_t now) {
     q.to = to;
     q.ascending = true;
     q.limit = kBatch;
-    for (;;) {
-      std::vector<AuditEntry> rows;
-      RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-        ASSIGN_OR_RETURN(rows, tx.audit().Find(q));
-        return Status::Ok();
-      }));
-      bool more = static_cast<int>(rows.size()) > q.limit;
-      if (more) rows.resize(q.limit);
-      for (auto& e : rows) history.push_back(Slim(std::move(e)));
-      if (!more) break;
-      q.after_id = history.back().id;
-    }
+    RETURN_IF_ERROR(FindAll(store_, q, history));
   }
   baselines_ = ComputeBaselines(history);
   baselines_at_ = now;
@@ -235,18 +243,7 @@ StatusOr<std::vector<SecurityAlert>> AuditDaemon::EvaluateNow() {
     q.from = now - lookback;
     q.ascending = true;
     q.limit = kBatch;
-    for (;;) {
-      std::vector<AuditEntry> rows;
-      RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-        ASSIGN_OR_RETURN(rows, tx.audit().Find(q));
-        return Status::Ok();
-      }));
-      bool more = static_cast<int>(rows.size()) > q.limit;
-      if (more) rows.resize(q.limit);
-      for (auto& e : rows) window_.push_back(Slim(std::move(e)));
-      if (!more) break;
-      q.after_id = window_.back().id;
-    }
+    RETURN_IF_ERROR(FindAll(store_, q, window_));
     last_evaluated_id_ = 0;
     evaluated_once_ = true;
   } else {
