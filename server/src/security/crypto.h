@@ -23,7 +23,5 @@ std::string RandomToken(size_t bytes = 32);
 std::string TokenHash(std::string_view token);
 std::string Sha256Hex(std::string_view data);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
-// Random characters from an alphabet without look-alikes (licence keys).
-std::string RandomCode(size_t length);
 
 }  // namespace salesdb::crypto
