@@ -5,14 +5,18 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 
 #include "base/files.h"
 #include "base/log.h"
+#include "storage/sql_query.h"
 
 namespace salesdb {
 namespace {
 
 constexpr size_t kMaxQueuedWrites = 10000;
+// Distinct statements kept prepared per connection; the list queries vary with their filters.
+constexpr size_t kStatementCacheSize = 96;
 constexpr size_t kMaxBatch = 256;
 
 bool Contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
@@ -28,6 +32,21 @@ bool LooksDisconnected(const std::string& what) {
 size_t SqliteReaders(int requested) {
   size_t cores = std::max(1u, std::thread::hardware_concurrency());
   return std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(requested), std::max<size_t>(4, 2 * cores)));
+}
+
+// Process-wide SQLite settings, before the first connection opens. No memory statistics: they take
+// one global mutex on every allocation, which was the most contended lock under concurrent reads.
+// Multi-thread mode: no mutex per connection, as each connection is used by one thread at a time
+// (the writer thread, the holder of a pooled reader, the backup engine's own connections).
+void ConfigureSqliteLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    using namespace sqlite_api;
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK ||
+        sqlite3_config(SQLITE_CONFIG_MULTITHREAD) != SQLITE_OK) {
+      log::Warn("SQLite was initialized before its settings could apply; running with its defaults");
+    }
+  });
 }
 
 void ApplySqlitePragmas(soci::session& s, bool reader) {
@@ -88,6 +107,7 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
       }
     } else {
       db->dialect_ = Dialect::kSqlite;
+      ConfigureSqliteLibrary();
       std::string path = config.SqlitePath();
       auto parent = std::filesystem::path(path).parent_path();
       if (!parent.empty()) RETURN_IF_ERROR(files::EnsureDir(parent.string(), 0700));
@@ -96,11 +116,13 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
       db->writer_ = std::make_unique<soci::session>(*soci::factory_sqlite3(), db->connect_string_);
       *db->writer_ << "PRAGMA journal_mode = WAL";
       ApplySqlitePragmas(*db->writer_, /*reader=*/false);
+      db->AttachStatementCache(*db->writer_);
       db->pool_size_ = SqliteReaders(readers);
       db->pool_ = std::make_unique<soci::connection_pool>(db->pool_size_);
       for (size_t i = 0; i < db->pool_size_; ++i) {
         db->pool_->at(i).open(*soci::factory_sqlite3(), db->connect_string_);
         ApplySqlitePragmas(db->pool_->at(i), /*reader=*/true);
+        db->AttachStatementCache(db->pool_->at(i));
       }
       db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
     }
@@ -119,6 +141,22 @@ Database::~Database() {
     queue_cv_.notify_all();
     writer_thread_.join();
   }
+  DetachStatementCaches();
+}
+
+void Database::AttachStatementCache(soci::session& s) {
+  auto cache = std::make_unique<StatementCache>(StatementCache::Handle(s), kStatementCacheSize);
+  StatementCache::Attach(s, cache.get());
+  statement_caches_.push_back(std::move(cache));
+}
+
+// Before the connections close: a connection with prepared statements does not close.
+void Database::DetachStatementCaches() {
+  if (writer_) StatementCache::Detach(*writer_);
+  if (dialect_ == Dialect::kSqlite && pool_) {
+    for (size_t i = 0; i < pool_size_; ++i) StatementCache::Detach(pool_->at(i));
+  }
+  statement_caches_.clear();
 }
 
 Status Database::RunWithRetry(soci::session& s, const Work& fn, bool in_transaction) {
@@ -198,7 +236,7 @@ void Database::WriterLoop() {
       soci::session& s = *writer_;
       bool began = false;
       try {
-        s << "BEGIN IMMEDIATE";
+        Query(s, "BEGIN IMMEDIATE").Exec();
         began = true;
       } catch (const std::exception& e) {
         for (Job* j : batch) j->result = MapDbError(e);
@@ -207,25 +245,25 @@ void Database::WriterLoop() {
         bool any_ok = false;
         for (Job* j : batch) {
           try {
-            s << "SAVEPOINT w";
+            Query(s, "SAVEPOINT w").Exec();
             try {
               j->result = (*j->fn)(s);
             } catch (const std::exception& e) {
               j->result = MapDbError(e);
             }
             if (j->result.ok()) {
-              s << "RELEASE w";
+              Query(s, "RELEASE w").Exec();
               any_ok = true;
             } else {
-              s << "ROLLBACK TO w";
-              s << "RELEASE w";
+              Query(s, "ROLLBACK TO w").Exec();
+              Query(s, "RELEASE w").Exec();
             }
           } catch (const std::exception& e) {
             j->result = MapDbError(e);
           }
         }
         try {
-          s << "COMMIT";
+          Query(s, "COMMIT").Exec();
           if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
         } catch (const std::exception& e) {
           Status failed = MapDbError(e);

@@ -21,6 +21,7 @@
 
 #include "base/config.h"
 #include "base/status.h"
+#include "storage/statement_cache.h"
 
 namespace salesdb {
 
@@ -57,6 +58,8 @@ class Database {
   };
   Database() = default;
   void WriterLoop();
+  void AttachStatementCache(soci::session& s);
+  void DetachStatementCaches();
   Status RunWithRetry(soci::session& s, const Work& fn, bool in_transaction);
 
   Dialect dialect_ = Dialect::kSqlite;
@@ -67,6 +70,8 @@ class Database {
   std::unique_ptr<soci::session> writer_;        // SQLite only
   std::mutex writer_mu_;                         // guards writer_ for Exclusive()
   std::atomic<uint64_t> generation_{1};
+  // SQLite: one prepared-statement cache per connection (writer and readers), attached to it.
+  std::vector<std::unique_ptr<StatementCache>> statement_caches_;
 
   // Group commit queue (SQLite).
   std::mutex queue_mu_;

@@ -1,8 +1,12 @@
 #include "storage/sql_query.h"
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <cctype>
+#include <unordered_map>
 
 #include "monitoring/metrics.h"
+#include "storage/statement_cache.h"
 
 namespace salesdb {
 namespace {
@@ -40,6 +44,136 @@ std::string QueryName(const std::string& sql) {
   return verb + ":" + (table.empty() ? "other" : table);
 }
 
+// ---------------------------------------------------------------- SQLite fast path
+
+namespace {
+
+using namespace sqlite_api;
+
+[[noreturn]] void ThrowSqlite(sqlite3* db) { throw soci::soci_error(sqlite3_errmsg(db)); }
+
+bool IsNull(sqlite3_stmt* st, int col, soci::indicator* ind) {
+  bool null = sqlite3_column_type(st, col) == SQLITE_NULL;
+  if (ind) *ind = null ? soci::i_null : soci::i_ok;
+  if (null && !ind) throw soci::soci_error("Null value fetched and no indicator defined.");
+  return null;
+}
+
+}  // namespace
+
+void ReadColumn(sqlite3_stmt* st, int col, long long& v, soci::indicator* ind) {
+  if (!IsNull(st, col, ind)) v = sqlite3_column_int64(st, col);
+}
+void ReadColumn(sqlite3_stmt* st, int col, long& v, soci::indicator* ind) {
+  if (!IsNull(st, col, ind)) v = static_cast<long>(sqlite3_column_int64(st, col));
+}
+void ReadColumn(sqlite3_stmt* st, int col, int& v, soci::indicator* ind) {
+  if (!IsNull(st, col, ind)) v = sqlite3_column_int(st, col);
+}
+void ReadColumn(sqlite3_stmt* st, int col, double& v, soci::indicator* ind) {
+  if (!IsNull(st, col, ind)) v = sqlite3_column_double(st, col);
+}
+void ReadColumn(sqlite3_stmt* st, int col, std::string& v, soci::indicator* ind) {
+  if (IsNull(st, col, ind)) return;
+  // Blobs (sealed values) keep their bytes; text comes back as stored.
+  const void* data = sqlite3_column_type(st, col) == SQLITE_BLOB ? sqlite3_column_blob(st, col)
+                                                                 : sqlite3_column_text(st, col);
+  v.assign(static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(st, col)));
+}
+
+class Query::Native {
+ public:
+  Native(StatementCache& cache, const std::string& sql, const std::deque<Param>& params)
+      : cache_(cache), sql_(sql), st_(cache.Acquire(sql)) {
+    std::string placeholder;
+    for (const Param& p : params) {
+      placeholder.assign(1, ':').append(p.name);
+      int index = sqlite3_bind_parameter_index(st_, placeholder.c_str());
+      if (index == 0) throw soci::soci_error("no placeholder " + placeholder + " in the statement");
+      int rc = p.is_number ? sqlite3_bind_int64(st_, index, p.number)
+                           : sqlite3_bind_text(st_, index, p.text.data(), static_cast<int>(p.text.size()),
+                                               SQLITE_STATIC);
+      if (rc != SQLITE_OK) ThrowSqlite(cache_.db());
+    }
+  }
+  ~Native() { cache_.Release(sql_, st_); }
+  Native(const Native&) = delete;
+  Native& operator=(const Native&) = delete;
+
+  // Steps once: true with a row, false when done; throws on errors.
+  bool Step() {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    ThrowSqlite(cache_.db());
+  }
+  void Read(const std::vector<Output>& outputs) {
+    for (size_t i = 0; i < outputs.size(); ++i) outputs[i].read(st_, static_cast<int>(i));
+  }
+  long long Changes() const { return sqlite3_changes(cache_.db()); }
+
+ private:
+  StatementCache& cache_;
+  const std::string& sql_;
+  sqlite3_stmt* st_;
+};
+
+void Query::Each(const std::function<void()>& on_row) {
+  Timer t(sql_);
+  if (StatementCache* cache = StatementCache::For(session_)) {
+    Native st(*cache, sql_, params_);
+    while (st.Step()) {
+      st.Read(outputs_);
+      on_row();
+    }
+    return;
+  }
+  soci::statement st(session_);
+  Prepare(st);
+  st.execute(false);
+  while (st.fetch()) on_row();
+}
+
+bool Query::One() {
+  Timer t(sql_);
+  if (StatementCache* cache = StatementCache::For(session_)) {
+    Native st(*cache, sql_, params_);
+    if (!st.Step()) return false;
+    st.Read(outputs_);
+    return true;
+  }
+  soci::statement st(session_);
+  Prepare(st);
+  return st.execute(true);
+}
+
+long long Query::Exec() {
+  Timer t(sql_);
+  if (StatementCache* cache = StatementCache::For(session_)) {
+    Native st(*cache, sql_, params_);
+    while (st.Step()) {
+    }
+    return st.Changes();
+  }
+  soci::statement st(session_);
+  Prepare(st);
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+void Query::Prepare(soci::statement& st) {
+  st.alloc();
+  for (auto& p : params_) {
+    if (p.is_number) st.exchange(soci::use(p.number, p.name));
+    else st.exchange(soci::use(p.text, p.name));
+  }
+  for (auto& o : outputs_) o.soci_bind(st);
+  st.prepare(sql_, soci::details::st_one_time_query);
+  st.define_and_bind();
+}
+
+// ---------------------------------------------------------------- metrics
+
 void Query::ObserveQuery(const std::string& sql, std::chrono::steady_clock::duration elapsed) {
   static const bool described = [] {
     monitoring::Registry::Global().Describe("salesdb_db_query_duration_seconds", "histogram",
@@ -47,7 +181,12 @@ void Query::ObserveQuery(const std::string& sql, std::chrono::steady_clock::dura
     return true;
   }();
   (void)described;
-  monitoring::Registry::Global().Observe("salesdb_db_query_duration_seconds", {{"query", QueryName(sql)}},
+  // Names are memoized per thread: deriving one lower-cases the head of the statement.
+  thread_local std::unordered_map<std::string, std::string> names;
+  if (names.size() > 1024) names.clear();  // statements are constant text; this only bounds odd cases
+  auto it = names.find(sql);
+  if (it == names.end()) it = names.emplace(sql, QueryName(sql)).first;
+  monitoring::Registry::Global().Observe("salesdb_db_query_duration_seconds", {{"query", it->second}},
                                          std::chrono::duration<double>(elapsed).count(),
                                          monitoring::LatencyBuckets());
 }

@@ -10,12 +10,30 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+// SOCI declares SQLite's API inside namespace sqlite_api (soci/sqlite3/soci-sqlite3.h).
+namespace sqlite_api {
+struct sqlite3_stmt;
+}  // namespace sqlite_api
 
 namespace salesdb {
 
 // "<verb>:<first table>" of a statement, the label of its duration metric.
 std::string QueryName(const std::string& sql);
 
+class StatementCache;
+
+// Column readers of the SQLite fast path (defined in sql_query.cc). A NULL column sets *ind to
+// i_null and leaves the variable alone; without an indicator it throws, as SOCI does.
+void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, long long& v, soci::indicator* ind);
+void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, long& v, soci::indicator* ind);
+void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, int& v, soci::indicator* ind);
+void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, double& v, soci::indicator* ind);
+void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, std::string& v, soci::indicator* ind);
+
+// On a SQLite connection opened by the Database the statement runs through the connection's
+// StatementCache (prepared once, re-bound per call); elsewhere (PostgreSQL) through SOCI.
 class Query {
  public:
   explicit Query(soci::session& s) : session_(s) {}
@@ -26,59 +44,50 @@ class Query {
     return *this;
   }
   Query& Bind(const std::string& name, long long v) {
-    ints_.push_back(v);
-    names_.push_back(name);
-    long long& ref = ints_.back();
-    const std::string& n = names_.back();
-    binders_.push_back([&ref, &n](soci::statement& st) { st.exchange(soci::use(ref, n)); });
+    params_.push_back({name, v, {}, true});
     return *this;
   }
   Query& Bind(const std::string& name, std::string v) {
-    strings_.push_back(std::move(v));
-    names_.push_back(name);
-    std::string& ref = strings_.back();
-    const std::string& n = names_.back();
-    binders_.push_back([&ref, &n](soci::statement& st) { st.exchange(soci::use(ref, n)); });
+    params_.push_back({name, 0, std::move(v), false});
     return *this;
   }
   Query& Bind(const std::string& name, const char* v) { return Bind(name, std::string(v)); }
   template <typename T>
   Query& Into(T& var) {
-    binders_.push_back([&var](soci::statement& st) { st.exchange(soci::into(var)); });
+    outputs_.push_back({[&var](soci::statement& st) { st.exchange(soci::into(var)); },
+                        [&var](sqlite_api::sqlite3_stmt* st, int col) { ReadColumn(st, col, var, nullptr); }});
     return *this;
   }
   template <typename T>
   Query& Into(T& var, soci::indicator& ind) {
-    binders_.push_back([&var, &ind](soci::statement& st) { st.exchange(soci::into(var, ind)); });
+    outputs_.push_back({[&var, &ind](soci::statement& st) { st.exchange(soci::into(var, ind)); },
+                        [&var, &ind](sqlite_api::sqlite3_stmt* st, int col) { ReadColumn(st, col, var, &ind); }});
     return *this;
   }
 
   // Runs the statement; on_row is called after each fetched row (the Into variables hold it).
-  void Each(const std::function<void()>& on_row) {
-    Timer t(sql_);
-    soci::statement st(session_);
-    Prepare(st);
-    st.execute(false);
-    while (st.fetch()) on_row();
-  }
+  void Each(const std::function<void()>& on_row);
   // Runs the statement; true when a row was fetched into the Into variables.
-  bool One() {
-    Timer t(sql_);
-    soci::statement st(session_);
-    Prepare(st);
-    return st.execute(true);
-  }
+  bool One();
   // Runs a statement without results; returns the number of affected rows.
-  long long Exec() {
-    Timer t(sql_);
-    soci::statement st(session_);
-    Prepare(st);
-    st.execute(true);
-    return st.get_affected_rows();
-  }
+  long long Exec();
   const std::string& sql() const { return sql_; }
 
  private:
+  struct Param {
+    std::string name;
+    long long number;
+    std::string text;
+    bool is_number;
+  };
+  struct Output {
+    std::function<void(soci::statement&)> soci_bind;
+    std::function<void(sqlite_api::sqlite3_stmt*, int)> read;
+  };
+  // A statement checked out of the connection's cache, bound to this query's parameters, given
+  // back (reset) when it goes out of scope.
+  class Native;
+
   // Observes the statement's duration into salesdb_db_query_duration_seconds{query="verb:table"}.
   class Timer {
    public:
@@ -91,19 +100,12 @@ class Query {
   };
   static void ObserveQuery(const std::string& sql, std::chrono::steady_clock::duration elapsed);
 
-  void Prepare(soci::statement& st) {
-    st.alloc();
-    for (auto& b : binders_) b(st);
-    st.prepare(sql_, soci::details::st_one_time_query);
-    st.define_and_bind();
-  }
+  void Prepare(soci::statement& st);
 
   soci::session& session_;
   std::string sql_;
-  std::deque<long long> ints_;
-  std::deque<std::string> strings_;
-  std::deque<std::string> names_;
-  std::vector<std::function<void(soci::statement&)>> binders_;
+  std::deque<Param> params_;  // a deque: SOCI's use() keeps references to the values
+  std::vector<Output> outputs_;
 };
 
 }  // namespace salesdb
