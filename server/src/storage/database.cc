@@ -105,6 +105,9 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
         db->pool_->at(i).open(*soci::factory_postgresql(), db->connect_string_);
         db->pool_->at(i) << "SET TIME ZONE 'UTC'";
       }
+      db->writer_ = std::make_unique<soci::session>(*soci::factory_postgresql(), db->connect_string_);
+      *db->writer_ << "SET TIME ZONE 'UTC'";
+      db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
     } else {
       db->dialect_ = Dialect::kSqlite;
       ConfigureSqliteLibrary();
@@ -159,26 +162,17 @@ void Database::DetachStatementCaches() {
   statement_caches_.clear();
 }
 
-Status Database::RunWithRetry(soci::session& s, const Work& fn, bool in_transaction) {
+// Runs a read; on PostgreSQL a lost connection is re-opened and the read run once more.
+Status Database::ReadWithRetry(soci::session& s, const Work& fn) {
   for (int attempt = 0;; ++attempt) {
     try {
-      if (!in_transaction) return fn(s);
-      soci::transaction tr(s);
-      Status st = fn(s);
-      if (st.ok()) {
-        tr.commit();
-        generation_.fetch_add(1, std::memory_order_acq_rel);
-      } else {
-        tr.rollback();
-      }
-      return st;
+      return fn(s);
     } catch (const std::exception& e) {
       bool lost = dialect_ == Dialect::kPostgres && (!s.is_connected() || LooksDisconnected(e.what()));
       if (lost && attempt == 0) {
         try {
-          s.reconnect();
-          s << "SET TIME ZONE 'UTC'";
-          continue;  // nothing was committed on the lost connection: safe to run again
+          Reconnect(s);
+          continue;
         } catch (const std::exception& re) {
           log::Warn("database reconnect failed", {{"error", re.what()}});
           return Unavailable("the database is not reachable");
@@ -192,21 +186,13 @@ Status Database::RunWithRetry(soci::session& s, const Work& fn, bool in_transact
 Status Database::Read(const Work& fn) {
   try {
     soci::session s(*pool_);
-    return RunWithRetry(s, fn, /*in_transaction=*/false);
+    return ReadWithRetry(s, fn);
   } catch (const std::exception& e) {
     return MapDbError(e);
   }
 }
 
 Status Database::Write(const Work& fn) {
-  if (dialect_ == Dialect::kPostgres) {
-    try {
-      soci::session s(*pool_);
-      return RunWithRetry(s, fn, /*in_transaction=*/true);
-    } catch (const std::exception& e) {
-      return MapDbError(e);
-    }
-  }
   Job job{&fn, Status::Ok(), false};
   std::unique_lock<std::mutex> lock(queue_mu_);
   if (stopping_) return Unavailable("the server is shutting down");
@@ -217,6 +203,30 @@ Status Database::Write(const Work& fn) {
   queue_cv_.notify_one();
   done_cv_.wait(lock, [&] { return job.done; });
   return job.result;
+}
+
+// Opens the batch's transaction. PostgreSQL: when BEGIN finds the writer connection gone (the
+// server restarted since the last batch), it is re-opened and BEGIN tried once more; nothing of
+// the batch has run yet.
+void Database::Begin(soci::session& s) {
+  if (dialect_ == Dialect::kSqlite) {
+    Query(s, "BEGIN IMMEDIATE").Exec();
+    return;
+  }
+  for (int attempt = 0;; ++attempt) {
+    try {
+      s << "BEGIN";
+      return;
+    } catch (const std::exception& e) {
+      if (attempt > 0 || !LooksDisconnected(e.what())) throw;
+      Reconnect(s);
+    }
+  }
+}
+
+void Database::Reconnect(soci::session& s) {
+  s.reconnect();
+  s << "SET TIME ZONE 'UTC'";
 }
 
 void Database::WriterLoop() {
@@ -236,7 +246,7 @@ void Database::WriterLoop() {
       soci::session& s = *writer_;
       bool began = false;
       try {
-        Query(s, "BEGIN IMMEDIATE").Exec();
+        Begin(s);
         began = true;
       } catch (const std::exception& e) {
         for (Job* j : batch) j->result = MapDbError(e);

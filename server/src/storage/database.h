@@ -1,10 +1,12 @@
 // Database: SOCI sessions for SQLite or PostgreSQL, with the write discipline of DESIGN.md.
 //
-// SQLite: one writer connection driven by one thread that batches concurrent writes into group
-// commits (each write in its own SAVEPOINT, so one failing write does not undo the others; the
-// batch commits once, one fsync under synchronous=FULL), and a pool of read-only reader connections.
-// PostgreSQL: one pool; each write is its own transaction. Lost connections are re-opened and the
-// work retried once when it cannot have been committed; otherwise callers get Unavailable.
+// Writes, on both databases: one writer connection driven by one thread that batches concurrent
+// writes into group commits (each write in its own SAVEPOINT, so one failing write does not undo
+// the others; the batch commits once: one fsync, under SQLite's synchronous=FULL or PostgreSQL's
+// synchronous_commit). Each caller is answered after the commit that holds its write.
+// Reads: SQLite, a pool of read-only connections; PostgreSQL, a pool of connections. Lost
+// PostgreSQL connections are re-opened and the work retried once when it cannot have been
+// committed; otherwise callers get Unavailable.
 // Thread-safe.
 #pragma once
 
@@ -41,7 +43,8 @@ class Database {
   Status Read(const Work& fn);
   // Runs fn in a write transaction; returns once the commit is durable (see header comment).
   Status Write(const Work& fn);
-  // Runs fn on the writer connection outside any transaction (migrations, VACUUM, backups).
+  // Runs fn outside any transaction: SQLite, on the writer connection (migrations, VACUUM, backups);
+  // PostgreSQL, on a pooled connection.
   Status Exclusive(const Work& fn);
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   // SQLite: checkpoints the WAL into the main file (shutdown, backups). No-op on PostgreSQL.
@@ -58,16 +61,18 @@ class Database {
   };
   Database() = default;
   void WriterLoop();
+  void Begin(soci::session& s);
+  void Reconnect(soci::session& s);
   void AttachStatementCache(soci::session& s);
   void DetachStatementCaches();
-  Status RunWithRetry(soci::session& s, const Work& fn, bool in_transaction);
+  Status ReadWithRetry(soci::session& s, const Work& fn);
 
   Dialect dialect_ = Dialect::kSqlite;
   std::string connect_string_;
   std::string description_;
   std::unique_ptr<soci::connection_pool> pool_;  // readers (SQLite) or all sessions (PostgreSQL)
   size_t pool_size_ = 0;
-  std::unique_ptr<soci::session> writer_;        // SQLite only
+  std::unique_ptr<soci::session> writer_;        // the group-commit writer
   std::mutex writer_mu_;                         // guards writer_ for Exclusive()
   std::atomic<uint64_t> generation_{1};
   // SQLite: one prepared-statement cache per connection (writer and readers), attached to it.
