@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake make ccache pkg-config
   librestinio-dev libasio-dev libssl-dev libfmt-dev libhttp-parser-dev
   libsoci-dev libboost-dev libsqlite3-dev sqlite3 libpq-dev
-  nlohmann-json3-dev libsodium-dev libzstd-dev zlib1g-dev
+  nlohmann-json3-dev rapidjson-dev libsodium-dev libzstd-dev zlib1g-dev
   libspdlog-dev libcli11-dev libtomlplusplus-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk postgresql-15 curl python3-aiosmtpd

@@ -77,18 +77,29 @@ Response Entity(int status, const nlohmann::json& body, int64_t version);
 
 }  // namespace salesdb::api
 
+#include "api/json_writer.h"
 #include "domain/entity_json.h"
 
 namespace salesdb::api {
 template <typename T>
 Response PageJson(const Page<T>& page) {
+  Response r;
+  if constexpr (requires(JsonWriter& w, const T& row) { VisitFields(w, row); }) {
+    JsonWriter w;
+    w.StartObject();
+    w.Array("items", page.items);
+    if (page.next_cursor) w.Field("next_cursor", *page.next_cursor);
+    else w.Field("next_cursor", nullptr);
+    w.EndObject();
+    r.body = w.Take();
+    return r;
+  }
   // Built in place: an initializer list would copy every row's JSON once more.
   nlohmann::json body = nlohmann::json::object();
   nlohmann::json& items = body["items"] = nlohmann::json::array();
   items.get_ref<nlohmann::json::array_t&>().reserve(page.items.size());
   for (const auto& row : page.items) items.push_back(ToJson(row));
   body["next_cursor"] = page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json();
-  Response r;
   r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }

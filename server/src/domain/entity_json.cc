@@ -2,89 +2,39 @@
 
 namespace salesdb {
 namespace {
-void PutMeta(nlohmann::json& j, const RowMeta& m) {
-  j["version"] = m.version;
-  j["created_at"] = m.created_at;
-  j["updated_at"] = m.updated_at;
-  j["created_by"] = m.created_by;
-  j["updated_by"] = m.updated_by;
+
+// VisitFields output into an nlohmann::json object.
+struct ObjectBuilder {
+  nlohmann::json& j;
+  template <typename T>
+  void Field(const char* key, const T& value) {
+    j[key] = value;
+  }
+};
+
+template <typename T>
+nlohmann::json Build(const T& entity) {
+  nlohmann::json j = nlohmann::json::object();
+  ObjectBuilder b{j};
+  VisitFields(b, entity);
+  return j;
 }
+
 }  // namespace
 
 nlohmann::json ToJson(const User& u) {
   nlohmann::json j = {{"id", u.id},       {"email", u.email},       {"name", u.name},
                       {"role", u.role},   {"region", u.region},     {"disabled", u.disabled}};
-  PutMeta(j, u.meta);
+  ObjectBuilder b{j};
+  VisitFields(b, u.meta);
   return j;
 }
 
-nlohmann::json ToJson(const Customer& c) {
-  nlohmann::json j = {{"id", c.id},
-                      {"name", c.name},
-                      {"industry", c.industry},
-                      {"region", c.region},
-                      {"tier", c.tier},
-                      {"status", c.status},
-                      {"owner_id", c.owner_id},
-                      {"owner_name", c.owner_name},
-                      {"tags", c.tags},
-                      {"website", c.website},
-                      {"notes", c.notes},
-                      {"active_license_count", c.active_license_count},
-                      {"deleted_at", c.deleted_at ? nlohmann::json(*c.deleted_at) : nlohmann::json(nullptr)}};
-  PutMeta(j, c.meta);
-  return j;
-}
-
-nlohmann::json ToJson(const Contact& c) {
-  nlohmann::json j = {{"id", c.id},       {"customer_id", c.customer_id}, {"name", c.name},
-                      {"title", c.title}, {"email", c.email},             {"phone", c.phone},
-                      {"is_primary", c.is_primary}};
-  PutMeta(j, c.meta);
-  return j;
-}
-
-nlohmann::json ToJson(const License& l) {
-  nlohmann::json j = {{"id", l.id},
-                      {"customer_id", l.customer_id},
-                      {"customer_name", l.customer_name},
-                      {"key", l.key},
-                      {"edition", l.edition},
-                      {"seats", l.seats},
-                      {"annual_value_minor", l.annual_value_minor},
-                      {"currency", l.currency},
-                      {"starts_at", l.starts_at},
-                      {"expires_at", l.expires_at},
-                      {"status", l.status},
-                      {"deployment", l.deployment},
-                      {"revoked_reason", l.revoked_reason}};
-  PutMeta(j, l.meta);
-  return j;
-}
-
-nlohmann::json ToJson(const Activity& a) {
-  nlohmann::json j = {{"id", a.id},           {"customer_id", a.customer_id}, {"type", a.type},
-                      {"subject", a.subject}, {"body", a.body},               {"occurred_at", a.occurred_at},
-                      {"user_id", a.user_id}, {"user_name", a.user_name}};
-  PutMeta(j, a.meta);
-  return j;
-}
-
-nlohmann::json ToJson(const Opportunity& o) {
-  nlohmann::json j = {{"id", o.id},
-                      {"customer_id", o.customer_id},
-                      {"customer_name", o.customer_name},
-                      {"name", o.name},
-                      {"stage", o.stage},
-                      {"amount_minor", o.amount_minor},
-                      {"currency", o.currency},
-                      {"expected_close_at", o.expected_close_at},
-                      {"probability", o.probability},
-                      {"owner_id", o.owner_id},
-                      {"owner_name", o.owner_name}};
-  PutMeta(j, o.meta);
-  return j;
-}
+nlohmann::json ToJson(const Customer& c) { return Build(c); }
+nlohmann::json ToJson(const Contact& c) { return Build(c); }
+nlohmann::json ToJson(const License& l) { return Build(l); }
+nlohmann::json ToJson(const Activity& a) { return Build(a); }
+nlohmann::json ToJson(const Opportunity& o) { return Build(o); }
 
 nlohmann::json ToJson(const ApiToken& t) {
   return {{"id", t.id},
