@@ -27,6 +27,7 @@
 #include "http/frontend.h"
 #include "http/server.h"
 #include "monitoring/health.h"
+#include "monitoring/maintenance.h"
 #include "monitoring/metrics.h"
 #include "security/auth_service.h"
 #include "security/crypto.h"
@@ -291,10 +292,32 @@ int Serve(App& app) {
   app.audit.EnableBulkReadAudit(*app.store, SystemClock::Get(), app.config.audit_bulk_read_rows_per_minute);
   audit::AuditDaemon audit_daemon(*app.store, app.audit, SystemClock::Get(), AuditDaemonOptions(app.config));
   Check(audit_daemon.Start());
+  // Online restore (docs/backups.md): requests held off by the maintenance gate, the audit daemon
+  // around the swap, then what the server keeps of the data reloaded.
+  monitoring::Maintenance maintenance;
+  backup::OnlineRestoreHooks restore_hooks;
+  restore_hooks.db = app.db.get();
+  restore_hooks.around_swap = [&audit_daemon](const std::function<Status()>& swap) {
+    return audit_daemon.AroundRestore(swap);
+  };
+  restore_hooks.after_replace = [&app]() -> Status {
+    // The restored database's keys must open with this master key; rows from before field
+    // encryption are sealed as at start.
+    bool had_keys = false;
+    RETURN_IF_ERROR(InitFieldKeys(*app.db, *app.keyring, SystemClock::Get().NowMs(), &had_keys));
+    ASSIGN_OR_RETURN(KeyStatus keys, GetKeyStatus(*app.db));
+    if (keys.plaintext_rows > 0) {
+      RETURN_IF_ERROR(ReencryptAll(*app.db, *app.keyring, 1000, 0, nullptr, /*plaintext_only=*/true).status());
+    }
+    app.auth->DropCache();
+    app.dashboard->DropCache();
+    return Status::Ok();
+  };
+  backup_scheduler.EnableOnlineRestore(restore_hooks, maintenance);
   api::Api api(services, api::ApiOptions{tls, app.config.session_absolute_hours});
   http::Frontend frontend(api, health,
                           http::FrontendOptions{app.config.web_dir, app.config.max_body_bytes,
-                                                app.config.metrics_token, tls, kVersion});
+                                                app.config.metrics_token, tls, kVersion, &maintenance});
   Housekeeping housekeeping(app);
   http::ServerOptions options;
   options.host = listen->first;

@@ -47,7 +47,7 @@ Api::Api(Services services, ApiOptions options) : s_(services), options_(options
   RegisterCustomerRoutes(router_, s_);
   RegisterChildRoutes(router_, s_);
   RegisterDashboardRoutes(router_, s_);
-  RegisterBackupRoutes(router_, s_);
+  RegisterBackupRoutes(router_, s_, options_);
   RegisterAuditRoutes(router_, s_);
 }
 
@@ -67,6 +67,14 @@ Status Api::Authenticate(Request& req) {
   }
   req.principal = std::move(p);
   return Status::Ok();
+}
+
+bool CredentialsStillValid(const Services& s, const ApiOptions& o, const Request& req) {
+  Actor from = req.MakeActor();
+  std::string auth = req.Header("authorization");
+  if (auth.rfind("Bearer ", 0) == 0) return s.auth.AuthenticateBearer(auth.substr(7), from).ok();
+  std::string token = CookieValue(req.Header("cookie"), SessionCookieName(o));
+  return !token.empty() && s.auth.AuthenticateSession(token, from).ok();
 }
 
 StatusOr<Response> Api::WithIdempotency(Request& req, const Handler& handler) {

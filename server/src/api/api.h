@@ -62,9 +62,12 @@ void RegisterUserRoutes(Router& r, const Services& s);
 void RegisterCustomerRoutes(Router& r, const Services& s);
 void RegisterChildRoutes(Router& r, const Services& s);
 void RegisterDashboardRoutes(Router& r, const Services& s);
-void RegisterBackupRoutes(Router& r, const Services& s);
+void RegisterBackupRoutes(Router& r, const Services& s, const ApiOptions& o);
 void RegisterAuditRoutes(Router& r, const Services& s);
 
+// Whether the request's session cookie or bearer token is still accepted (after a restore replaced
+// the sessions).
+bool CredentialsStillValid(const Services& s, const ApiOptions& o, const Request& req);
 // Shared by handlers: the path parameter {name} as an id (the router guarantees digits).
 int64_t PathId(const Request& req, const char* name = "id");
 // Parses ?limit/cursor/sort for a list.

@@ -1,4 +1,5 @@
-// /backups (admin): list with status, size, age and verification; create now; download.
+// /backups (admin): list with status, size, age and verification; create now; download; restore
+// online (maintenance mode) with a typed confirmation.
 #include "api/api.h"
 #include "api/json_body.h"
 
@@ -50,7 +51,7 @@ Status NotConfigured() { return Unavailable("backups are not available on this s
 
 }  // namespace
 
-void RegisterBackupRoutes(Router& r, const Services& s) {
+void RegisterBackupRoutes(Router& r, const Services& s, const ApiOptions& o) {
   r.Add("GET", "/api/v1/backups", [s](Request& req) -> StatusOr<Response> {
     if (!s.backups) return NotConfigured();
     ASSIGN_OR_RETURN(BackupOverview o, s.backups->List(req.MakeActor()));
@@ -71,6 +72,35 @@ void RegisterBackupRoutes(Router& r, const Services& s) {
     ASSIGN_OR_RETURN(BackupJobState job, s.backups->CreateNow(req.MakeActor()));
     Response resp = Json(202, {{"job", JobJson(job)}});
     resp.Header("Location", "/api/v1/backups");
+    return resp;
+  });
+
+  r.Add("POST", "/api/v1/backups/{id}/restore", [s, o](Request& req) -> StatusOr<Response> {
+    if (!s.backups) return NotConfigured();
+    std::string confirm;
+    if (!req.body.empty()) {
+      ASSIGN_OR_RETURN(nlohmann::json body, ParseObject(req.body));
+      RETURN_IF_ERROR(Fields(body).Str("confirm", confirm).Done());
+    }
+    ASSIGN_OR_RETURN(RestoreOutcome r, s.backups->Restore(req.MakeActor(), PathId(req), confirm));
+    nlohmann::json rows = nlohmann::json::object();
+    int64_t total = 0;
+    for (const auto& [table, n] : r.rows) {
+      rows[table] = n;
+      total += n;
+    }
+    Response resp = Json(200, {{"file", r.file},
+                               {"backup_created_at", r.backup_created_at},
+                               {"schema_version", r.schema_version},
+                               {"migrated_from", r.migrated_from},
+                               {"migrated_to", r.migrated_to},
+                               {"rows", rows},
+                               {"total_rows", total},
+                               {"safety_backup", r.safety_backup},
+                               {"duration_ms", r.duration_ms},
+                               // The sessions are those of the restored database now.
+                               {"signed_in", CredentialsStillValid(s, o, req)}});
+    resp.Header("Cache-Control", "no-store");
     return resp;
   });
 

@@ -152,6 +152,29 @@ Status AuditDaemon::CheckpointNow() {
   return Status::Ok();
 }
 
+Status AuditDaemon::AroundRestore(const std::function<Status()>& replace) {
+  std::lock_guard<std::mutex> work(work_mu_);
+  RETURN_IF_ERROR(LoadKey());
+  RETURN_IF_ERROR(replace());
+  std::pair<int64_t, std::string> head;
+  RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+    ASSIGN_OR_RETURN(head, tx.audit().Head());
+    return Status::Ok();
+  }));
+  RETURN_IF_ERROR(AppendCheckpoint(CheckpointPath(options_.data_dir),
+                                   MakeCheckpoint(*key_, head.first, head.second, clock_.NowMs(), /*restore=*/true)));
+  last_checkpoint_id_ = head.first;
+  window_.clear();
+  last_evaluated_id_ = 0;
+  evaluated_once_ = false;
+  baselines_at_ = 0;
+  incremental_.reset();
+  verified_through_ = 0;
+  reported_problem_.clear();
+  log::Info("audit chain restored", {{"head_id", head.first}});
+  return Status::Ok();
+}
+
 Status AuditDaemon::ArchiveNow() {
   std::lock_guard<std::mutex> work(work_mu_);
   RETURN_IF_ERROR(LoadKey());

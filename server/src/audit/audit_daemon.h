@@ -62,6 +62,11 @@ class AuditDaemon {
   Status ArchiveNow();
   // Loads the signing key without starting the thread (tests).
   Status LoadKey();
+  // An online restore: runs `replace` (which swaps the database for a restored one) with the
+  // daemon's steps held off. When it succeeds, appends a signed restore marker for the restored
+  // chain's head to the checkpoint file (audit/checkpoints.h) and forgets what it kept of the
+  // replaced chain, as after a start. When it fails, nothing is written.
+  Status AroundRestore(const std::function<Status()>& replace);
 
  private:
   void Loop();

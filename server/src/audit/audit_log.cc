@@ -199,7 +199,7 @@ StatusOr<AuditVerifyResult> VerifyAuditChain(Store& store, const AuditVerifyOpti
         return r;
       }
     }
-    checkpoints = std::move(file.checkpoints);
+    checkpoints = audit::EffectiveCheckpoints(file.checkpoints);
   }
   ChainVerifier verifier(std::move(checkpoints), "");
   int64_t after = 0;

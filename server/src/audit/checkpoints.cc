@@ -43,7 +43,8 @@ std::string Trim(std::string s) {
 }  // namespace
 
 std::string Checkpoint::SignedMessage() const {
-  return "salesdb-audit-checkpoint-v1\n" + std::to_string(entry_id) + "\n" + hash + "\n" + std::to_string(at);
+  return std::string(restore ? "salesdb-audit-restore-v1\n" : "salesdb-audit-checkpoint-v1\n") +
+         std::to_string(entry_id) + "\n" + hash + "\n" + std::to_string(at);
 }
 
 SigningKey SigningKey::FromSeed(const std::string& seed32) {
@@ -115,8 +116,9 @@ bool VerifySignature(const std::string& public_key_hex, const std::string& messa
                                      reinterpret_cast<const unsigned char*>(pk.data())) == 0;
 }
 
-Checkpoint MakeCheckpoint(const SigningKey& key, int64_t entry_id, const std::string& hash, int64_t at) {
-  Checkpoint cp{entry_id, hash, at, ""};
+Checkpoint MakeCheckpoint(const SigningKey& key, int64_t entry_id, const std::string& hash, int64_t at,
+                          bool restore) {
+  Checkpoint cp{entry_id, hash, at, "", restore};
   cp.signature = key.Sign(cp.SignedMessage());
   return cp;
 }
@@ -148,6 +150,7 @@ StatusOr<CheckpointFileContents> ReadCheckpoints(const std::string& path) {
       cp.hash = j.at("hash").get<std::string>();
       cp.at = j.at("at").get<int64_t>();
       cp.signature = j.at("sig").get<std::string>();
+      cp.restore = j.value("restore", false);
       out.checkpoints.push_back(std::move(cp));
     } catch (const nlohmann::json::exception&) {
       return bad();
@@ -164,7 +167,7 @@ std::string CheckCheckpoints(const std::vector<Checkpoint>& cps, const std::stri
       return "checkpoint " + std::to_string(i + 1) + " (entry " + std::to_string(cp.entry_id) +
              ") has a bad signature: the checkpoint file was edited or forged";
     }
-    if (cp.entry_id < last) {
+    if (cp.entry_id < last && !cp.restore) {
       return "checkpoint " + std::to_string(i + 1) + " (entry " + std::to_string(cp.entry_id) +
              ") goes backwards from entry " + std::to_string(last);
     }
@@ -173,9 +176,23 @@ std::string CheckCheckpoints(const std::vector<Checkpoint>& cps, const std::stri
   return "";
 }
 
+std::vector<Checkpoint> EffectiveCheckpoints(const std::vector<Checkpoint>& in_file_order) {
+  std::vector<Checkpoint> out;
+  for (const Checkpoint& cp : in_file_order) {
+    if (cp.restore) {
+      std::erase_if(out, [&](const Checkpoint& c) { return c.entry_id > cp.entry_id; });
+      // A restored log without entries has no head to pin.
+      if (cp.entry_id == 0) continue;
+    }
+    out.push_back(cp);
+  }
+  return out;
+}
+
 Status AppendCheckpoint(const std::string& path, const Checkpoint& cp) {
   bool existed = std::filesystem::exists(path);
   nlohmann::json j = {{"entry_id", cp.entry_id}, {"hash", cp.hash}, {"at", cp.at}, {"sig", cp.signature}};
+  if (cp.restore) j["restore"] = true;
   std::string line = j.dump() + "\n";
   int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return Internal("cannot open " + path + ": " + std::strerror(errno));

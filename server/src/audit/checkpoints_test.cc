@@ -74,6 +74,34 @@ TEST_F(CheckpointsTest, BackwardsCheckpointsAreRejected) {
   EXPECT_NE(why.find("backwards"), std::string::npos) << why;
 }
 
+TEST_F(CheckpointsTest, RestoreMarkerDropsCheckpointsOfTheReplacedHistory) {
+  SigningKey key = SigningKey::FromSeed(std::string(32, 'k'));
+  const std::string path = Path("checkpoints.jsonl");
+  ASSERT_TRUE(AppendCheckpoint(path, MakeCheckpoint(key, 10, "h10", 1)).ok());
+  ASSERT_TRUE(AppendCheckpoint(path, MakeCheckpoint(key, 30, "h30", 2)).ok());
+  ASSERT_TRUE(AppendCheckpoint(path, MakeCheckpoint(key, 20, "h20", 3, /*restore=*/true)).ok());
+  ASSERT_TRUE(AppendCheckpoint(path, MakeCheckpoint(key, 22, "new22", 4)).ok());
+  auto file = ReadCheckpoints(path);
+  ASSERT_TRUE(file.ok());
+  ASSERT_EQ(file->checkpoints.size(), 4u);
+  EXPECT_TRUE(file->checkpoints[2].restore);
+  // Going back from 30 to 20 is allowed at a restore marker only.
+  EXPECT_EQ(CheckCheckpoints(file->checkpoints, key.public_key_hex()), "");
+  auto effective = EffectiveCheckpoints(file->checkpoints);
+  ASSERT_EQ(effective.size(), 3u);
+  EXPECT_EQ(effective[0].entry_id, 10);
+  EXPECT_EQ(effective[1].entry_id, 20);
+  EXPECT_EQ(effective[2].entry_id, 22);
+}
+
+TEST_F(CheckpointsTest, AnOrdinaryCheckpointCannotBeTurnedIntoARestoreMarker) {
+  SigningKey key = SigningKey::FromSeed(std::string(32, 'k'));
+  Checkpoint cp = MakeCheckpoint(key, 5, "h5", 3);
+  cp.restore = true;  // to make the verifier forget later checkpoints
+  std::string why = CheckCheckpoints({MakeCheckpoint(key, 10, "h10", 1), cp}, key.public_key_hex());
+  EXPECT_NE(why.find("bad signature"), std::string::npos) << why;
+}
+
 TEST_F(CheckpointsTest, TornTailIsIgnoredOnReadAndCutBeforeTheNextAppend) {
   SigningKey key = SigningKey::FromSeed(std::string(32, 'k'));
   const std::string path = Path("checkpoints.jsonl");

@@ -19,6 +19,10 @@
 #include "base/config.h"
 #include "base/status.h"
 
+namespace salesdb {
+class Database;
+}
+
 namespace salesdb::backup {
 
 struct SnapshotInfo {
@@ -45,6 +49,12 @@ class DatabaseAdapter {
   // Replaces the live database by the snapshot file. The server must be stopped; FailedPrecondition
   // when it evidently is not (PostgreSQL: other sessions on the database).
   virtual Status ReplaceLive(const std::string& path) = 0;
+  // Replaces the live database by the snapshot file while the server runs (online restore), in one
+  // transaction: it is wholly replaced or unchanged. SQLite: the online backup API copies the
+  // snapshot through the server's writer connection (`db`), so its readers see the new content
+  // after the commit; PostgreSQL: DROP SCHEMA and the dump in one psql --single-transaction. The
+  // caller holds requests and background work off.
+  virtual Status ReplaceOnline(const std::string& path, Database& db) = 0;
   // Whether there is a live database with data to protect (a safety backup before a restore).
   virtual bool LiveHasData() = 0;
 };

@@ -437,12 +437,8 @@ StatusOr<PruneReport> BackupEngine::Prune() {
   return report;
 }
 
-StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
-  std::lock_guard<std::recursive_mutex> guard(mu_);
-  auto start = std::chrono::steady_clock::now();
-  RestoreReport report;
+StatusOr<BackupEntry> BackupEngine::PrepareRestore(const std::string& file, const std::string& plain) {
   ASSIGN_OR_RETURN(BackupEntry e, Load(file));
-  report.manifest = e.manifest;
   if (e.manifest.dialect != adapter_->dialect()) {
     return FailedPrecondition("the backup is of a " + e.manifest.dialect + " database; this server uses " +
                               adapter_->dialect());
@@ -450,9 +446,26 @@ StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
   int latest = LatestSchemaVersion(DialectOf(e.manifest.dialect));
   if (e.manifest.schema_version > latest) {
     return FailedPrecondition("the backup has schema version " + std::to_string(e.manifest.schema_version) +
-                              ", newer than this binary's " + std::to_string(latest) + "; restore it with a newer salesdb");
+                              ", newer than this binary's " + std::to_string(latest) + "; restore it with a newer salesdb")
+        .WithSlug("newer-schema");
   }
   RETURN_IF_ERROR(files::EnsureDir(settings_.dir, 0700));
+  // Verified first, keeping the decoded snapshot for the restore itself.
+  auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
+  if (!lock.ok()) return lock.status();
+  Status verified = VerifyData(e.path, e.manifest, plain);
+  if (!verified.ok()) {
+    (void)fs_.Remove(plain);
+    return Status(FailedPrecondition("the backup failed verification, nothing was restored: " + verified.message()))
+        .WithSlug(FailedCheck(verified));
+  }
+  return e;
+}
+
+StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
+  std::lock_guard<std::recursive_mutex> guard(mu_);
+  auto start = std::chrono::steady_clock::now();
+  RestoreReport report;
   std::string plain = PathOf(".verify-restore-" + RandomHex() + ".tmp");
   in_use_.insert(plain);
   struct Release {
@@ -460,17 +473,8 @@ StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
     std::string path;
     ~Release() { set.erase(path); }
   } release{in_use_, plain};
-  // Verified first, keeping the decoded snapshot for the restore itself.
-  {
-    auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
-    if (!lock.ok()) return lock.status();
-    Status verified = VerifyData(e.path, e.manifest, plain);
-    if (!verified.ok()) {
-      (void)fs_.Remove(plain);
-      return Status(FailedPrecondition("the backup failed verification, nothing was restored: " + verified.message()))
-          .WithSlug(FailedCheck(verified));
-    }
-  }
+  ASSIGN_OR_RETURN(BackupEntry e, PrepareRestore(file, plain));
+  report.manifest = e.manifest;
   if (adapter_->LiveHasData()) {
     // A damaged current database is often why one restores: a safety backup that was written but
     // fails verification is kept (marked failed) and the restore goes on; one that could not be
@@ -509,6 +513,92 @@ StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   log::Info("backup restored", {{"file", e.manifest.file}, {"ms", report.duration_ms}});
   return report;
+}
+
+StatusOr<RestoreReport> BackupEngine::RestoreOnline(const std::string& file, const OnlineRestoreHooks& hooks) {
+  std::lock_guard<std::recursive_mutex> guard(mu_);
+  auto start = std::chrono::steady_clock::now();
+  auto progress = [&](const char* phase) {
+    if (hooks.progress) hooks.progress(phase);
+  };
+  RestoreReport report;
+  std::string plain = PathOf(".verify-restore-" + RandomHex() + ".tmp");
+  in_use_.insert(plain);
+  struct Release {
+    std::set<std::string>& set;
+    std::string path;
+    FileSystem& fs;
+    ~Release() {
+      (void)fs.Remove(path);
+      set.erase(path);
+    }
+  } release{in_use_, plain, fs_};
+  progress("verifying the backup");
+  ASSIGN_OR_RETURN(BackupEntry e, PrepareRestore(file, plain));
+  report.manifest = e.manifest;
+  report.migrated_from = report.migrated_to = e.manifest.schema_version;
+
+  RETURN_IF_ERROR(hooks.enter_maintenance());
+  // Taken in maintenance mode, so it holds exactly the state the restore replaces. Online it must
+  // verify: it is what a failure after the swap is rolled back to.
+  progress("taking a safety backup");
+  auto safety = Create("pre-restore");
+  if (!safety.ok()) {
+    return Status(FailedPrecondition("the safety backup of the current database failed, nothing was restored: " +
+                                     safety.status().message()))
+        .WithSlug("safety-backup");
+  }
+  report.safety_backup = safety->file;
+
+  progress("replacing the database");
+  bool restored = false;
+  Status st = hooks.around_swap([&]() -> Status {
+    {
+      auto lock = FileLock::Acquire(settings_.dir + "/.lock", FileLock::Mode::kExclusive, true);
+      if (!lock.ok()) return lock.status();
+      RETURN_IF_ERROR(adapter_->ReplaceOnline(plain, *hooks.db));  // all or nothing
+    }
+    progress("migrating");
+    Status post;
+    auto applied = Migrate(*hooks.db);
+    if (!applied.ok()) {
+      post = applied.status();
+    } else {
+      if (!applied->empty()) report.migrated_to = applied->back();
+      if (hooks.after_replace) post = hooks.after_replace();
+    }
+    if (post.ok()) {
+      restored = true;
+      return post;
+    }
+    progress("putting the previous database back");
+    Status back = PutBack(*safety, *hooks.db);
+    if (!back.ok()) {
+      return Internal("the restored database failed (" + post.message() + ") and putting the previous one back failed too (" +
+                      back.message() + "); restore " + safety->file + " with `salesdb restore`");
+    }
+    return Status(post.code(), "the restored database failed (" + post.message() +
+                                   "); the previous database was put back");
+  });
+  if (!st.ok()) {
+    if (restored) return Internal("the backup was restored, but: " + st.message());
+    return st;
+  }
+  report.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  log::Info("backup restored online", {{"file", e.manifest.file}, {"ms", report.duration_ms},
+                                       {"safety_backup", report.safety_backup}});
+  return report;
+}
+
+Status BackupEngine::PutBack(const Manifest& safety, Database& db) {
+  std::string plain = PathOf(".verify-putback-" + RandomHex() + ".tmp");
+  in_use_.insert(plain);
+  Status st = VerifyData(PathOf(safety.file), safety, plain);
+  if (st.ok()) st = adapter_->ReplaceOnline(plain, db);
+  (void)fs_.Remove(plain);
+  in_use_.erase(plain);
+  return st;
 }
 
 Status BackupEngine::RunScheduled(const std::string& reason) {

@@ -67,6 +67,21 @@ struct RestoreReport {
   int64_t duration_ms = 0;
 };
 
+// What an online restore needs from the running server (wired in main.cc).
+struct OnlineRestoreHooks {
+  Database* db = nullptr;  // the server's database
+  // Called once the backup verified: turns maintenance mode on and waits for requests in flight.
+  // An error stops the restore with nothing changed.
+  std::function<Status()> enter_maintenance;
+  // Runs `swap` (replace, migrate, after_replace) with the server's background work on the database
+  // held off; afterwards records what the server keeps of the restored data (audit chain state).
+  std::function<Status(const std::function<Status()>& swap)> around_swap;
+  // Checks the restored database and reloads what the server keeps of it (key ring, caches); an
+  // error puts the previous database back.
+  std::function<Status()> after_replace;
+  std::function<void(const std::string& phase)> progress;  // optional
+};
+
 class BackupEngine {
  public:
   BackupEngine(Config config, BackupSettings settings, BackupKey key, const Clock& clock,
@@ -93,6 +108,11 @@ class BackupEngine {
   // Verifies the backup, refuses a newer schema or another dialect, takes a safety backup of the
   // live database, replaces it, migrates it forward. The server must be stopped.
   StatusOr<RestoreReport> Restore(const std::string& file);
+  // The same while the server runs: verifies (serving goes on), enters maintenance, takes a
+  // verified safety backup, replaces the live database in one transaction, migrates it, runs
+  // after_replace. A failure before the swap changes nothing; one after it puts the safety backup
+  // back. The caller ends maintenance.
+  StatusOr<RestoreReport> RestoreOnline(const std::string& file, const OnlineRestoreHooks& hooks);
   // The scheduled job: create, copy off-site (also earlier copies still pending), prune.
   Status RunScheduled(const std::string& reason);
 
@@ -110,6 +130,10 @@ class BackupEngine {
 
  private:
   StatusOr<Manifest> CreateLocked(const std::string& reason, Manifest* written);
+  // Loads and checks a backup for a restore and verifies it, leaving the decoded snapshot at `plain`.
+  StatusOr<BackupEntry> PrepareRestore(const std::string& file, const std::string& plain);
+  // Online: replaces the live database by a safety backup again.
+  Status PutBack(const Manifest& safety, Database& db);
   // Verifies `data_path` against `m`; the decoded snapshot stays at keep_plain when given.
   Status VerifyData(const std::string& data_path, const Manifest& m, const std::string& keep_plain);
   void CleanUpWorkFiles();

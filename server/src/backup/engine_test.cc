@@ -306,6 +306,109 @@ TEST_F(EngineTest, RestoreRefusesADamagedBackupAndLeavesTheDatabaseAlone) {
   EXPECT_EQ(Count("customers"), 150);
 }
 
+// Online restore: the server's own Database stays open; the hooks stand for main.cc's wiring.
+class OnlineRestoreTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    engine_ = Engine();
+    auto m = engine_->Create("manual");
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    backup_ = *m;
+    auto db = Database::Open(config_, 2);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    // Changed after the backup, through the live connections.
+    ASSERT_TRUE(db_->Write([](soci::session& s) {
+                     s << "DELETE FROM activities";
+                     return Status::Ok();
+                   }).ok());
+    ASSERT_EQ(LiveCount("activities"), 0);
+    hooks_.db = db_.get();
+    hooks_.enter_maintenance = [this] {
+      calls_.push_back("maintenance");
+      return Status::Ok();
+    };
+    hooks_.around_swap = [this](const std::function<Status()>& swap) {
+      calls_.push_back("swap");
+      return swap();
+    };
+    hooks_.after_replace = [this] {
+      calls_.push_back("after");
+      return Status::Ok();
+    };
+    clock_.Advance(60'000);
+  }
+  void TearDown() override {
+    db_.reset();
+    EngineTest::TearDown();
+  }
+  // Through the server's reader pool.
+  int64_t LiveCount(const std::string& table) {
+    int64_t n = -1;
+    Status st = db_->Read([&](soci::session& s) {
+      s << "SELECT count(*) FROM " + table, soci::into(n);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return n;
+  }
+  std::unique_ptr<BackupEngine> engine_;
+  Manifest backup_;
+  std::unique_ptr<Database> db_;
+  OnlineRestoreHooks hooks_;
+  std::vector<std::string> calls_;
+};
+
+TEST_F(OnlineRestoreTest, ReplacesTheLiveDatabaseThroughTheServersConnections) {
+  auto r = engine_->RestoreOnline(backup_.file, hooks_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(calls_, (std::vector<std::string>{"maintenance", "swap", "after"}));
+  EXPECT_EQ(LiveCount("activities"), backup_.tables.at("activities").rows);
+  EXPECT_GT(r->duration_ms, -1);
+  // The safety backup holds the state that was replaced, and verifies.
+  ASSERT_FALSE(r->safety_backup.empty());
+  auto safety = engine_->Verify(r->safety_backup, false);
+  ASSERT_TRUE(safety.ok()) << safety.status().ToString();
+  EXPECT_EQ(safety->reason, "pre-restore");
+  EXPECT_EQ(safety->tables.at("activities").rows, 0);
+  // Still in WAL mode and writable through the writer connection.
+  std::string mode;
+  ASSERT_TRUE(db_->Read([&](soci::session& s) {
+                   s << "PRAGMA journal_mode", soci::into(mode);
+                   return Status::Ok();
+                 }).ok());
+  EXPECT_EQ(mode, "wal");
+  ASSERT_TRUE(db_->Write([](soci::session& s) {
+                   s << "DELETE FROM activities WHERE id = (SELECT min(id) FROM activities)";
+                   return Status::Ok();
+                 }).ok());
+  EXPECT_EQ(LiveCount("activities"), backup_.tables.at("activities").rows - 1);
+}
+
+TEST_F(OnlineRestoreTest, PutsThePreviousDatabaseBackWhenTheRestoredOneFails) {
+  hooks_.after_replace = [this] {
+    calls_.push_back("after");
+    return FailedPrecondition("wrong master key");
+  };
+  auto r = engine_->RestoreOnline(backup_.file, hooks_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("put back"), std::string::npos) << r.status().message();
+  EXPECT_EQ(LiveCount("activities"), 0);
+  EXPECT_EQ(LiveCount("customers"), 150);
+}
+
+TEST_F(OnlineRestoreTest, ChangesNothingWhenMaintenanceCannotStart) {
+  hooks_.enter_maintenance = [] { return Unavailable("requests still running"); };
+  auto r = engine_->RestoreOnline(backup_.file, hooks_);
+  ASSERT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(LiveCount("activities"), 0);
+  auto list = engine_->List();
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 1u);  // no safety backup either
+  EXPECT_TRUE(WorkFiles().empty());
+}
+
 TEST_F(EngineTest, PruneKeepsTheGfsSetAndCleansUpIncompleteFiles) {
   auto engine = Engine();
   for (int i = 0; i < 4; ++i) {

@@ -9,11 +9,14 @@
 #include "backup/adapter.h"
 #include "backup/file_system.h"
 #include "backup/process.h"
+#include "base/log.h"
 
 namespace salesdb::backup {
 namespace {
 
 using Env = std::vector<std::pair<std::string, std::string>>;
+
+constexpr int64_t kStaleScratchMs = 3600 * 1000;
 
 struct PgConn {
   PGconn* c = nullptr;
@@ -171,7 +174,10 @@ class PostgresAdapter final : public DatabaseAdapter {
   StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) override {
     PgConn admin;
     RETURN_IF_ERROR(Connect(admin, url_, ""));
-    std::string scratch = "salesdb_verify_" + RandomSuffix();
+    DropStaleScratch(admin);
+    // The creation time in the name tells a scratch database left by a killed verification from
+    // one in use by another process.
+    std::string scratch = "salesdb_verify_" + std::to_string(NowMs()) + "_" + RandomSuffix();
     RETURN_IF_ERROR(Exec(admin, "CREATE DATABASE " + QuoteIdent(admin, scratch) + " TEMPLATE template0"));
     StatusOr<CheckedSnapshot> result = CheckIn(path, scratch);
     Status dropped = Exec(admin, "DROP DATABASE IF EXISTS " + QuoteIdent(admin, scratch) + " WITH (FORCE)");
@@ -191,7 +197,16 @@ class PostgresAdapter final : public DatabaseAdapter {
       return FailedPrecondition(std::string("other sessions are connected to the database (") +
                                 PQgetvalue(others.r, 0, 0) + "); stop every salesdb server first");
     }
-    std::string dir = std::filesystem::path(path).parent_path().string();
+    return Swap(path);
+  }
+
+  // The server's own pooled connections are idle (requests are held off): DROP SCHEMA takes its
+  // locks, and they see the restored tables after the commit (PostgreSQL re-plans their prepared
+  // statements).
+  Status ReplaceOnline(const std::string& path, Database&) override { return Swap(path); }
+
+  // The schema dropped and the dump loaded in one transaction: all of it or nothing.
+  Status Swap(const std::string& path) {
     std::string script = path + ".sql";
     std::string reset = path + ".reset.sql";
     {
@@ -219,6 +234,31 @@ class PostgresAdapter final : public DatabaseAdapter {
   }
 
  private:
+  static int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Drops scratch databases of verifications that were killed (older than an hour, or named before
+  // the name carried the time) and that nobody is connected to. Failures are not errors.
+  void DropStaleScratch(PgConn& admin) {
+    PgResult res;
+    if (!Exec(admin, "SELECT datname FROM pg_catalog.pg_database WHERE datname LIKE 'salesdb\\_verify\\_%'", &res).ok()) {
+      return;
+    }
+    const int64_t cutoff = NowMs() - kStaleScratchMs;
+    for (int i = 0; i < PQntuples(res.r); ++i) {
+      std::string name = PQgetvalue(res.r, i, 0);
+      std::string rest = name.substr(std::string("salesdb_verify_").size());
+      auto underscore = rest.find('_');
+      int64_t created = underscore == std::string::npos ? 0 : std::atoll(rest.substr(0, underscore).c_str());
+      if (created > cutoff) continue;
+      // Without FORCE: a database someone is connected to is left alone.
+      Status dropped = Exec(admin, "DROP DATABASE IF EXISTS " + QuoteIdent(admin, name));
+      if (dropped.ok()) log::Info("dropped a stale verification database", {{"database", name}});
+    }
+  }
+
   StatusOr<CheckedSnapshot> CheckIn(const std::string& path, const std::string& scratch) {
     Status restored = RunProcess({Bin("pg_restore"), "--exit-on-error", "--single-transaction", "--no-owner",
                                   "--no-privileges", "--dbname=" + scratch, path},

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "backup/engine.h"
+#include "monitoring/maintenance.h"
 #include "domain/backup_admin.h"
 #include "domain/services.h"
 
@@ -22,16 +23,21 @@ class BackupScheduler final : public BackupAdmin {
   ~BackupScheduler() override;
   void Start();
   void Stop();
+  // Enables Restore(): `hooks` without enter_maintenance and progress (filled in here from
+  // `maintenance`, which the HTTP front end consults).
+  void EnableOnlineRestore(OnlineRestoreHooks hooks, monitoring::Maintenance& maintenance);
 
   StatusOr<BackupOverview> List(const Actor& actor) override;
   StatusOr<BackupJobState> CreateNow(const Actor& actor) override;
   StatusOr<BackupDownload> Download(const Actor& actor, int64_t id) override;
+  StatusOr<RestoreOutcome> Restore(const Actor& actor, int64_t id, const std::string& confirm) override;
 
  private:
   void Loop();
   int64_t NextDue();
   BackupJobState StateLocked();
-  Status Audit(const Actor& actor, const char* action, int64_t id);
+  Status Audit(const Actor& actor, const char* action, int64_t id, const nlohmann::json& detail = nullptr);
+  StatusOr<RestoreOutcome> RestoreEntry(const Actor& actor, const BackupEntry& entry);
 
   BackupEngine& engine_;
   ServiceContext& ctx_;
@@ -40,6 +46,9 @@ class BackupScheduler final : public BackupAdmin {
   bool stopping_ = false;
   bool queued_ = false;
   bool running_ = false;
+  bool restoring_ = false;
+  std::optional<OnlineRestoreHooks> restore_hooks_;
+  monitoring::Maintenance* maintenance_ = nullptr;
   bool failed_last_ = false;
   int64_t last_started_at_ = 0;
   int64_t last_finished_at_ = 0;

@@ -16,6 +16,8 @@
 namespace salesdb::backup {
 
 std::unique_ptr<DatabaseAdapter> MakePostgresAdapter(const Config& config, const std::string& pg_bin_dir);
+// sqlite_online.cc (SOCI's SQLite header cannot share a file with <sqlite3.h>).
+Status CopyIntoLiveSqlite(const std::string& snapshot, Database& db);
 
 namespace {
 
@@ -250,6 +252,8 @@ class SqliteAdapter final : public DatabaseAdapter {
     RETURN_IF_ERROR(FileSystem::Posix().Rename(staged, path_));
     return FileSystem::Posix().SyncDir(dir);
   }
+
+  Status ReplaceOnline(const std::string& path, Database& db) override { return CopyIntoLiveSqlite(path, db); }
 
   bool LiveHasData() override {
     std::error_code ec;

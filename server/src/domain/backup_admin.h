@@ -56,6 +56,18 @@ struct BackupDownload {
   std::string content;
 };
 
+// What an online restore did (the API shows it; the admin may have to log in again).
+struct RestoreOutcome {
+  std::string file;
+  int64_t backup_created_at = 0;
+  int schema_version = 0;               // of the backup
+  std::map<std::string, int64_t> rows;  // per table, as restored
+  std::string safety_backup;            // the database before the restore
+  int migrated_from = 0;
+  int migrated_to = 0;
+  int64_t duration_ms = 0;
+};
+
 class BackupAdmin {
  public:
   virtual ~BackupAdmin() = default;
@@ -64,6 +76,11 @@ class BackupAdmin {
   virtual StatusOr<BackupJobState> CreateNow(const Actor& actor) = 0;
   // The encrypted file (NotFound for an unknown id). Audited.
   virtual StatusOr<BackupDownload> Download(const Actor& actor, int64_t id) = 0;
+  // Restores backup `id` while the server runs, in maintenance mode (every other request answers
+  // 503); returns when done. `confirm` must repeat the backup's file name (else a 422 on field
+  // "confirm", nothing done). FailedPrecondition (409) while a backup or restore runs, for a failed
+  // verification, a newer schema or a failed safety backup; nothing changed then. Audited.
+  virtual StatusOr<RestoreOutcome> Restore(const Actor& actor, int64_t id, const std::string& confirm) = 0;
 };
 
 }  // namespace salesdb

@@ -132,6 +132,12 @@ class DashboardService {
  public:
   explicit DashboardService(ServiceContext ctx) : ctx_(ctx) {}
   StatusOr<DashboardSummary> Summary(const Actor& actor);
+  // Forgets the cached aggregates (after an online restore replaced the data).
+  void DropCache() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_.clear();
+    renewals_.clear();
+  }
 
  private:
   ServiceContext ctx_;

@@ -18,6 +18,8 @@ namespace fs = std::filesystem;
 using api::Request;
 using api::Response;
 
+constexpr int kMaintenanceRetrySeconds = 5;
+
 constexpr char kCsp[] =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -185,6 +187,16 @@ Response Frontend::Ops(Request& req) {
   if (req.path == "/livez") {
     r.body = R"({"status":"pass"})";
     r.content_type = "application/health+json";
+  } else if (req.path == "/readyz" && options_.maintenance && options_.maintenance->active()) {
+    // The other checks would touch the database being replaced.
+    nlohmann::json body = {{"status", "fail"},
+                           {"checks",
+                            {{"maintenance",
+                              {{{"status", "fail"}, {"output", "restoring a backup: " + options_.maintenance->phase()}}}}}}};
+    r.status = 503;
+    r.content_type = "application/health+json";
+    r.body = body.dump();
+    r.Header("Retry-After", std::to_string(kMaintenanceRetrySeconds));
   } else if (req.path == "/readyz") {
     std::string overall;
     nlohmann::json body = health_.Evaluate(&overall);
@@ -213,6 +225,25 @@ Response Frontend::Route(Request& req) {
     req.route = req.path;
     return Ops(req);
   }
+  if (options_.maintenance) {
+    if (!options_.maintenance->Admit()) {
+      req.route = "maintenance";
+      return api::Problem(Unavailable("the server is in maintenance: a backup is being restored; try again shortly")
+                              .WithSlug("maintenance")
+                              .WithRetryAfter(kMaintenanceRetrySeconds),
+                          req.request_id);
+    }
+    // In flight until answered: a restore waits for it before it replaces the database.
+    struct Admitted {
+      monitoring::Maintenance* m;
+      ~Admitted() { m->Release(); }
+    } admitted{options_.maintenance};
+    return RouteAdmitted(req);
+  }
+  return RouteAdmitted(req);
+}
+
+Response Frontend::RouteAdmitted(Request& req) {
   if (req.path.rfind("/api/", 0) != 0) {
     req.route = "static";
     return Static(req);

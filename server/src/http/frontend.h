@@ -1,5 +1,6 @@
 // Frontend: everything between the socket and the API that does not need the socket — the chain
-// of cross-cutting steps: request id → operations endpoints (/livez, /readyz, /metrics) → body and
+// of cross-cutting steps: request id → operations endpoints (/livez, /readyz, /metrics) →
+// maintenance gate (503 while a restore replaces the database) → body and
 // content-type limits → API or static assets → conditional GET (ETag/304) → compression →
 // security headers → access log and metrics. RESTinio glue (server.cc) only converts types.
 // Thread-safe.
@@ -11,6 +12,7 @@
 
 #include "api/api.h"
 #include "monitoring/health.h"
+#include "monitoring/maintenance.h"
 
 namespace salesdb::http {
 
@@ -20,6 +22,8 @@ struct FrontendOptions {
   std::string metrics_token;  // empty: loopback only
   bool tls = false;
   std::string version;
+  // While on, every request but /livez, /readyz and /metrics answers 503 (null: never).
+  monitoring::Maintenance* maintenance = nullptr;
 };
 
 class Frontend {
@@ -33,6 +37,7 @@ class Frontend {
 
  private:
   api::Response Route(api::Request& req);
+  api::Response RouteAdmitted(api::Request& req);  // past the maintenance gate
   api::Response Static(const api::Request& req);
   api::Response Ops(api::Request& req);
   void Finish(const api::Request& req, api::Response& resp);

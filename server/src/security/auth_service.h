@@ -66,6 +66,8 @@ class AuthService {
                                                          int expires_in_days);
   Status RevokeToken(const Actor& actor, int64_t id);
   Status CleanUp();  // job: expired sessions, old login attempts and idempotency keys
+  // Forgets every cached principal (after an online restore replaced sessions and users).
+  void DropCache() { CacheDrop(); }
 
  private:
   StatusOr<Principal> PrincipalFor(const User& u, const Actor& from);

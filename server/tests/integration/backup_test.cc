@@ -559,5 +559,116 @@ TEST(BackupTest, ScheduledBackupAtStartAndAdminApi) {
   }
 }
 
+
+int64_t LastCheckpointId(const std::string& data_dir) {
+  std::ifstream in(data_dir + "/audit/checkpoints.jsonl");
+  std::string line;
+  int64_t last = 0;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object()) last = j.value("entry_id", int64_t{0});
+  }
+  return last;
+}
+
+// Waits until the backup job is idle with `n` backups listed; returns the list.
+nlohmann::json WaitForBackups(Client& admin, size_t n) {
+  nlohmann::json list;
+  for (int i = 0; i < 600; ++i) {
+    list = admin.Get("/api/v1/backups").json();
+    if (list["items"].size() == n && !list["job"]["running"].get<bool>() && !list["job"]["queued"].get<bool>()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return list;
+}
+
+TEST(BackupTest, OnlineRestoreThroughTheAdminApi) {
+  TestServer server({"SALESDB_BACKUP_INTERVAL_MINUTES=0", "SALESDB_AUDIT_CHECKPOINT_INTERVAL_SECONDS=1"});
+  Client admin(server);
+  ASSERT_EQ(admin.Login(kAdminEmail, kAdminPassword).status, 200);
+  auto kept = admin.Post("/api/v1/customers", CustomerBody("Kept Before Backup"));
+  ASSERT_EQ(kept.status, 201) << kept.body;
+  int64_t kept_id = kept.json()["id"];
+  ASSERT_EQ(admin.Post("/api/v1/backups", std::string()).status, 202);
+  nlohmann::json list = WaitForBackups(admin, 1);
+  ASSERT_EQ(list["items"].size(), 1u) << list.dump();
+  ASSERT_EQ(list["items"][0]["status"], "verified");
+  const std::string file = list["items"][0]["file"];
+  const std::string restore_path = "/api/v1/backups/" + std::to_string(list["items"][0]["id"].get<int64_t>()) + "/restore";
+
+  // Changes after the backup, signed into the checkpoint file before the restore.
+  auto added = admin.Post("/api/v1/customers", CustomerBody("Added After Backup"));
+  ASSERT_EQ(added.status, 201);
+  int64_t added_id = added.json()["id"];
+  auto renamed = admin.Patch("/api/v1/customers/" + std::to_string(kept_id), {{"name", "Renamed After Backup"}},
+                             {{"If-Match", "\"v1\""}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  int64_t newest_entry = admin.Get("/api/v1/audit?limit=1").json()["items"][0]["id"];
+  for (int i = 0; i < 100 && LastCheckpointId(server.data_dir()) < newest_entry; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GE(LastCheckpointId(server.data_dir()), newest_entry);
+
+  // Not an admin: 403. A wrong or missing confirmation: 422, nothing changed.
+  server.CreateUser("rep@example.com", "sales_rep", "east_china");
+  Client rep(server);
+  ASSERT_EQ(rep.Login("rep@example.com", kUserPassword).status, 200);
+  EXPECT_EQ(rep.Post(restore_path, nlohmann::json{{"confirm", file}}).status, 403);
+  auto wrong = admin.Post(restore_path, nlohmann::json{{"confirm", file + "x"}});
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_EQ(wrong.json()["errors"][0]["field"], "confirm") << wrong.body;
+  EXPECT_EQ(admin.Post(restore_path, std::string()).status, 422);
+  EXPECT_EQ(admin.Post(restore_path, nlohmann::json{{"confirm", file}, {"bogus", 1}}).status, 422);
+  EXPECT_EQ(admin.Post("/api/v1/backups/12345/restore", nlohmann::json{{"confirm", file}}).status, 404);
+  EXPECT_EQ(admin.Get("/api/v1/customers/" + std::to_string(added_id)).status, 200);
+  EXPECT_EQ(WaitForBackups(admin, 1)["items"].size(), 1u);  // no safety backup was taken
+
+  auto restored = admin.Post(restore_path, nlohmann::json{{"confirm", file}});
+  ASSERT_EQ(restored.status, 200) << restored.body;
+  auto r = restored.json();
+  EXPECT_EQ(r["file"], file);
+  EXPECT_GE(r["rows"]["customers"].get<int64_t>(), 1);
+  EXPECT_GE(r["duration_ms"].get<int64_t>(), 0);
+  EXPECT_TRUE(r["signed_in"].get<bool>()) << r.dump();  // this session is in the backup
+  const std::string safety = r["safety_backup"];
+  EXPECT_FALSE(safety.empty());
+
+  // The data is the backup's moment.
+  EXPECT_EQ(admin.Get("/api/v1/customers/" + std::to_string(added_id)).status, 404);
+  auto got = admin.Get("/api/v1/customers/" + std::to_string(kept_id));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.json()["name"], "Kept Before Backup");
+  // The safety backup is listed, verified, and holds the replaced state.
+  list = admin.Get("/api/v1/backups").json();
+  bool found = false;
+  for (const auto& item : list["items"]) {
+    if (item["file"] != safety) continue;
+    found = true;
+    EXPECT_EQ(item["reason"], "pre-restore");
+    EXPECT_EQ(item["status"], "verified");
+  }
+  EXPECT_TRUE(found) << list.dump();
+  std::string out;
+  EXPECT_EQ(server.Cli("backup verify " + safety, &out), 0) << out;
+
+  // The server keeps serving and writing; the restore is in the restored audit trail.
+  EXPECT_EQ(admin.Post("/api/v1/customers", CustomerBody("Added After Restore")).status, 201);
+  auto audited = admin.Get("/api/v1/audit?action=backup.restore");
+  ASSERT_EQ(audited.status, 200);
+  ASSERT_EQ(audited.json()["items"].size(), 1u) << audited.body;
+  EXPECT_EQ(audited.json()["items"][0]["actor_id"], admin.Get("/api/v1/auth/me").json()["user"]["id"]);
+  auto verified = admin.Get("/api/v1/audit/verify");
+  ASSERT_EQ(verified.status, 200);
+  EXPECT_TRUE(verified.json()["problem"].is_null()) << verified.body;
+
+  // The signed checkpoints, with the restore marker, verify after the server signs its last head.
+  ASSERT_EQ(server.Stop(), 0);
+  EXPECT_EQ(server.Cli("audit verify", &out), 0) << out;
+  EXPECT_NE(out.find("intact"), std::string::npos) << out;
+  std::ifstream cps(server.data_dir() + "/audit/checkpoints.jsonl");
+  std::string text((std::istreambuf_iterator<char>(cps)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"restore\":true"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace salesdb::testing

@@ -273,6 +273,8 @@ TEST_F(RoleMatrixTest, EveryRouteEveryRoleEveryScope) {
        [](Role, Target) -> Call { return {"/api/v1/backups", nlohmann::json::object()}; }},
       {"GET", "/api/v1/backups/{id}/download", "404 403 403 403 403 403",
        [](Role, Target) -> Call { return {"/api/v1/backups/999999/download"}; }},
+      {"POST", "/api/v1/backups/{id}/restore", "404 403 403 403 403 403",
+       [](Role, Target) -> Call { return {"/api/v1/backups/999999/restore", nlohmann::json{{"confirm", "x"}}}; }},
       {"GET", "/api/v1/audit", "200 403 403 403 403 200", [](Role, Target) -> Call { return {"/api/v1/audit"}; }},
       {"GET", "/api/v1/audit/export.csv", "200 403 403 403 403 200",
        [](Role, Target) -> Call { return {"/api/v1/audit/export.csv"}; }},

@@ -61,3 +61,35 @@ export function useCreateBackup() {
     },
   });
 }
+
+export type RestoreResult = {
+  file: string;
+  backup_created_at: number;
+  schema_version: number;
+  migrated_from: number;
+  migrated_to: number;
+  rows: Record<string, number>;
+  total_rows: number;
+  safety_backup: string;
+  duration_ms: number;
+  /** False when this session is not in the restored database: log in again. */
+  signed_in: boolean;
+};
+
+/** Online restore: the server answers when done; meanwhile other requests get 503 (maintenance). */
+export function useRestoreBackup() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, confirm }: { id: number; confirm: string }) =>
+      api.post<RestoreResult>(`/backups/${id}/restore`, { confirm }),
+    // Every cached answer is of the replaced database.
+    onSuccess: () => qc.invalidateQueries(),
+  });
+}
+
+/** The restore's phase, from /readyz (answered during maintenance); null when none is shown. */
+export async function fetchMaintenancePhase(signal?: AbortSignal): Promise<string | null> {
+  const res = await fetch('/readyz', { headers: { Accept: 'application/health+json' }, signal, credentials: 'same-origin' });
+  const body = (await res.json().catch(() => null)) as { checks?: Record<string, { output?: string }[]> } | null;
+  return body?.checks?.maintenance?.[0]?.output ?? null;
+}

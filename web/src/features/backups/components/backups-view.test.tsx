@@ -44,6 +44,7 @@ describe('BackupsView', () => {
     expect(row).toHaveTextContent('5 MB');
     expect(row).toHaveTextContent('Passed');
     expect(within(row as HTMLElement).getByRole('link', { name: 'Download' })).toHaveAttribute('href', `/api/v1/backups/${item.id}/download`);
+    expect(within(row as HTMLElement).getByRole('button', { name: 'Restore' })).toBeEnabled();
     expect(screen.getByRole('note', { name: 'Restoring a backup' })).toHaveTextContent(`salesdb restore ${item.file}`);
 
     await userEvent.click(screen.getByRole('button', { name: 'Back up now' }));

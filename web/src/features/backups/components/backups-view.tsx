@@ -1,9 +1,11 @@
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import Button from 'antd/es/button';
 import { useI18n } from '@/lib/i18n/i18n';
 import { formatDateTime } from '@/lib/format';
 import { ErrorState } from '@/components/states';
 import { backupDownloadUrl, backupListQueryOptions, useCreateBackup, type Backup } from '@/features/backups/api/backups';
+import { RestoreDialog } from '@/features/backups/components/restore-dialog';
 
 export function formatBytes(n: number, locale: string): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -40,6 +42,7 @@ export function BackupsView() {
   const { t, locale } = useI18n();
   const { data, error, isPending, refetch } = useQuery(backupListQueryOptions());
   const create = useCreateBackup();
+  const [restoring, setRestoring] = useState<Backup | null>(null);
   const job = data?.job;
   const busy = !!job && (job.running || job.queued);
   const example = data?.items[0]?.file ?? 'salesdb-YYYYMMDDTHHMMSSZ-ID.sdbk';
@@ -81,7 +84,14 @@ export function BackupsView() {
                 <td>{b.reason}</td>
                 <td><Verification b={b} /></td>
                 <td><code>{b.file}</code></td>
-                <td><a href={backupDownloadUrl(b.id)} download={b.file}>{t('backup.download')}</a></td>
+                <td>
+                  <a href={backupDownloadUrl(b.id)} download={b.file}>{t('backup.download')}</a>
+                  {b.status === 'verified' ? (
+                    <Button type="link" danger size="small" disabled={busy} onClick={() => setRestoring(b)}>
+                      {t('backup.restore')}
+                    </Button>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -92,6 +102,7 @@ export function BackupsView() {
         <p>{t('backup.restoreHelp')}</p>
         <pre><code>{`salesdb restore ${example}`}</code></pre>
       </section>
+      {restoring ? <RestoreDialog key={restoring.id} backup={restoring} onClose={() => setRestoring(null)} /> : null}
     </>
   );
 }

@@ -1,0 +1,113 @@
+// The maintenance gate of the front end: while a restore runs, every request but /livez, /readyz
+// and /metrics answers 503 problem+json with Retry-After, and /readyz says maintenance. A real API on
+// a SQLite file stands behind it.
+#include "http/frontend.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "audit/audit_log.h"
+#include "security/auth_service.h"
+#include "security/crypto.h"
+#include "storage/database.h"
+#include "storage/migrations.h"
+#include "storage/sql_store.h"
+
+namespace salesdb::http {
+namespace {
+
+class FrontendMaintenanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto().ok());
+    dir_ = std::filesystem::temp_directory_path() / ("salesdb-frontend-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir_);
+    Config config;
+    config.data_dir = dir_.string();
+    auto db = Database::Open(config, 2);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+    ASSERT_TRUE(Migrate(*db_).ok());
+    store_ = std::make_unique<SqlStore>(*db_);
+    ctx_ = std::make_unique<ServiceContext>(ServiceContext{*store_, audit_, clock_});
+    auth_ = std::make_unique<AuthService>(*ctx_, AuthSettings{});
+    customers_ = std::make_unique<CustomerService>(*ctx_);
+    contacts_ = std::make_unique<ContactService>(*ctx_);
+    licenses_ = std::make_unique<LicenseService>(*ctx_);
+    activities_ = std::make_unique<ActivityService>(*ctx_);
+    opportunities_ = std::make_unique<OpportunityService>(*ctx_);
+    dashboard_ = std::make_unique<DashboardService>(*ctx_);
+    api_ = std::make_unique<api::Api>(
+        api::Services{*auth_, *customers_, *contacts_, *licenses_, *activities_, *opportunities_, *dashboard_,
+                      *store_, clock_},
+        api::ApiOptions{});
+    health_.Add("database", [] { return monitoring::CheckResult{}; });
+    FrontendOptions options;
+    options.maintenance = &maintenance_;
+    frontend_ = std::make_unique<Frontend>(*api_, health_, options);
+  }
+  void TearDown() override {
+    frontend_.reset();
+    api_.reset();
+    store_.reset();
+    db_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  api::Response Get(const std::string& path) {
+    api::Request req;
+    req.method = "GET";
+    req.path = path;
+    req.ip = "127.0.0.1";
+    return frontend_->Handle(req);
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_{1767225600000};
+  AuditLog audit_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<SqlStore> store_;
+  std::unique_ptr<ServiceContext> ctx_;
+  std::unique_ptr<AuthService> auth_;
+  std::unique_ptr<CustomerService> customers_;
+  std::unique_ptr<ContactService> contacts_;
+  std::unique_ptr<LicenseService> licenses_;
+  std::unique_ptr<ActivityService> activities_;
+  std::unique_ptr<OpportunityService> opportunities_;
+  std::unique_ptr<DashboardService> dashboard_;
+  std::unique_ptr<api::Api> api_;
+  monitoring::Health health_;
+  monitoring::Maintenance maintenance_;
+  std::unique_ptr<Frontend> frontend_;
+};
+
+TEST_F(FrontendMaintenanceTest, OtherRequestsGet503WhileOperationsEndpointsAnswer) {
+  EXPECT_EQ(Get("/api/v1/customers").status, 401);
+  EXPECT_EQ(Get("/readyz").status, 200);
+  EXPECT_EQ(maintenance_.in_flight(), 0);  // released after each answer
+
+  ASSERT_TRUE(maintenance_.Begin("replacing the database", 0, std::chrono::milliseconds(1000)).ok());
+  for (const char* path : {"/api/v1/customers", "/api/v1/auth/me", "/", "/customers/12"}) {
+    api::Response r = Get(path);
+    EXPECT_EQ(r.status, 503) << path;
+    EXPECT_EQ(r.content_type, "application/problem+json") << path;
+    EXPECT_EQ(r.FindHeader("Retry-After"), "5") << path;
+    EXPECT_NE(r.body.find("maintenance"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(Get("/livez").status, 200);
+  EXPECT_EQ(Get("/metrics").status, 200);
+  api::Response ready = Get("/readyz");
+  EXPECT_EQ(ready.status, 503);
+  auto body = nlohmann::json::parse(ready.body);
+  EXPECT_EQ(body["checks"]["maintenance"][0]["output"], "restoring a backup: replacing the database") << ready.body;
+
+  maintenance_.End();
+  EXPECT_EQ(Get("/api/v1/customers").status, 401);
+  EXPECT_EQ(Get("/readyz").status, 200);
+}
+
+}  // namespace
+}  // namespace salesdb::http
