@@ -1,5 +1,3 @@
-#include <sstream>
-
 #include "storage/repositories.h"
 
 namespace salesdb {
@@ -34,10 +32,12 @@ std::string JoinTags(const std::vector<std::string>& tags) {
 
 std::vector<std::string> SplitTags(const std::string& s) {
   std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string t;
-  while (std::getline(ss, t, ',')) {
-    if (!t.empty()) out.push_back(t);
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.emplace_back(s, start, end - start);
+    start = end + 1;
   }
   return out;
 }
