@@ -44,6 +44,17 @@ const EncryptedTable& EncryptedTableNamed(const std::string& table);
 // licenses.license_key is UNIQUE).
 std::string SealPlaceholder();
 
+// The stored form of one encrypted column: the value sealed for its row, and its blind index when
+// the column is searchable (bidx_column set).
+struct SealedColumn {
+  std::string value;
+  int64_t blind_index = 0;
+};
+// Seals `plaintexts` (one per column of `t`, in order) for row `id` with data key `key_version`
+// (which `cipher` must hold): what WriteSealed stores, for writers that insert final rows at once.
+StatusOr<std::vector<SealedColumn>> SealRow(const FieldCipher& cipher, const EncryptedTable& t, int64_t key_version,
+                                            int64_t id, const std::vector<std::string>& plaintexts);
+
 // Seals `plaintexts` (one per column of `t`, in order) for row `id` with the active data key and
 // writes them with their blind indexes and key version. `expect_key_version` >= 0 makes it a
 // compare-and-set on the row's current key version (rotation); returns the rows changed (0 or 1).
