@@ -7,6 +7,8 @@
 // sequence call (and SQLite has none); instead the repositories INSERT the row with a random
 // placeholder in the sealed columns and, in the same transaction, UPDATE them with the values
 // sealed for the new id. No plaintext ever reaches the database, and a failure rolls both back.
+// The seed, which writes whole tables at once, reserves its ids first instead and inserts rows
+// already sealed with SealRow (storage/seed.cc).
 //
 // Which data key seals a write: the one marked active in encryption_keys, read inside the write
 // transaction (PostgreSQL: under a shared advisory lock that the rotation takes exclusively while
