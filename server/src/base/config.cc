@@ -216,7 +216,11 @@ Status Config::Validate() const {
     return InvalidArgument("config backup.s3_*: s3_endpoint needs s3_bucket, s3_access_key and s3_secret_key");
   }
   if (backup_offsite_retries > 20) return InvalidArgument("config backup.offsite_retries: at most 20");
-  if (max_body_bytes < 1024) return InvalidArgument("config http.max_body_bytes: at least 1024");
+  // Above 16 MiB the server could not read the oversize bodies it must answer 413 (see
+  // http::ServerOptions::max_read_body_bytes).
+  if (max_body_bytes < 1024 || max_body_bytes > (16 << 20)) {
+    return InvalidArgument("config http.max_body_bytes: must be 1024 to 16777216 (16 MiB)");
+  }
   if (audit_checkpoint_interval_seconds < 1 || audit_checkpoint_interval_seconds > 60) {
     return InvalidArgument("config audit.checkpoint_interval_seconds: must be 1..60");
   }

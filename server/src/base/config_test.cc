@@ -122,6 +122,7 @@ TEST_F(ConfigTest, ValidateNamesTheKey) {
            {[](Config& c) { c.login_ip_max_failures = 0; }, "auth.login_ip_max_failures"},
            {[](Config& c) { c.login_ip_window_minutes = 0; }, "auth.login_ip_window_minutes"},
            {[](Config& c) { c.max_body_bytes = 10; }, "http.max_body_bytes"},
+           {[](Config& c) { c.max_body_bytes = (16 << 20) + 1; }, "http.max_body_bytes"},
        }) {
     Config c;
     k.set(c);

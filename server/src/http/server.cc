@@ -85,7 +85,8 @@ Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Hea
                       .port(options.port)
                       .handle_request_timeout(std::chrono::seconds(60))
                       .read_next_http_message_timelimit(std::chrono::seconds(60))
-                      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(16u << 20))
+                      .incoming_http_msg_limits(
+                          restinio::incoming_http_msg_limits_t{}.max_body_size(options.max_read_body_bytes))
                       .request_handler([&frontend, secure](const restinio::request_handle_t& req) {
                         return Serve<Traits>(frontend, req, secure);
                       });

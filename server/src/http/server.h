@@ -21,6 +21,11 @@ struct ServerOptions {
   std::string tls_cert;  // PEM chain; with tls_key: HTTPS
   std::string tls_key;
   int shutdown_grace_ms = 10000;
+  // Largest body RESTinio reads. Bodies over http.max_body_bytes (at most 16 MiB) and up to this
+  // size are read and answered 413 problem+json by the frontend; RESTinio 0.6 has no hook to answer
+  // once its own limit is crossed and closes the connection, so this cap stays well above the API
+  // limit while bounding what one request can make the server buffer.
+  uint64_t max_read_body_bytes = 64u << 20;
 };
 
 // Blocks SIGTERM/SIGINT in the calling thread (call before starting any thread), so that Run()

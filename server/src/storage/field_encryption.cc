@@ -115,6 +115,17 @@ StatusOr<int64_t> ActiveKeyVersion(soci::session& s, Dialect d) {
   return FailedPrecondition("no active data key: the field encryption keys are not set up");
 }
 
+StatusOr<std::vector<SealedColumn>> SealRow(const FieldCipher& cipher, const EncryptedTable& t, int64_t key_version,
+                                            int64_t id, const std::vector<std::string>& plaintexts) {
+  std::vector<SealedColumn> out(t.columns.size());
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const EncryptedColumn& c = t.columns[i];
+    ASSIGN_OR_RETURN(out[i].value, cipher.Encrypt(key_version, t.table, c.column, id, plaintexts[i]));
+    if (c.bidx_column) out[i].blind_index = cipher.BlindIndex(c.bidx_space, Normalized(c, plaintexts[i]));
+  }
+  return out;
+}
+
 StatusOr<long long> WriteSealed(soci::session& s, Dialect d, FieldCipher& cipher, const EncryptedTable& t,
                                 int64_t id, const std::vector<std::string>& plaintexts, int64_t expect_key_version,
                                 int64_t use_key_version) {
@@ -123,18 +134,18 @@ StatusOr<long long> WriteSealed(soci::session& s, Dialect d, FieldCipher& cipher
     ASSIGN_OR_RETURN(version, ActiveKeyVersion(s, d));
   }
   RETURN_IF_ERROR(EnsureKey(s, cipher, version));
+  ASSIGN_OR_RETURN(std::vector<SealedColumn> sealed, SealRow(cipher, t, version, id, plaintexts));
   std::string sql = std::string("UPDATE ") + t.table + " SET key_version = :kv";
   Query q(s);
   q.Bind("kv", static_cast<ll>(version));
   for (size_t i = 0; i < t.columns.size(); ++i) {
     const EncryptedColumn& c = t.columns[i];
     std::string n = std::to_string(i);
-    ASSIGN_OR_RETURN(std::string sealed, cipher.Encrypt(version, t.table, c.column, id, plaintexts[i]));
     sql += std::string(", ") + c.column + " = :v" + n;
-    q.Bind("v" + n, std::move(sealed));
+    q.Bind("v" + n, std::move(sealed[i].value));
     if (c.bidx_column) {
       sql += std::string(", ") + c.bidx_column + " = :b" + n;
-      q.Bind("b" + n, static_cast<ll>(cipher.BlindIndex(c.bidx_space, Normalized(c, plaintexts[i]))));
+      q.Bind("b" + n, static_cast<ll>(sealed[i].blind_index));
     }
   }
   sql += " WHERE id = :id";

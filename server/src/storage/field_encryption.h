@@ -7,6 +7,8 @@
 // sequence call (and SQLite has none); instead the repositories INSERT the row with a random
 // placeholder in the sealed columns and, in the same transaction, UPDATE them with the values
 // sealed for the new id. No plaintext ever reaches the database, and a failure rolls both back.
+// The seed, which writes whole tables at once, reserves its ids first instead and inserts rows
+// already sealed with SealRow (storage/seed.cc).
 //
 // Which data key seals a write: the one marked active in encryption_keys, read inside the write
 // transaction (PostgreSQL: under a shared advisory lock that the rotation takes exclusively while
@@ -43,6 +45,17 @@ const EncryptedTable& EncryptedTableNamed(const std::string& table);
 // Random value for the sealed columns between INSERT and the sealing UPDATE (unique, since
 // licenses.license_key is UNIQUE).
 std::string SealPlaceholder();
+
+// The stored form of one encrypted column: the value sealed for its row, and its blind index when
+// the column is searchable (bidx_column set).
+struct SealedColumn {
+  std::string value;
+  int64_t blind_index = 0;
+};
+// Seals `plaintexts` (one per column of `t`, in order) for row `id` with data key `key_version`
+// (which `cipher` must hold): what WriteSealed stores, for writers that insert final rows at once.
+StatusOr<std::vector<SealedColumn>> SealRow(const FieldCipher& cipher, const EncryptedTable& t, int64_t key_version,
+                                            int64_t id, const std::vector<std::string>& plaintexts);
 
 // Seals `plaintexts` (one per column of `t`, in order) for row `id` with the active data key and
 // writes them with their blind indexes and key version. `expect_key_version` >= 0 makes it a

@@ -1,7 +1,12 @@
 #include "storage/seed.h"
 
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+
 #include <array>
+#include <initializer_list>
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include "storage/field_encryption.h"
@@ -44,11 +49,390 @@ const char* Pick(std::mt19937_64& rng, const A& a) {
   return a[rng() % a.size()];
 }
 
-// Columns gathered for one bulk insert.
-struct CustomerCols {
-  std::vector<std::string> name, industry, region, tier, status, tags, website, notes;
-  std::vector<ll> owner, created, updated;
+// The rows of one batch, generated before any id is known (children name their customer by its
+// position in the batch). Sealed columns hold their plaintext here.
+struct CustomerRow {
+  std::string name, industry, region, tier, status, tag, website, notes;
+  ll owner = 0, created = 0, updated = 0;
 };
+struct ContactRow {
+  size_t customer = 0;
+  std::string name, title, email, phone;
+  ll primary = 0, created = 0;
+};
+struct LicenseRow {
+  size_t customer = 0;
+  std::string key, edition, currency, status, deployment;
+  ll seats = 0, value = 0, starts = 0, expires = 0;
+};
+struct ActivityRow {
+  size_t customer = 0;
+  std::string type, subject;
+  ll at = 0, user = 0;
+};
+struct OpportunityRow {
+  size_t customer = 0;
+  std::string name, stage, currency;
+  ll amount = 0, close = 0, probability = 0, owner = 0, at = 0;
+};
+struct Batch {
+  std::vector<CustomerRow> customers;
+  std::vector<ContactRow> contacts;
+  std::vector<LicenseRow> licenses;
+  std::vector<ActivityRow> activities;
+  std::vector<OpportunityRow> opportunities;
+};
+
+constexpr char kActivityBody[] = "Notes from the conversation.";
+
+// Generates customers number first+1 … first+n and their children. The order of the random draws
+// is part of the data: changing it changes every seeded database.
+Batch Generate(std::mt19937_64& rng, ll first, ll n, ll now, const std::vector<ll>& rep_ids,
+               const std::vector<ll>& region_of_rep) {
+  const ll day = 86400000LL;
+  Batch b;
+  for (ll i = 0; i < n; ++i) {
+    const ll number = first + i + 1;
+    const size_t ci = b.customers.size();
+    CustomerRow c;
+    size_t rep = rng() % rep_ids.size();
+    c.region = kRegions[region_of_rep[rep]];
+    c.owner = rep_ids[rep];
+    bool chinese = c.region != "emea" && c.region != "americas" ? rng() % 4 != 0 : rng() % 6 == 0;
+    c.name = chinese ? std::string(Pick(rng, kCnCities)) + Pick(rng, kCnCores) + Pick(rng, kCnSuffix) + "有限公司"
+                     : std::string(Pick(rng, kEnFirst)) + " " + Pick(rng, kEnSecond) + " " + Pick(rng, kEnForm);
+    c.name += " #" + std::to_string(number);  // unique, searchable
+    c.created = now - static_cast<ll>(rng() % (730 * day));
+    c.updated = c.created + static_cast<ll>(rng() % std::max<ll>(1, now - c.created));
+    int status_roll = rng() % 10;
+    c.status = status_roll < 3 ? "lead" : status_roll < 9 ? "active" : "churned";
+    c.tier = rng() % 10 == 0 ? "strategic" : rng() % 3 == 0 ? "key" : "standard";
+    c.tag = rng() % 3 == 0 ? Pick(rng, kTags) : "";
+    c.website = "https://www.example-" + std::to_string(number) + ".com";
+    c.industry = Pick(rng, kIndustries);
+    c.notes = chinese ? "重点关注私有化部署与数据安全。" : "Interested in self-hosted deployment.";
+    int contacts = 1 + rng() % 2;
+    for (int k = 0; k < contacts; ++k) {
+      ContactRow r;
+      r.customer = ci;
+      r.name = chinese ? std::string(Pick(rng, kCnSurnames)) + Pick(rng, kCnGiven)
+                       : std::string(Pick(rng, kEnNames)) + " " + Pick(rng, kEnSurnames);
+      r.email = "contact" + std::to_string(k + 1) + "@example-" + std::to_string(number) + ".com";
+      r.phone = "+86 13" + std::to_string(100000000 + rng() % 899999999);
+      r.title = Pick(rng, kTitles);
+      r.primary = k == 0 ? 1 : 0;
+      r.created = c.created;
+      b.contacts.push_back(std::move(r));
+    }
+    if (c.status != "lead") {
+      int licenses = 1 + rng() % 3;
+      for (int l = 0; l < licenses; ++l) {
+        LicenseRow r;
+        r.customer = ci;
+        r.edition = Pick(rng, kEditions);
+        r.seats = r.edition == "community" ? 5 : r.edition == "team" ? 10 + rng() % 90 : 100 + rng() % 2000;
+        r.value = r.edition == "community" ? 0 : r.seats * (r.edition == "team" ? 120000 : 360000);
+        r.starts = c.created + static_cast<ll>(rng() % (180 * day));
+        r.expires = r.starts + 365 * day;
+        r.status = r.expires < now ? "expired" : c.status == "churned" ? "revoked" : "active";
+        r.key = "DIFY";  // the issued format, DIFY-XXXX-XXXX-XXXX-XXXX
+        for (int group = 0; group < 4; ++group) {
+          r.key += '-';
+          for (int k = 0; k < 4; ++k) r.key += kKeyAlphabet[rng() % (sizeof(kKeyAlphabet) - 1)];
+        }
+        r.currency = chinese ? "CNY" : "USD";
+        r.deployment = rng() % 2 ? "cloud" : "self_hosted";
+        b.licenses.push_back(std::move(r));
+      }
+    }
+    int activities = 1 + rng() % 4;
+    for (int a = 0; a < activities; ++a) {
+      ActivityRow r;
+      r.customer = ci;
+      r.at = c.created + static_cast<ll>(rng() % std::max<ll>(1, now - c.created));
+      r.type = Pick(rng, kActivityTypes);
+      r.subject = Pick(rng, kSubjects);
+      r.user = c.owner;
+      b.activities.push_back(std::move(r));
+    }
+    if (rng() % 2 == 0) {
+      OpportunityRow r;
+      r.customer = ci;
+      r.stage = Pick(rng, kStages);
+      r.name = "Dify Enterprise " + std::to_string(2026 + rng() % 2);
+      r.amount = static_cast<ll>(1000000 + rng() % 50000000);
+      r.currency = chinese ? "CNY" : "USD";
+      r.close = now + static_cast<ll>(rng() % (120 * day));
+      r.probability = static_cast<ll>(rng() % 101);
+      r.owner = c.owner;
+      r.at = c.updated;
+      b.opportunities.push_back(std::move(r));
+    }
+    b.customers.push_back(std::move(c));
+  }
+  return b;
+}
+
+// `n` new ids for `table`, in the caller's write transaction. SQLite: the writer holds the write
+// lock, so they follow the largest id, as SQLite itself assigns them. PostgreSQL: drawn from the
+// table's sequence, so concurrent writers never collide.
+StatusOr<std::vector<ll>> ReserveIds(soci::session& s, Dialect d, const std::string& table, size_t n) {
+  std::vector<ll> ids;
+  if (n == 0) return ids;
+  if (d == Dialect::kSqlite) {
+    ll max = 0;
+    Query q(s, "SELECT COALESCE(MAX(id), 0) FROM " + table);
+    q.Into(max);
+    q.One();
+    ids.resize(n);
+    for (size_t i = 0; i < n; ++i) ids[i] = max + 1 + static_cast<ll>(i);
+    return ids;
+  }
+  ids.resize(n);
+  Query q(s, "SELECT nextval(pg_get_serial_sequence('" + table + "', 'id')) FROM generate_series(1, :n)");
+  q.Bind("n", static_cast<ll>(n)).Into(ids);
+  q.One();
+  if (ids.size() != n) return Internal("seed: could not reserve ids for " + table);
+  return ids;
+}
+
+// Rows for one table gathered column by column and written in one go: on SQLite through one
+// prepared INSERT executed for every row (SOCI bulk binding) and one INSERT … SELECT, on PostgreSQL
+// through one COPY. Triggers, indexes and constraints apply as to any INSERT (the FTS5 and trigram
+// search indexes included).
+class BulkInsert {
+ public:
+  BulkInsert(std::string table, std::vector<std::string> int_columns, std::vector<std::string> text_columns)
+      : table_(std::move(table)),
+        int_names_(std::move(int_columns)),
+        text_names_(std::move(text_columns)),
+        ints_(int_names_.size()),
+        texts_(text_names_.size()) {}
+
+  // Adds the sealed columns of `t`: key_version, each value and the blind indexes.
+  BulkInsert& WithSealedColumns(const EncryptedTable& t) {
+    int_names_.push_back("key_version");
+    for (const auto& c : t.columns) {
+      text_names_.push_back(c.column);
+      if (c.bidx_column) int_names_.push_back(c.bidx_column);
+    }
+    ints_.resize(int_names_.size());
+    texts_.resize(text_names_.size());
+    return *this;
+  }
+
+  // Values in the order of the columns (the sealed ones last, in WithSealedColumns' order).
+  void Add(std::initializer_list<ll> ints, std::initializer_list<std::string_view> texts) {
+    size_t i = 0, t = 0;
+    for (ll v : ints) ints_[i++].push_back(v);
+    for (std::string_view v : texts) texts_[t++].emplace_back(v);
+    next_int_ = i;
+    next_text_ = t;
+    ++rows_;
+  }
+  // Completes the row just added with its key version and sealed values.
+  void AddSealed(ll key_version, std::vector<SealedColumn>&& sealed, const EncryptedTable& t) {
+    ints_[next_int_++].push_back(key_version);
+    for (size_t k = 0; k < sealed.size(); ++k) {
+      texts_[next_text_++].push_back(std::move(sealed[k].value));
+      if (t.columns[k].bidx_column) ints_[next_int_++].push_back(sealed[k].blind_index);
+    }
+  }
+
+  Status Write(soci::session& s, Dialect d) {
+    if (rows_ == 0) return Status::Ok();
+    for (const auto& col : ints_) {
+      if (col.size() != rows_) return Internal("seed: ragged columns for " + table_);
+    }
+    for (const auto& col : texts_) {
+      if (col.size() != rows_) return Internal("seed: ragged columns for " + table_);
+    }
+    return d == Dialect::kPostgres ? Copy(s) : Insert(s);
+  }
+
+ private:
+  std::string ColumnList() const {
+    std::string out;
+    for (const auto* names : {&int_names_, &text_names_}) {
+      for (const auto& n : *names) out += (out.empty() ? "" : ", ") + n;
+    }
+    return out;
+  }
+
+  // The rows go into a TEMP table (no index, no trigger) through one prepared INSERT run once per
+  // row, then into the table with one INSERT … SELECT. One statement instead of one per row
+  // matters for the customers: every statement opens a savepoint on the FTS5 table, which makes
+  // FTS5 flush its pending terms, so row by row it would write a tiny index segment per row.
+  Status Insert(soci::session& s) {
+    const std::string columns = ColumnList(), staging = "seed_" + table_;
+    std::string values;
+    for (const auto* names : {&int_names_, &text_names_}) {
+      for (const auto& n : *names) values += (values.empty() ? ":" : ", :") + n;
+    }
+    s << "CREATE TEMP TABLE " + staging + " AS SELECT " + columns + " FROM " + table_ + " WHERE 0";
+    soci::statement st(s);
+    st.alloc();
+    for (size_t i = 0; i < ints_.size(); ++i) st.exchange(soci::use(ints_[i], int_names_[i]));
+    for (size_t i = 0; i < texts_.size(); ++i) st.exchange(soci::use(texts_[i], text_names_[i]));
+    st.prepare("INSERT INTO temp." + staging + " (" + columns + ") VALUES (" + values + ")");
+    st.define_and_bind();
+    st.execute(true);
+    s << "INSERT INTO " + table_ + " (" + columns + ") SELECT " + columns + " FROM temp." + staging;
+    s << "DROP TABLE temp." + staging;
+    return Status::Ok();
+  }
+
+  // COPY … FROM STDIN in the text format: columns split by tabs, rows by newlines, and backslash,
+  // tab, newline and carriage return escaped.
+  Status Copy(soci::session& s) {
+    std::string data;
+    for (size_t r = 0; r < rows_; ++r) {
+      bool first = true;
+      for (const auto& col : ints_) {
+        if (!first) data += '\t';
+        first = false;
+        data += std::to_string(col[r]);
+      }
+      for (const auto& col : texts_) {
+        if (!first) data += '\t';
+        first = false;
+        for (char ch : col[r]) {
+          switch (ch) {
+            case '\\': data += "\\\\"; break;
+            case '\t': data += "\\t"; break;
+            case '\n': data += "\\n"; break;
+            case '\r': data += "\\r"; break;
+            default: data += ch;
+          }
+        }
+      }
+      data += '\n';
+    }
+    PGconn* conn = static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
+    auto failed = [&](PGresult* res) {
+      const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+      std::string why = primary ? primary : PQerrorMessage(conn);
+      if (res) PQclear(res);
+      return Internal("seed: COPY into " + table_ + " failed: " + why);
+    };
+    PGresult* res = PQexec(conn, ("COPY " + table_ + " (" + ColumnList() + ") FROM STDIN").c_str());
+    if (PQresultStatus(res) != PGRES_COPY_IN) return failed(res);
+    PQclear(res);
+    if (PQputCopyData(conn, data.data(), static_cast<int>(data.size())) != 1 || PQputCopyEnd(conn, nullptr) != 1) {
+      return failed(nullptr);
+    }
+    Status st = Status::Ok();
+    while ((res = PQgetResult(conn)) != nullptr) {
+      if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        if (st.ok()) st = failed(res);
+        else PQclear(res);
+        continue;
+      }
+      PQclear(res);
+    }
+    return st;
+  }
+
+  std::string table_;
+  std::vector<std::string> int_names_, text_names_;
+  std::vector<std::vector<ll>> ints_;
+  std::vector<std::vector<std::string>> texts_;
+  size_t rows_ = 0, next_int_ = 0, next_text_ = 0;
+};
+
+// The ids of a batch's rows, table by table, in the order of the batch.
+struct BatchIds {
+  std::vector<ll> customers, contacts, licenses, activities, opportunities;
+};
+
+StatusOr<BatchIds> ReserveBatchIds(soci::session& s, Dialect d, const Batch& b) {
+  BatchIds ids;
+  ASSIGN_OR_RETURN(ids.customers, ReserveIds(s, d, "customers", b.customers.size()));
+  ASSIGN_OR_RETURN(ids.contacts, ReserveIds(s, d, "contacts", b.contacts.size()));
+  ASSIGN_OR_RETURN(ids.licenses, ReserveIds(s, d, "licenses", b.licenses.size()));
+  ASSIGN_OR_RETURN(ids.activities, ReserveIds(s, d, "activities", b.activities.size()));
+  ASSIGN_OR_RETURN(ids.opportunities, ReserveIds(s, d, "opportunities", b.opportunities.size()));
+  return ids;
+}
+
+// Writes one generated batch with its reserved ids in the caller's transaction. Knowing the ids
+// up front, each sealed value is made for its final row and the rows go in complete (no
+// placeholder, no sealing UPDATE).
+Status WriteBatch(soci::session& s, Dialect d, FieldCipher& cipher, const Batch& b, const BatchIds& ids) {
+  ASSIGN_OR_RETURN(int64_t key_version, ActiveKeyVersion(s, d));
+  RETURN_IF_ERROR(EnsureKey(s, cipher, key_version));
+  const std::vector<ll>& customer_ids = ids.customers;
+  const std::vector<ll>& contact_ids = ids.contacts;
+  const std::vector<ll>& license_ids = ids.licenses;
+  const std::vector<ll>& activity_ids = ids.activities;
+  const std::vector<ll>& opportunity_ids = ids.opportunities;
+
+  BulkInsert customers("customers",
+                       {"id", "owner_id", "version", "created_at", "updated_at", "created_by", "updated_by"},
+                       {"name", "industry", "region", "tier", "status", "tags", "website", "notes"});
+  BulkInsert tags("customer_tags", {"customer_id"}, {"tag"});
+  for (size_t i = 0; i < b.customers.size(); ++i) {
+    const CustomerRow& c = b.customers[i];
+    customers.Add({customer_ids[i], c.owner, 1, c.created, c.updated, 0, 0},
+                  {c.name, c.industry, c.region, c.tier, c.status, c.tag, c.website, c.notes});
+    if (!c.tag.empty()) tags.Add({customer_ids[i]}, {c.tag});
+  }
+  RETURN_IF_ERROR(customers.Write(s, d));
+  RETURN_IF_ERROR(tags.Write(s, d));
+
+  const EncryptedTable& ct = EncryptedTableNamed("contacts");
+  BulkInsert contacts("contacts", {"id", "customer_id", "is_primary", "version", "created_at", "updated_at"},
+                      {"name", "title"});
+  contacts.WithSealedColumns(ct);
+  for (size_t i = 0; i < b.contacts.size(); ++i) {
+    const ContactRow& r = b.contacts[i];
+    contacts.Add({contact_ids[i], customer_ids[r.customer], r.primary, 1, r.created, r.created}, {r.name, r.title});
+    ASSIGN_OR_RETURN(auto sealed, SealRow(cipher, ct, key_version, contact_ids[i], {r.email, r.phone}));
+    contacts.AddSealed(key_version, std::move(sealed), ct);
+  }
+  RETURN_IF_ERROR(contacts.Write(s, d));
+
+  const EncryptedTable& lt = EncryptedTableNamed("licenses");
+  BulkInsert licenses("licenses",
+                      {"id", "customer_id", "seats", "annual_value_minor", "starts_at", "expires_at", "version",
+                       "created_at", "updated_at"},
+                      {"edition", "currency", "status", "deployment"});
+  licenses.WithSealedColumns(lt);
+  for (size_t i = 0; i < b.licenses.size(); ++i) {
+    const LicenseRow& r = b.licenses[i];
+    licenses.Add({license_ids[i], customer_ids[r.customer], r.seats, r.value, r.starts, r.expires, 1, r.starts,
+                  r.starts},
+                 {r.edition, r.currency, r.status, r.deployment});
+    ASSIGN_OR_RETURN(auto sealed, SealRow(cipher, lt, key_version, license_ids[i], {r.key}));
+    licenses.AddSealed(key_version, std::move(sealed), lt);
+  }
+  RETURN_IF_ERROR(licenses.Write(s, d));
+
+  const EncryptedTable& at = EncryptedTableNamed("activities");
+  BulkInsert activities("activities",
+                        {"id", "customer_id", "occurred_at", "user_id", "version", "created_at", "updated_at"},
+                        {"type", "subject"});
+  activities.WithSealedColumns(at);
+  for (size_t i = 0; i < b.activities.size(); ++i) {
+    const ActivityRow& r = b.activities[i];
+    activities.Add({activity_ids[i], customer_ids[r.customer], r.at, r.user, 1, r.at, r.at}, {r.type, r.subject});
+    ASSIGN_OR_RETURN(auto sealed, SealRow(cipher, at, key_version, activity_ids[i], {kActivityBody}));
+    activities.AddSealed(key_version, std::move(sealed), at);
+  }
+  RETURN_IF_ERROR(activities.Write(s, d));
+
+  BulkInsert opportunities("opportunities",
+                           {"id", "customer_id", "amount_minor", "expected_close_at", "probability", "owner_id",
+                            "version", "created_at", "updated_at"},
+                           {"name", "stage", "currency"});
+  for (size_t i = 0; i < b.opportunities.size(); ++i) {
+    const OpportunityRow& r = b.opportunities[i];
+    opportunities.Add({opportunity_ids[i], customer_ids[r.customer], r.amount, r.close, r.probability, r.owner, 1,
+                       r.at, r.at},
+                      {r.name, r.stage, r.currency});
+  }
+  return opportunities.Write(s, d);
+}
 
 }  // namespace
 
@@ -57,12 +441,10 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
   if (o.cipher == nullptr) return FailedPrecondition("seed needs the field cipher");
   std::mt19937_64 rng(o.random_seed);
   const ll now = o.now_ms;
-  const ll day = 86400000LL;
 
   // Users: a manager and three reps per region, a finance user and a viewer.
   std::vector<ll> rep_ids, region_of_rep;
-  RETURN_IF_ERROR(db.Exclusive([&](soci::session& s) {
-    soci::transaction tr(s);
+  RETURN_IF_ERROR(db.Write([&](soci::session& s) {
     auto add_user = [&](const std::string& email, const std::string& name, const std::string& role,
                         const std::string& region) {
       ll id = 0;
@@ -91,129 +473,22 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
     add_user("finance@example.com", "Finance", "finance", "");
     add_user("viewer@example.com", "Viewer", "viewer", "");
     add_user("auditor@example.com", "Auditor", "auditor", "");
-    tr.commit();
     return Status::Ok();
   }));
 
-  const ll batch = 2000;
+  // One transaction per batch: few commits (one fsync each) and bounded memory.
+  const ll batch = 10000;
   for (ll start = 0; start < o.customers; start += batch) {
-    ll n = std::min(batch, o.customers - start);
-    RETURN_IF_ERROR(db.Exclusive([&](soci::session& s) {
-      soci::transaction tr(s);
-      ASSIGN_OR_RETURN(int64_t key_version, ActiveKeyVersion(s, db.dialect()));
-      // Rows are inserted with placeholders and sealed for their new id (field_encryption.h).
-      auto seal = [&](const char* table, ll row, std::vector<std::string> values) -> Status {
-        ASSIGN_OR_RETURN(long long changed, WriteSealed(s, db.dialect(), *o.cipher, EncryptedTableNamed(table), row,
-                                                        values, -1, key_version));
-        return changed == 1 ? Status::Ok() : Internal(std::string("seed: sealing a row of ") + table + " failed");
-      };
-      for (ll i = 0; i < n; ++i) {
-        size_t rep = rng() % rep_ids.size();
-        std::string region = kRegions[region_of_rep[rep]];
-        bool chinese = region != "emea" && region != "americas" ? rng() % 4 != 0 : rng() % 6 == 0;
-        std::string name = chinese ? std::string(Pick(rng, kCnCities)) + Pick(rng, kCnCores) + Pick(rng, kCnSuffix) +
-                                         "有限公司"
-                                   : std::string(Pick(rng, kEnFirst)) + " " + Pick(rng, kEnSecond) + " " +
-                                         Pick(rng, kEnForm);
-        name += " #" + std::to_string(start + i + 1);  // unique, searchable
-        ll created = now - static_cast<ll>(rng() % (730 * day));
-        ll updated = created + static_cast<ll>(rng() % std::max<ll>(1, now - created));
-        int status_roll = rng() % 10;
-        std::string status = status_roll < 3 ? "lead" : status_roll < 9 ? "active" : "churned";
-        std::string tier = rng() % 10 == 0 ? "strategic" : rng() % 3 == 0 ? "key" : "standard";
-        std::string tag1 = rng() % 3 == 0 ? Pick(rng, kTags) : "";
-        std::string web = "https://www.example-" + std::to_string(start + i + 1) + ".com";
-        ll id = 0;
-        Query q(s,
-                "INSERT INTO customers (name, industry, region, tier, status, owner_id, tags, website, notes, "
-                "version, created_at, updated_at, created_by, updated_by) VALUES (:name, :industry, :region, "
-                ":tier, :status, :owner, :tags, :web, :notes, 1, :ca, :ua, 0, 0) RETURNING id");
-        q.Bind("name", name).Bind("industry", Pick(rng, kIndustries)).Bind("region", region).Bind("tier", tier)
-            .Bind("status", status).Bind("owner", rep_ids[rep]).Bind("tags", tag1).Bind("web", web)
-            .Bind("notes", chinese ? "重点关注私有化部署与数据安全。" : "Interested in self-hosted deployment.")
-            .Bind("ca", created).Bind("ua", updated).Into(id);
-        q.One();
-        ++report.customers;
-        if (!tag1.empty()) {
-          Query t(s, "INSERT INTO customer_tags (customer_id, tag) VALUES (:id, :tag)");
-          t.Bind("id", id).Bind("tag", tag1).Exec();
-        }
-        int contacts = 1 + rng() % 2;
-        for (int c = 0; c < contacts; ++c) {
-          std::string person = chinese ? std::string(Pick(rng, kCnSurnames)) + Pick(rng, kCnGiven)
-                                       : std::string(Pick(rng, kEnNames)) + " " + Pick(rng, kEnSurnames);
-          std::string email = "contact" + std::to_string(c + 1) + "@example-" + std::to_string(start + i + 1) + ".com";
-          std::string phone = "+86 13" + std::to_string(100000000 + rng() % 899999999);
-          Query cq(s,
-                   "INSERT INTO contacts (customer_id, name, title, email, phone, is_primary, version, created_at, "
-                   "updated_at) VALUES (:cid, :name, :title, :email, :phone, :primary, 1, :ca, :ua) RETURNING id");
-          ll contact_id = 0;
-          cq.Bind("cid", id).Bind("name", person).Bind("title", Pick(rng, kTitles)).Bind("email", SealPlaceholder())
-              .Bind("phone", SealPlaceholder()).Bind("primary", c == 0 ? 1LL : 0LL).Bind("ca", created)
-              .Bind("ua", created).Into(contact_id);
-          cq.One();
-          RETURN_IF_ERROR(seal("contacts", contact_id, {email, phone}));
-          ++report.contacts;
-        }
-        if (status != "lead") {
-          int licenses = 1 + rng() % 3;
-          for (int l = 0; l < licenses; ++l) {
-            std::string edition = Pick(rng, kEditions);
-            ll seats = edition == "community" ? 5 : edition == "team" ? 10 + rng() % 90 : 100 + rng() % 2000;
-            ll value = edition == "community" ? 0 : seats * (edition == "team" ? 120000 : 360000);
-            ll starts = created + static_cast<ll>(rng() % (180 * day));
-            ll expires = starts + 365 * day;
-            std::string lstatus = expires < now ? "expired" : status == "churned" ? "revoked" : "active";
-            std::string key = "DIFY";  // the issued format, DIFY-XXXX-XXXX-XXXX-XXXX
-            for (int group = 0; group < 4; ++group) {
-              key += '-';
-              for (int k = 0; k < 4; ++k) key += kKeyAlphabet[rng() % (sizeof(kKeyAlphabet) - 1)];
-            }
-            Query lq(s,
-                     "INSERT INTO licenses (customer_id, license_key, edition, seats, annual_value_minor, currency, "
-                     "starts_at, expires_at, status, deployment, version, created_at, updated_at) VALUES (:cid, :key, "
-                     ":edition, :seats, :value, :currency, :starts, :expires, :status, :deployment, 1, :ca, :ua) "
-                     "RETURNING id");
-            ll license_id = 0;
-            lq.Bind("cid", id).Bind("key", SealPlaceholder()).Bind("edition", edition).Bind("seats", seats).Bind("value", value)
-                .Bind("currency", chinese ? "CNY" : "USD").Bind("starts", starts).Bind("expires", expires)
-                .Bind("status", lstatus).Bind("deployment", rng() % 2 ? "cloud" : "self_hosted").Bind("ca", starts)
-                .Bind("ua", starts).Into(license_id);
-            lq.One();
-            RETURN_IF_ERROR(seal("licenses", license_id, {key}));
-            ++report.licenses;
-          }
-        }
-        int activities = 1 + rng() % 4;
-        for (int a = 0; a < activities; ++a) {
-          ll at = created + static_cast<ll>(rng() % std::max<ll>(1, now - created));
-          Query aq(s,
-                   "INSERT INTO activities (customer_id, type, subject, body, occurred_at, user_id, version, "
-                   "created_at, updated_at) VALUES (:cid, :type, :subject, :body, :at, :uid, 1, :ca, :ua) RETURNING id");
-          ll activity_id = 0;
-          aq.Bind("cid", id).Bind("type", Pick(rng, kActivityTypes)).Bind("subject", Pick(rng, kSubjects))
-              .Bind("body", SealPlaceholder()).Bind("at", at).Bind("uid", rep_ids[rep]).Bind("ca", at)
-              .Bind("ua", at).Into(activity_id);
-          aq.One();
-          RETURN_IF_ERROR(seal("activities", activity_id, {"Notes from the conversation."}));
-          ++report.activities;
-        }
-        if (rng() % 2 == 0) {
-          std::string stage = Pick(rng, kStages);
-          Query oq(s,
-                   "INSERT INTO opportunities (customer_id, name, stage, amount_minor, currency, expected_close_at, "
-                   "probability, owner_id, version, created_at, updated_at) VALUES (:cid, :name, :stage, :amount, "
-                   ":currency, :close, :prob, :owner, 1, :ca, :ua)");
-          oq.Bind("cid", id).Bind("name", "Dify Enterprise " + std::to_string(2026 + rng() % 2)).Bind("stage", stage)
-              .Bind("amount", static_cast<ll>(1000000 + rng() % 50000000)).Bind("currency", chinese ? "CNY" : "USD")
-              .Bind("close", now + static_cast<ll>(rng() % (120 * day))).Bind("prob", static_cast<ll>(rng() % 101))
-              .Bind("owner", rep_ids[rep]).Bind("ca", updated).Bind("ua", updated).Exec();
-          ++report.opportunities;
-        }
-      }
-      tr.commit();
-      return Status::Ok();
+    Batch b = Generate(rng, start, std::min(batch, o.customers - start), now, rep_ids, region_of_rep);
+    RETURN_IF_ERROR(db.Write([&](soci::session& s) -> Status {
+      ASSIGN_OR_RETURN(BatchIds ids, ReserveBatchIds(s, db.dialect(), b));
+      return WriteBatch(s, db.dialect(), *o.cipher, b, ids);
     }));
+    report.customers += static_cast<int64_t>(b.customers.size());
+    report.contacts += static_cast<int64_t>(b.contacts.size());
+    report.licenses += static_cast<int64_t>(b.licenses.size());
+    report.activities += static_cast<int64_t>(b.activities.size());
+    report.opportunities += static_cast<int64_t>(b.opportunities.size());
   }
   return report;
 }

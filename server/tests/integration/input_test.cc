@@ -165,6 +165,20 @@ TEST_F(InputTest, BadBodiesOnEveryPatchGetProblemsAndChangeNothing) {
   EXPECT_EQ(admin_->Get("/livez").status, 200);
 }
 
+// 17 MiB is past the largest configurable limit (16 MiB): still read and answered 413
+// problem+json, whether sent with a Content-Length or chunked; nothing is written and the server
+// goes on serving.
+TEST_F(InputTest, SeventeenMebibyteBodiesGet413AndTheServerKeepsServing) {
+  size_t before = Count("/api/v1/customers");
+  std::string huge(17u << 20, ' ');
+  EXPECT_TRUE(IsProblem(admin_->Post("/api/v1/customers", huge), 413));
+  EXPECT_TRUE(IsProblem(admin_->Post("/api/v1/customers", huge, {{"Transfer-Encoding", "chunked"}}), 413));
+  EXPECT_EQ(Count("/api/v1/customers"), before);
+  HttpResponse after = admin_->Post("/api/v1/customers", CustomerBody("After The Huge Body Co"));
+  EXPECT_EQ(after.status, 201) << after.body;
+  EXPECT_EQ(Count("/api/v1/customers"), before + 1);
+}
+
 // Numbers out of every range a field or parameter has: a 4xx problem, never a 500 or a stored row.
 TEST_F(InputTest, HugeNegativeAndNonNumericNumbers) {
   const std::string c = std::to_string(customer_);
