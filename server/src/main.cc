@@ -527,7 +527,7 @@ int main(int argc, char** argv) {
   if (threads >= 0) c.threads = threads;
   if (insecure_http) c.insecure_http = true;
   Check(c.Validate());
-  log::Init(c.log_level, c.log_file);
+  Check(log::Init(c.log_level, c.log_file));
 
   if (*serve) return Serve(app);
   if (*backup_cmd || *restore) {
