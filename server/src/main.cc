@@ -325,6 +325,12 @@ int Serve(App& app) {
   options.threads = app.config.EffectiveThreads();
   options.tls_cert = app.config.tls_cert;
   options.tls_key = app.config.tls_key;
+  if (!app.config.tls_redirect_http.empty()) {
+    auto redirect = ParseListen(app.config.tls_redirect_http);
+    Check(redirect.status());
+    options.redirect_host = redirect->first;
+    options.redirect_port = redirect->second;
+  }
   backup_scheduler.Start();
   Status st = http::Run(options, frontend, health, [&] {
     housekeeping.Stop();
@@ -442,7 +448,7 @@ int main(int argc, char** argv) {
   cli.set_version_flag("--version", kVersion);
   std::string config_file;
   cli.add_option("--config", config_file, "TOML configuration file (or SALESDB_CONFIG)");
-  std::string data_dir, listen, database_url, master_key_file, backup_dir, web_dir, log_level;
+  std::string data_dir, listen, database_url, master_key_file, backup_dir, web_dir, log_level, redirect_http;
   int threads = -1;
   bool insecure_http = false;
   cli.add_option("--data-dir", data_dir, "data folder (SALESDB_DATA_DIR, default ./data)");
@@ -456,6 +462,9 @@ int main(int argc, char** argv) {
   serve->add_option("--web-dir", web_dir, "built web UI assets (default web/dist)");
   serve->add_option("--threads", threads, "HTTP worker threads (default 16)");
   serve->add_flag("--insecure-http", insecure_http, "allow plain HTTP on a non-loopback address");
+  serve->add_option("--redirect-http", redirect_http,
+                    "with TLS: also listen on this host:port for plain HTTP and answer it only with 308 to "
+                    "HTTPS (SALESDB_TLS_REDIRECT_HTTP)");
 
   auto* migrate = cli.add_subcommand("migrate", "apply pending schema migrations");
 
@@ -549,8 +558,9 @@ int main(int argc, char** argv) {
   if (!log_level.empty()) c.log_level = log_level;
   if (threads >= 0) c.threads = threads;
   if (insecure_http) c.insecure_http = true;
+  if (!redirect_http.empty()) c.tls_redirect_http = redirect_http;
   Check(c.Validate());
-  log::Init(c.log_level, c.log_file);
+  Check(log::Init(c.log_level, c.log_file));
 
   if (*serve) return Serve(app);
   if (*backup_cmd || *restore) {

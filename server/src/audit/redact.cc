@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/masking.h"
 #include "domain/services.h"
 
 namespace salesdb::audit {
@@ -29,6 +30,7 @@ void MaskString(json& obj, const char* key, std::string (*mask)(const std::strin
   auto it = obj.find(key);
   if (it == obj.end() || !it->is_string()) return;
   std::string v = it->get<std::string>();
+  if (v == kEncryptedMarker) return;  // the domain already took the value out
   *it = v.empty() ? v : (mask ? mask(v) : std::string(kRedacted));
 }
 

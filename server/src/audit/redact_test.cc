@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "domain/masking.h"
+
 namespace salesdb::audit {
 namespace {
 
@@ -31,6 +33,15 @@ TEST(RedactTest, SecretsRedactedEverywhereAndOtherFieldsKept) {
   EXPECT_EQ(out["email"], "admin@example.com");  // a user's login name is not customer data
   EXPECT_EQ(out["password_hash"], kRedacted);
   EXPECT_EQ(out["nested"]["token"], kRedacted);
+}
+
+TEST(RedactTest, TheDomainsEncryptedMarkerIsKept) {
+  json in = {{"email", kEncryptedMarker}, {"phone", kEncryptedMarker}};
+  EXPECT_EQ(json::parse(RedactAuditJson("contact", in.dump())), in);
+  json key = {{"key", kEncryptedMarker}};
+  EXPECT_EQ(json::parse(RedactAuditJson("license", key.dump())), key);
+  json body = {{"body", kEncryptedMarker}};
+  EXPECT_EQ(json::parse(RedactAuditJson("activity", body.dump())), body);
 }
 
 TEST(RedactTest, EmptyStaysEmptyAndNonObjectsAreRedacted) {

@@ -75,6 +75,7 @@ BackupSettings BackupSettings::FromConfig(const Config& c, const std::string& ap
   s.offsite.s3_region = c.backup_s3_region;
   s.offsite.s3_access_key = c.backup_s3_access_key;
   s.offsite.s3_secret_key = c.backup_s3_secret_key;
+  s.offsite.ca_file = c.tls_outbound_ca_file;
   s.offsite.copy_dir = c.backup_copy_dir;
   s.offsite.retries = c.backup_offsite_retries;
   s.offsite.backoff_ms = c.backup_offsite_backoff_ms;

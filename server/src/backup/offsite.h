@@ -21,6 +21,9 @@ struct OffsiteSettings {
   std::string s3_region = "us-east-1";
   std::string s3_access_key;
   std::string s3_secret_key;
+  // HTTPS endpoints must present a certificate that verifies (peer and host name, TLS 1.2+) against
+  // the system CA store, or against this PEM bundle when set (a private CA).
+  std::string ca_file;
   std::string copy_dir;     // second folder
   int retries = 5;          // attempts after the first
   int64_t backoff_ms = 1000;  // first wait; doubles, capped at 60 s

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <functional>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 namespace salesdb {
 namespace {
@@ -57,6 +58,8 @@ const std::vector<Setting>& Settings() {
       STR("log.file", "SALESDB_LOG_FILE", log_file),
       STR("tls.cert", "SALESDB_TLS_CERT", tls_cert),
       STR("tls.key", "SALESDB_TLS_KEY", tls_key),
+      STR("tls.redirect_http", "SALESDB_TLS_REDIRECT_HTTP", tls_redirect_http),
+      STR("tls.outbound_ca_file", "SALESDB_TLS_OUTBOUND_CA_FILE", tls_outbound_ca_file),
       BOOL("insecure_http", "SALESDB_INSECURE_HTTP", insecure_http),
       INT("auth.session_idle_minutes", "SALESDB_SESSION_IDLE_MINUTES", session_idle_minutes),
       INT("auth.session_absolute_hours", "SALESDB_SESSION_ABSOLUTE_HOURS", session_absolute_hours),
@@ -190,6 +193,15 @@ Status Config::Validate() const {
   }
   if (tls_cert.empty() != tls_key.empty()) {
     return InvalidArgument("config tls.cert and tls.key: give both or neither");
+  }
+  if (!tls_redirect_http.empty()) {
+    if (tls_cert.empty()) return InvalidArgument("config tls.redirect_http: needs tls.cert and tls.key (HTTPS to redirect to)");
+    auto redirect = ParseListen(tls_redirect_http);
+    if (!redirect.ok()) return InvalidArgument("config tls.redirect_http: expected host:port, got '" + tls_redirect_http + "'");
+    if (tls_redirect_http == listen) return InvalidArgument("config tls.redirect_http: must differ from listen");
+  }
+  if (!tls_outbound_ca_file.empty() && ::access(tls_outbound_ca_file.c_str(), R_OK) != 0) {
+    return InvalidArgument("config tls.outbound_ca_file: cannot read " + tls_outbound_ca_file);
   }
   struct Bound {
     const char* key;

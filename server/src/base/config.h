@@ -38,6 +38,12 @@ struct Config {
   // TLS: serve HTTPS when both are set.                      toml: tls.cert/tls.key env: SALESDB_TLS_CERT/_KEY
   std::string tls_cert;
   std::string tls_key;
+  // With TLS: a plain-HTTP host:port that answers every request with 308 to the same path on
+  // https://<host>:<TLS port>, and nothing else.   toml: tls.redirect_http  env: SALESDB_TLS_REDIRECT_HTTP
+  std::string tls_redirect_http;
+  // PEM CA bundle that outbound HTTPS (S3) trusts instead of the system's (a private CA).
+  //                                                toml: tls.outbound_ca_file env: SALESDB_TLS_OUTBOUND_CA_FILE
+  std::string tls_outbound_ca_file;
   bool insecure_http = false;  // allow plain HTTP on a non-loopback address
   // Sessions and login protection.                           toml: auth.*
   int session_idle_minutes = 30;

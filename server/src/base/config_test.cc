@@ -73,6 +73,23 @@ max_body_bytes = 2048
   EXPECT_TRUE(c.Validate().ok());
 }
 
+TEST_F(ConfigTest, TlsRedirectAndOutboundCaFile) {
+  Config c;
+  ASSERT_TRUE(c.LoadToml(Toml(R"(
+[tls]
+cert = "/etc/salesdb/tls.crt"
+key = "/etc/salesdb/tls.key"
+redirect_http = "0.0.0.0:80"
+)")).ok());
+  EXPECT_EQ(c.tls_redirect_http, "0.0.0.0:80");
+  Env("SALESDB_TLS_OUTBOUND_CA_FILE", path_.string());  // any readable file
+  Env("SALESDB_TLS_REDIRECT_HTTP", "127.0.0.1:8081");
+  ASSERT_TRUE(c.LoadEnv().ok());
+  EXPECT_EQ(c.tls_redirect_http, "127.0.0.1:8081");
+  EXPECT_EQ(c.tls_outbound_ca_file, path_.string());
+  EXPECT_TRUE(c.Validate().ok());
+}
+
 // Each way a setting can be wrong stops with a message that names the key.
 TEST_F(ConfigTest, BadValuesNameTheKey) {
   struct Case {
@@ -123,6 +140,14 @@ TEST_F(ConfigTest, ValidateNamesTheKey) {
            {[](Config& c) { c.login_ip_window_minutes = 0; }, "auth.login_ip_window_minutes"},
            {[](Config& c) { c.max_body_bytes = 10; }, "http.max_body_bytes"},
            {[](Config& c) { c.max_body_bytes = (16 << 20) + 1; }, "http.max_body_bytes"},
+           {[](Config& c) { c.tls_redirect_http = "0.0.0.0:80"; }, "tls.redirect_http"},  // no TLS to redirect to
+           {[](Config& c) {
+              c.tls_cert = "cert.pem";
+              c.tls_key = "key.pem";
+              c.tls_redirect_http = "0.0.0.0";
+            },
+            "tls.redirect_http"},
+           {[](Config& c) { c.tls_outbound_ca_file = "/nonexistent/ca.pem"; }, "tls.outbound_ca_file"},
        }) {
     Config c;
     k.set(c);

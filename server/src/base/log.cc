@@ -9,12 +9,15 @@
 namespace salesdb::log {
 namespace {
 
+// Kept out of spdlog's registry, so that Init can replace it without a name clash.
+std::shared_ptr<spdlog::logger> MakeLogger(spdlog::sink_ptr sink) {
+  auto l = std::make_shared<spdlog::logger>("salesdb", std::move(sink));
+  l->set_pattern("%v");
+  return l;
+}
+
 std::shared_ptr<spdlog::logger>& Logger() {
-  static std::shared_ptr<spdlog::logger> logger = [] {
-    auto l = spdlog::stdout_logger_mt("salesdb");
-    l->set_pattern("%v");
-    return l;
-  }();
+  static std::shared_ptr<spdlog::logger> logger = MakeLogger(std::make_shared<spdlog::sinks::stdout_sink_mt>());
   return logger;
 }
 
@@ -40,15 +43,19 @@ const char* Name(Level level) {
 
 }  // namespace
 
-void Init(const std::string& level, const std::string& file) {
-  if (!file.empty()) {
-    spdlog::drop("salesdb");
-    auto l = spdlog::basic_logger_mt("salesdb", file);
-    l->set_pattern("%v");
-    Logger() = l;
+Status Init(const std::string& level, const std::string& file) {
+  spdlog::sink_ptr sink;
+  try {
+    if (file.empty()) sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    else sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file);
+  } catch (const spdlog::spdlog_ex& e) {
+    return InvalidArgument("config log.file: cannot open " + file + ": " + e.what());
   }
-  Logger()->set_level(spdlog::level::from_str(level));
-  Logger()->flush_on(spdlog::level::warn);
+  auto l = MakeLogger(std::move(sink));
+  l->set_level(spdlog::level::from_str(level));
+  l->flush_on(spdlog::level::warn);
+  Logger() = std::move(l);
+  return Status::Ok();
 }
 
 void Flush() { Logger()->flush(); }

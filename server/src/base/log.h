@@ -7,13 +7,16 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.h"
+
 namespace salesdb::log {
 
 enum class Level { kDebug, kInfo, kWarn, kError };
 
-// Sets up the process logger: stdout when `file` is empty, else that file (appended).
-// `level` is one of debug, info, warn, error.
-void Init(const std::string& level, const std::string& file);
+// Sets up the process logger: stdout when `file` is empty, else that file (appended; an error
+// naming log.file when it cannot be opened). `level` is one of debug, info, warn, error. Call it
+// before other threads log.
+Status Init(const std::string& level, const std::string& file);
 void Flush();
 
 void Write(Level level, std::string_view msg, const nlohmann::json& fields = nlohmann::json::object());

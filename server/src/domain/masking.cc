@@ -128,7 +128,7 @@ void ApplyMasking(const Actor& actor, Activity& a) {
 void RedactForAudit(std::string_view entity, nlohmann::json& j) {
   if (!j.is_object()) return;
   for (const auto& r : MaskingTable()) {
-    if (entity == r.entity && j.contains(r.name)) j[r.name] = "[encrypted]";
+    if (entity == r.entity && j.contains(r.name)) j[r.name] = kEncryptedMarker;
   }
 }
 

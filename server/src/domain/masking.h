@@ -65,7 +65,8 @@ inline void ApplyMasking(const Actor&, Opportunity&) {}
 bool MaySearchMatch(SensitiveField f, const Actor& actor, int64_t customer_owner_id);
 
 // Audit entries keep no sensitive value: replaces each of `entity`'s sensitive fields in `j`
-// with "[encrypted]".
+// with kEncryptedMarker.
+inline constexpr char kEncryptedMarker[] = "[encrypted]";
 void RedactForAudit(std::string_view entity, nlohmann::json& j);
 
 }  // namespace salesdb

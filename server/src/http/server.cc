@@ -5,10 +5,13 @@
 #include <signal.h>
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "base/log.h"
+#include "http/redirect.h"
 
 namespace salesdb::http {
 namespace {
@@ -19,6 +22,7 @@ const char* Reason(int status) {
     case 201: return "Created";
     case 204: return "No Content";
     case 304: return "Not Modified";
+    case 308: return "Permanent Redirect";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -76,6 +80,46 @@ restinio::request_handling_status_t Serve(Frontend& frontend, const restinio::re
   return out.done();
 }
 
+using plain_traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
+using redirect_server = restinio::http_server_t<plain_traits>;
+
+// tls.redirect_http: every request gets 308 to the HTTPS listener, and nothing else is served.
+restinio::request_handling_status_t Redirect(const restinio::request_handle_t& req, uint16_t tls_port) {
+  const auto& h = req->header();
+  const std::string host = h.get_field_or(restinio::http_field::host, restinio::string_view_t{});
+  std::optional<std::string> location = HttpsRedirectLocation(host, tls_port, h.request_target());
+  auto out = req->create_response(location ? restinio::status_permanent_redirect() : restinio::status_bad_request());
+  if (location) out.append_header(restinio::http_field::location, *location);
+  out.append_header(restinio::http_field::content_type, "text/plain; charset=utf-8");
+  out.set_body(location ? "" : "a Host header is required\n");
+  return out.done();
+}
+
+// The redirect listener on the main server's I/O threads; nullptr when not configured.
+StatusOr<std::unique_ptr<redirect_server>> OpenRedirect(const ServerOptions& options, asio::io_context& io) {
+  if (options.redirect_port == 0) return std::unique_ptr<redirect_server>();
+  uint16_t tls_port = options.port;
+  auto settings = restinio::server_settings_t<plain_traits>{}
+                      .address(options.redirect_host)
+                      .port(options.redirect_port)
+                      .handle_request_timeout(std::chrono::seconds(10))
+                      .read_next_http_message_timelimit(std::chrono::seconds(10))
+                      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(64u << 10))
+                      .request_handler([tls_port](const restinio::request_handle_t& req) {
+                        return Redirect(req, tls_port);
+                      });
+  auto server = std::make_unique<redirect_server>(restinio::external_io_context(io), std::move(settings));
+  try {
+    server->open_sync();
+  } catch (const std::exception& e) {
+    return Unavailable("cannot listen on " + options.redirect_host + ":" + std::to_string(options.redirect_port) +
+                       " (tls.redirect_http): " + e.what());
+  }
+  log::Info("redirecting plain HTTP to HTTPS",
+            {{"address", options.redirect_host}, {"port", options.redirect_port}, {"https_port", options.port}});
+  return server;
+}
+
 template <typename Traits, typename Configure>
 Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Health& health,
                const std::function<void()>& on_shutdown, bool secure, Configure configure) {
@@ -99,6 +143,11 @@ Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Hea
   }
   log::Info("listening", {{"address", options.host}, {"port", options.port}, {"tls", secure},
                           {"threads", options.threads}});
+  auto redirect = OpenRedirect(secure ? options : ServerOptions{}, server.io_context());
+  if (!redirect.ok()) {
+    server.close_sync();
+    return redirect.status();
+  }
   std::vector<std::thread> pool;
   for (int i = 0; i < options.threads; ++i) pool.emplace_back([&] { server.io_context().run(); });
 
@@ -112,7 +161,10 @@ Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Hea
   health.SetShuttingDown();
   on_shutdown();
   // Stop accepting, let in-flight requests finish, then stop the I/O threads.
-  asio::post(server.io_context(), [&] { server.close_sync(); });
+  asio::post(server.io_context(), [&] {
+    if (*redirect) (*redirect)->close_sync();
+    server.close_sync();
+  });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms);
   while (frontend.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -136,7 +188,6 @@ void BlockShutdownSignals() {
 
 Status Run(const ServerOptions& options, Frontend& frontend, monitoring::Health& health,
            const std::function<void()>& on_shutdown) {
-  using plain_traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
   if (options.tls_cert.empty()) {
     return RunWith<plain_traits>(options, frontend, health, on_shutdown, false, [](auto&) {});
   }

@@ -1,6 +1,6 @@
 // The RESTinio listener: converts RESTinio requests to api::Request, hands them to the Frontend on
 // a pool of I/O threads, and writes the answers. HTTPS when a certificate and key are given
-// (TLS 1.2+ only, modern ciphers). Run() blocks until SIGTERM or SIGINT, then shuts down
+// (TLS 1.2+ only, modern ciphers), optionally with a plain-HTTP listener that only redirects to it. Run() blocks until SIGTERM or SIGINT, then shuts down
 // gracefully: /readyz turns 503, in-flight requests finish (up to a grace period), the listener
 // closes, and Run() returns 0.
 #pragma once
@@ -20,6 +20,10 @@ struct ServerOptions {
   int threads = 16;
   std::string tls_cert;  // PEM chain; with tls_key: HTTPS
   std::string tls_key;
+  // With TLS: a plain-HTTP listener that answers every request with 308 to https://<Host>:<port>
+  // with the same path and query (400 without a valid Host header). Port 0: none.
+  std::string redirect_host;
+  uint16_t redirect_port = 0;
   int shutdown_grace_ms = 10000;
   // Largest body RESTinio reads. Bodies over http.max_body_bytes (at most 16 MiB) and up to this
   // size are read and answered 413 problem+json by the frontend; RESTinio 0.6 has no hook to answer

@@ -78,18 +78,24 @@ int CliWithEnv(const TestServer& server, const std::string& env, const std::stri
   return Shell(cmd, out);
 }
 
-int ServeExpectingExit(const TestServer& server, const std::vector<std::string>& extra, std::string* out,
-                       const std::vector<std::string>& args) {
-  std::string log = server.data_dir() + "/refused-" + std::to_string(getpid()) + ".log";
+std::vector<std::string> ServeEnv(const TestServer& server, const std::vector<std::string>& extra) {
   std::vector<std::string> env = {"SALESDB_DATA_DIR=" + server.data_dir(),
                                   "SALESDB_LISTEN=127.0.0.1:" + std::to_string(FreePort()),
-                                  "SALESDB_WEB_DIR=" + server.data_dir() + "/no-web", "PATH=/usr/bin:/bin"};
+                                  "SALESDB_WEB_DIR=" + server.data_dir() + "/no-web",
+                                  "SALESDB_BACKUP_INTERVAL_MINUTES=0", "PATH=/usr/bin:/bin"};
   if (server.postgres()) env.push_back("SALESDB_DATABASE_URL=" + server.database_url());
   for (const auto& e : extra) {  // later settings replace the defaults above
     std::string name = e.substr(0, e.find('='));
     std::erase_if(env, [&](const std::string& d) { return d.rfind(name + "=", 0) == 0; });
     env.push_back(e);
   }
+  return env;
+}
+
+int ServeExpectingExit(const TestServer& server, const std::vector<std::string>& extra, std::string* out,
+                       const std::vector<std::string>& args) {
+  std::string log = server.data_dir() + "/refused-" + std::to_string(getpid()) + ".log";
+  std::vector<std::string> env = ServeEnv(server, extra);
   std::vector<std::string> argv = {Binary(), "serve"};
   for (const auto& a : args) argv.push_back(a);
   pid_t pid = fork();
@@ -134,6 +140,73 @@ std::vector<std::pair<std::string, std::string>> ReadTree(const std::string& dir
     out.emplace_back(e.path().string(), ss.str());
   }
   return out;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::string> env, const std::string& log) {
+  fflush(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    std::vector<char*> envp, av;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    for (auto& a : argv) av.push_back(a.data());
+    av.push_back(nullptr);
+    FILE* f = freopen(log.c_str(), "a", stdout);
+    (void)f;
+    dup2(fileno(stdout), fileno(stderr));
+    execve(argv[0].c_str(), av.data(), envp.data());
+    _exit(127);
+  }
+}
+
+bool ChildProcess::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+int ChildProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+bool MakeSelfSignedCert(const std::string& dir, const std::string& name, const std::string& san) {
+  std::string out;
+  return Shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=salesdb-test"
+               " -addext " + ShellQuote("subjectAltName=" + san) + " -keyout " + ShellQuote(dir + "/" + name + ".key") +
+               " -out " + ShellQuote(dir + "/" + name + ".crt"),
+               &out) == 0;
+}
+
+bool WaitUntil(const std::function<bool()>& ok) {
+  for (int i = 0; i < 300; ++i) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 }  // namespace salesdb::testing

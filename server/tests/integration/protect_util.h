@@ -2,6 +2,9 @@
 // database (sqlite3 CLI or libpq), file scans, one-shot server runs, shell commands.
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,5 +25,32 @@ int ServeExpectingExit(const TestServer& server, const std::vector<std::string>&
                        const std::vector<std::string>& args = {});
 // Every regular file below `dir`, contents concatenated per file: {path, bytes}.
 std::vector<std::pair<std::string, std::string>> ReadTree(const std::string& dir);
+std::string ReadFile(const std::string& path);
+
+// The environment of a `salesdb serve` on the server's data folder and database, listening on a
+// fresh loopback port, with `extra` ("NAME=value") replacing or adding settings.
+std::vector<std::string> ServeEnv(const TestServer& server, const std::vector<std::string>& extra);
+
+// A child process with stdout and stderr in `log`. The destructor stops it (SIGTERM, then SIGKILL).
+class ChildProcess {
+ public:
+  ChildProcess(std::vector<std::string> argv, std::vector<std::string> env, const std::string& log);
+  ~ChildProcess() { Stop(); }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  // SIGTERM, wait up to 15 s, then SIGKILL; returns the exit code (-1 when killed or not running).
+  int Stop();
+  bool running();
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// A self-signed certificate (also its own CA) for `san` ("IP:127.0.0.1", "DNS:localhost"), written to
+// <dir>/<name>.crt and <dir>/<name>.key. Returns false when openssl failed.
+bool MakeSelfSignedCert(const std::string& dir, const std::string& name, const std::string& san);
+
+// Calls `ok` every 50 ms until it returns true or about 15 s passed.
+bool WaitUntil(const std::function<bool()>& ok);
 
 }  // namespace salesdb::testing
