@@ -21,6 +21,9 @@
 #   BENCH_RESULTS=bench/RESULTS.md  (BENCH_RESULTS=/dev/null to only print)
 #   BENCH_KEEP=0              1: keep the temp folder (server logs) for inspection
 #   BENCH_BIN=build/salesdb   the binary to measure (e.g. an older build for before/after)
+#   BENCH_LIGHTHOUSE=1        after the SQLite wrk runs, Lighthouse (web/scripts/lighthouse.mjs, desktop and
+#                             mobile presets, / and /customers) against the same server and data (0: skip);
+#                             needs web/dist (make build) and Chromium (CHROME_PATH, default /usr/bin/chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -73,6 +76,40 @@ free_port() {
 }
 
 log() { echo "bench: $*" >&2; }
+
+# --- Web UI: Lighthouse (issue 3) -------------------------------------------------------------
+# run_lighthouse URL: scores the dashboard and the customer list of the running server, logged in as
+# the admin that the seed created; keeps the markdown table in LH_TABLE for the results. A failed run
+# is recorded in the results (and logged) rather than ending the bench.
+LIGHTHOUSE="${BENCH_LIGHTHOUSE:-1}"
+LH_TABLE=()
+LH_NOTE=""
+if [ "$LIGHTHOUSE" = 1 ]; then export SALESDB_WEB_DIR="${SALESDB_WEB_DIR:-$ROOT/web/dist}"; fi
+run_lighthouse() {
+  local url="$1" out rc=0
+  if [ ! -f "$SALESDB_WEB_DIR/index.html" ]; then
+    LH_NOTE="not run: $SALESDB_WEB_DIR/index.html is missing (make build)"; log "lighthouse $LH_NOTE"; return
+  fi
+  local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  log "lighthouse: desktop and mobile on / and /customers (load average $load)"
+  out="$(cd "$ROOT/web" && SALESDB_URL="$url" SALESDB_ADMIN_EMAIL=admin@example.com \
+           SALESDB_ADMIN_PASSWORD="bench-admin-password-1" CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}" \
+           LH_NO_FAIL=1 node scripts/lighthouse.mjs 2>&1)" || rc=$?
+  mapfile -t LH_TABLE < <(grep '^|' <<<"$out")
+  if [ "$rc" -ne 0 ] || [ "${#LH_TABLE[@]}" -eq 0 ]; then
+    LH_TABLE=()
+    LH_NOTE="failed (exit $rc): $(tail -n 1 <<<"$out")"; log "lighthouse $LH_NOTE"; return
+  fi
+  LH_NOTE="Lighthouse 12.2.3 (web/scripts/lighthouse.mjs), Chromium $("${CHROME_PATH:-/usr/bin/chromium}" --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+' | head -n 1), same server and $SCALE customers as the SQLite wrk runs; load average before: $load"
+  printf '%s\n' "${LH_TABLE[@]}" >&2
+}
+print_lighthouse() {
+  [ "$LIGHTHOUSE" = 1 ] && [ -n "$LH_NOTE" ] || return 0
+  echo
+  echo "Web UI (Lighthouse): $LH_NOTE"
+  if [ "${#LH_TABLE[@]}" -gt 0 ]; then echo; printf '%s\n' "${LH_TABLE[@]}"; fi
+}
+# ----------------------------------------------------------------------------------------------
 
 # CPU time (user + system) a process has used, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -158,6 +195,7 @@ run_db() {
     log "$db: $route: $(printf '%.0f' "$rps") req/s, p50 $p50ms ms, p99 $p99ms ms, errors $non2xx/$sockerr, server CPU ${cpu_us} µs/req, peak RSS $hwm MB"
   done
   SUMMARY+=("$db: seeded $SCALE customers in ${seed_secs}s; server peak RSS over the whole run $peak MB")
+  if [ "$db" = sqlite ] && [ "$LIGHTHOUSE" = 1 ]; then run_lighthouse "$url"; fi
 
   kill -TERM "$SERVER_PID"
   wait "$SERVER_PID" || log "$db: server exit status $?"
@@ -207,4 +245,5 @@ fi
     echo "|---|---:|---:|---:|"
     printf '%s\n' "${MICRO_TABLE[@]}"
   fi
+  print_lighthouse
 } | tee -a "$RESULTS"

@@ -12,7 +12,7 @@ PACKAGES=(
   libspdlog-dev libcli11-dev libtomlplusplus-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk postgresql-15 curl python3-aiosmtpd
-  chromium
+  chromium fonts-noto-cjk  # Chinese text in browser tests, screenshots and Lighthouse runs (else tofu boxes)
 )
 
 missing=()

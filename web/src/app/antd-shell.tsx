@@ -19,6 +19,10 @@ export async function ensureAntdLocale(locale: Locale): Promise<AntdLocale | nul
   return antd.default;
 }
 
+// The font stack is base.css's (it names a Chinese font for each platform, so CJK text never
+// falls back glyph by glyph through the system's font search): antd inherits it.
+const THEME = { token: { colorPrimary: '#1677ff', borderRadius: 6, fontFamily: 'inherit' } };
+
 function ErrorReporter() {
   const { notification } = AntdApp.useApp();
   useEffect(() => {
@@ -56,7 +60,7 @@ export default function AntdShell({ children }: { children: ReactNode }) {
   }, [locale]);
 
   return (
-    <ConfigProvider locale={antdLocale ?? undefined} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider locale={antdLocale ?? undefined} theme={THEME}>
       <AntdApp component={false}>
         <ErrorReporter />
         {children}

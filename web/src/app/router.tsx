@@ -6,9 +6,9 @@ import { createBrowserRouter, type LoaderFunctionArgs, type RouteObject } from '
 import { AuthGate } from '@/app/layout/auth-gate';
 import { BootScreen, LoginFallback, RouteError } from '@/app/layout/route-states';
 import { sessionQueryOptions } from '@/lib/session';
-import type { AccessKey } from '@/lib/access';
+import { getAccess, type AccessKey } from '@/lib/access';
 import { dashboardQueryOptions } from '@/features/dashboard/api/dashboard';
-import { customerDetailQueryOptions } from '@/features/customers/api/customers';
+import { customerDetailQueryOptions, customerListParamsFromSearch, customerListQueryOptions } from '@/features/customers/api/customers';
 import { licenseDetailQueryOptions } from '@/features/licenses/api/licenses';
 
 /**
@@ -23,6 +23,15 @@ const page = (load: () => Promise<{ default: React.ComponentType }>) => async ()
 export function createAppRouter(qc: QueryClient) {
   const prefetch = (fn: (args: LoaderFunctionArgs) => void) => (args: LoaderFunctionArgs) => {
     fn(args);
+    return null;
+  };
+  // For screens that many roles cannot open: waits for the session (already in flight) so that a
+  // signed-out or denied user sends no request that would answer 401 or 403.
+  const prefetchIfAllowed = (key: AccessKey, fn: (args: LoaderFunctionArgs) => void) => (args: LoaderFunctionArgs) => {
+    void qc
+      .ensureQueryData(sessionQueryOptions)
+      .then((session) => session && getAccess(session.user)[key] && fn(args))
+      .catch(() => undefined);
     return null;
   };
 
@@ -47,6 +56,9 @@ export function createAppRouter(qc: QueryClient) {
             {
               path: 'customers',
               handle: { access: 'canViewCustomers', plain: true } satisfies RouteHandle,
+              loader: prefetchIfAllowed('canViewCustomers', ({ request }) =>
+                void qc.prefetchInfiniteQuery(customerListQueryOptions(customerListParamsFromSearch(new URL(request.url).searchParams))),
+              ),
               lazy: page(() => import('@/app/routes/customers')),
               children: [
                 {

@@ -1,4 +1,4 @@
-import { formatMoney, formatNumber, toMinor, toMajor, daysUntil } from './format';
+import { formatDate, formatDateTime, formatMoney, formatNumber, toMinor, toMajor, daysUntil } from './format';
 
 describe('format', () => {
   it('formats money from minor units per locale and currency', () => {
@@ -18,6 +18,21 @@ describe('format', () => {
     expect(formatNumber(7, 'en')).toBe('7');
     expect(formatNumber(12345, 'en')).toBe('12,345');
     expect(formatNumber(undefined, 'en')).toBe('—');
+  });
+
+  it('formats dates and times as Intl does for each UI language, without Intl', () => {
+    const at = [Date.UTC(2026, 10, 26, 3, 5), Date.UTC(2025, 0, 1, 15, 30), Date.UTC(2024, 1, 29, 23, 59)];
+    for (const locale of ['en', 'zh-CN']) {
+      for (const ms of at) {
+        expect(formatDate(ms, locale)).toBe(new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric' }).format(ms));
+        expect(formatDateTime(ms, locale)).toBe(
+          new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(ms),
+        );
+      }
+    }
+    expect(formatDate(Date.UTC(2026, 10, 26), 'zh-CN')).toMatch(/^2026年11月2[56]日$/);
+    expect(formatDate(null, 'en')).toBe('—');
+    expect(formatDateTime(undefined, 'zh-CN')).toBe('—');
   });
 
   it('counts days until a time', () => {

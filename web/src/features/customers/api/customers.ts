@@ -56,6 +56,22 @@ export type CustomerListParams = {
   deleted?: boolean;
 };
 
+/** The list's filters as they appear in the page URL (`/customers?region=…&sort=…`). */
+export const FILTER_KEYS = ['q', 'region', 'industry', 'status', 'tier', 'owner_id', 'tag', 'sort'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+export const DEFAULT_SORT = '-updated_at';
+
+/** The list request for a page URL's search: shared by the route loader and the screen's hook. */
+export function customerListParamsFromSearch(search: URLSearchParams): CustomerListParams {
+  const params: CustomerListParams = {};
+  for (const k of FILTER_KEYS) {
+    const v = search.get(k);
+    if (v) params[k] = v;
+  }
+  if (!params.sort) params.sort = DEFAULT_SORT;
+  return params;
+}
+
 export type TimelineItem = { kind: 'activity' | 'license' | 'opportunity'; at: number; id: number; title: string; detail: string | null };
 
 export const CUSTOMER_PAGE_SIZE = 100;

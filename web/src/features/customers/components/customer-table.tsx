@@ -54,7 +54,7 @@ export function CustomerTable({ rows, columns, sort, onSort, hasNextPage, isFetc
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
     initialRect: { width: 1000, height: 600 },
   });
   const items = virtualizer.getVirtualItems();

@@ -1,26 +1,13 @@
 // The customer list's filters, sort and search live in the URL (shareable, back-button friendly).
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
-import type { CustomerListParams } from '@/features/customers/api/customers';
+import { customerListParamsFromSearch, DEFAULT_SORT, FILTER_KEYS, type FilterKey } from '@/features/customers/api/customers';
 
-export const FILTER_KEYS = ['q', 'region', 'industry', 'status', 'tier', 'owner_id', 'tag', 'sort'] as const;
-export type FilterKey = (typeof FILTER_KEYS)[number];
-export const DEFAULT_SORT = '-updated_at';
 export const SORTS = ['-updated_at', 'updated_at', 'name', '-name', '-created_at', 'created_at'] as const;
-
-export function paramsFromSearch(search: URLSearchParams): CustomerListParams {
-  const params: CustomerListParams = {};
-  for (const k of FILTER_KEYS) {
-    const v = search.get(k);
-    if (v) params[k] = v;
-  }
-  if (!params.sort) params.sort = DEFAULT_SORT;
-  return params;
-}
 
 export function useCustomerFilters() {
   const [search, setSearch] = useSearchParams();
-  const params = useMemo(() => paramsFromSearch(search), [search]);
+  const params = useMemo(() => customerListParamsFromSearch(search), [search]);
 
   const setFilter = useCallback(
     (key: FilterKey, value: string | null | undefined) => {
