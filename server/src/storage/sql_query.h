@@ -52,10 +52,17 @@ class Query {
     return *this;
   }
   Query& Bind(const std::string& name, const char* v) { return Bind(name, std::string(v)); }
+  // Bulk outputs (std::vector, SOCI's rowset binding) exist on the SOCI path only.
   template <typename T>
   Query& Into(T& var) {
     outputs_.push_back({[&var](soci::statement& st) { st.exchange(soci::into(var)); },
-                        [&var](sqlite_api::sqlite3_stmt* st, int col) { ReadColumn(st, col, var, nullptr); }});
+                        [&var](sqlite_api::sqlite3_stmt* st, int col) {
+                          if constexpr (requires { ReadColumn(st, col, var, nullptr); }) {
+                            ReadColumn(st, col, var, nullptr);
+                          } else {
+                            throw soci::soci_error("bulk outputs are not supported on a cached SQLite statement");
+                          }
+                        }});
     return *this;
   }
   template <typename T>
