@@ -24,7 +24,8 @@ bool Contains(const std::string& s, const char* needle) { return s.find(needle) 
 bool LooksDisconnected(const std::string& what) {
   return Contains(what, "server closed the connection") || Contains(what, "no connection to the server") ||
          Contains(what, "terminating connection") || Contains(what, "Connection refused") ||
-         Contains(what, "could not connect") || Contains(what, "connection to server");
+         Contains(what, "could not connect") || Contains(what, "connection to server") ||
+         Contains(what, "Session is not connected");
 }
 
 // SQLite reads are CPU work on this process's cores: more reader connections than about two per
@@ -218,7 +219,8 @@ void Database::Begin(soci::session& s) {
       s << "BEGIN";
       return;
     } catch (const std::exception& e) {
-      if (attempt > 0 || !LooksDisconnected(e.what())) throw;
+      // A reconnect that failed during an outage leaves the session without a connection.
+      if (attempt > 0 || !(LooksDisconnected(e.what()) || !s.is_connected())) throw;
       Reconnect(s);
     }
   }
