@@ -490,6 +490,14 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
     report.activities += static_cast<int64_t>(b.activities.size());
     report.opportunities += static_cast<int64_t>(b.opportunities.size());
   }
+  // PostgreSQL plans from table statistics, which a bulk load leaves stale until autovacuum comes
+  // round: refresh them now, so the first requests after a seed get the plans the data deserves.
+  if (db.dialect() == Dialect::kPostgres) {
+    RETURN_IF_ERROR(db.Exclusive([](soci::session& s) {
+      s << "ANALYZE";
+      return Status::Ok();
+    }));
+  }
   return report;
 }
 
