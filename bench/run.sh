@@ -219,6 +219,17 @@ if [ "$MICRO" = 1 ]; then
   fi
 fi
 
+# Issue 6: what the hash-chained audit row adds to a create-activity service call (SQLite, one
+# durable commit per call, no concurrency): mean real time with the audit log and with a null sink.
+AUDIT_NOTE=""
+AUDIT_BIN="$ROOT/$BUILD_DIR/salesdb_audit_overhead_bench"
+if [ "$MICRO" = 1 ] && [ -x "$AUDIT_BIN" ]; then
+  log "audit overhead (create activity with and without the audit row)"
+  AUDIT_NOTE="$("$AUDIT_BIN" --benchmark_format=csv 2>/dev/null | awk -F, '
+    /_mean"/ && /WithoutAudit/ {off = $3} /_mean"/ && /WithAudit/ {on = $3}
+    END {if (off > 0 && on > 0) printf "create activity, service call incl. durable commit: %.0f µs without the audit row, %.0f µs with it: +%.1f %% (target ≤ +15 %%)", off, on, (on / off - 1) * 100}')"
+fi
+
 {
   echo
   echo "## $(date -u '+%Y-%m-%d %H:%M UTC')${LABEL:+ — $LABEL}"
@@ -244,6 +255,10 @@ fi
     echo "| benchmark | iterations | real time | CPU time |"
     echo "|---|---:|---:|---:|"
     printf '%s\n' "${MICRO_TABLE[@]}"
+  fi
+  if [ -n "$AUDIT_NOTE" ]; then
+    echo
+    echo "Audit overhead (build/salesdb_audit_overhead_bench, SQLite): $AUDIT_NOTE."
   fi
   print_lighthouse
 } | tee -a "$RESULTS"
