@@ -6,14 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <random>
 
 #include "audit/audit_log.h"
 #include "security/auth_service.h"
 #include "security/crypto.h"
 #include "storage/database.h"
-#include "storage/migrations.h"
 #include "storage/sql_store.h"
+#include "storage/test_database.h"
 
 namespace salesdb::http {
 namespace {
@@ -22,16 +21,8 @@ class FrontendMaintenanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() / ("salesdb-frontend-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
-    Config config;
-    config.data_dir = dir_.string();
-    auto db = Database::Open(config, 2);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-    store_ = std::make_unique<SqlStore>(*db_);
-    ctx_ = std::make_unique<ServiceContext>(ServiceContext{*store_, audit_, clock_});
+    ASSERT_TRUE(db_.status().ok()) << db_.status().ToString();
+    ctx_ = std::make_unique<ServiceContext>(ServiceContext{db_.store(), audit_, clock_});
     auth_ = std::make_unique<AuthService>(*ctx_, AuthSettings{});
     customers_ = std::make_unique<CustomerService>(*ctx_);
     contacts_ = std::make_unique<ContactService>(*ctx_);
@@ -41,22 +32,13 @@ class FrontendMaintenanceTest : public ::testing::Test {
     dashboard_ = std::make_unique<DashboardService>(*ctx_);
     api_ = std::make_unique<api::Api>(
         api::Services{*auth_, *customers_, *contacts_, *licenses_, *activities_, *opportunities_, *dashboard_,
-                      *store_, clock_},
+                      db_.store(), clock_},
         api::ApiOptions{});
     health_.Add("database", [] { return monitoring::CheckResult{}; });
     FrontendOptions options;
     options.maintenance = &maintenance_;
     frontend_ = std::make_unique<Frontend>(*api_, health_, options);
   }
-  void TearDown() override {
-    frontend_.reset();
-    api_.reset();
-    store_.reset();
-    db_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   api::Response Get(const std::string& path) {
     api::Request req;
     req.method = "GET";
@@ -65,11 +47,9 @@ class FrontendMaintenanceTest : public ::testing::Test {
     return frontend_->Handle(req);
   }
 
-  std::filesystem::path dir_;
   ManualClock clock_{1767225600000};
   AuditLog audit_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<SqlStore> store_;
+  TestDatabase db_{"frontend"};
   std::unique_ptr<ServiceContext> ctx_;
   std::unique_ptr<AuthService> auth_;
   std::unique_ptr<CustomerService> customers_;

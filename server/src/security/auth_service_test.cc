@@ -5,14 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <random>
 
 #include "audit/audit_log.h"
 #include "base/config.h"
 #include "security/crypto.h"
 #include "storage/database.h"
-#include "storage/migrations.h"
 #include "storage/sql_store.h"
+#include "storage/test_database.h"
 
 namespace salesdb {
 namespace {
@@ -24,16 +23,8 @@ class AuthServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() / ("salesdb-auth-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
-    Config config;
-    config.data_dir = dir_.string();
-    auto db = Database::Open(config, 2);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-    store_ = std::make_unique<SqlStore>(*db_);
-    ctx_ = std::make_unique<ServiceContext>(ServiceContext{*store_, audit_, clock_});
+    ASSERT_TRUE(db_.status().ok()) << db_.status().ToString();
+    ctx_ = std::make_unique<ServiceContext>(ServiceContext{db_.store(), audit_, clock_});
     AuthSettings settings;
     settings.session_idle_minutes = 30;
     settings.session_absolute_hours = 12;
@@ -51,24 +42,15 @@ class AuthServiceTest : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     from_.ip = "10.1.2.3";
   }
-  void TearDown() override {
-    auth_.reset();
-    store_.reset();
-    db_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
   StatusOr<LoginResult> Login(const std::string& password, const std::string& ip = "10.1.2.3") {
     Actor from;
     from.ip = ip;
     return auth_->Login("rep@example.com", password, from);
   }
 
-  std::filesystem::path dir_;
   ManualClock clock_{kStart};
   AuditLog audit_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<SqlStore> store_;
+  TestDatabase db_{"auth"};
   std::unique_ptr<ServiceContext> ctx_;
   std::unique_ptr<AuthService> auth_;
   Actor from_;

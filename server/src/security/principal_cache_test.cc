@@ -5,15 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <random>
 
 #include "audit/audit_log.h"
 #include "base/config.h"
 #include "security/auth_service.h"
 #include "security/crypto.h"
 #include "storage/database.h"
-#include "storage/migrations.h"
 #include "storage/sql_store.h"
+#include "storage/test_database.h"
 
 namespace salesdb {
 namespace {
@@ -25,16 +24,8 @@ class PrincipalCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::InitCrypto().ok());
-    dir_ = std::filesystem::temp_directory_path() / ("salesdb-pcache-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
-    Config config;
-    config.data_dir = dir_.string();
-    auto db = Database::Open(config, 2);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    ASSERT_TRUE(Migrate(*db_).ok());
-    store_ = std::make_unique<SqlStore>(*db_);
-    ctx_ = std::make_unique<ServiceContext>(ServiceContext{*store_, audit_, clock_});
+    ASSERT_TRUE(db_.status().ok()) << db_.status().ToString();
+    ctx_ = std::make_unique<ServiceContext>(ServiceContext{db_.store(), audit_, clock_});
     AuthSettings settings;
     settings.principal_cache_ms = 2000;
     here_ = std::make_unique<AuthService>(*ctx_, settings);
@@ -53,20 +44,9 @@ class PrincipalCacheTest : public ::testing::Test {
     token_ = token->second;
     from_.ip = "10.1.2.3";
   }
-  void TearDown() override {
-    here_.reset();
-    elsewhere_.reset();
-    store_.reset();
-    db_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
-  std::filesystem::path dir_;
   ManualClock clock_{kStart};
   AuditLog audit_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<SqlStore> store_;
+  TestDatabase db_{"pcache"};
   std::unique_ptr<ServiceContext> ctx_;
   std::unique_ptr<AuthService> here_;
   std::unique_ptr<AuthService> elsewhere_;
