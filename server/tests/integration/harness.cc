@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -201,21 +203,39 @@ void TestServer::Start() {
   throw std::runtime_error("salesdb not ready after 15 s");
 }
 
-int TestServer::Stop() {
-  if (pid_ <= 0) return 0;
-  kill(pid_, SIGTERM);
+int StopProcess(pid_t& pid) {
+  kill(pid, SIGTERM);
   int status = 0;
   for (int i = 0; i < 300; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
       return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  pid = -1;
   return -1;
+}
+
+std::string UrlEncode(const std::string& v) {
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+int TestServer::Stop() {
+  if (pid_ <= 0) return 0;
+  return StopProcess(pid_);
 }
 
 int TestServer::Cli(const std::string& args, std::string* out) const {

@@ -94,6 +94,10 @@ class TestServer {
 };
 
 int FreePort();
+// SIGTERM to a child, wait up to 15 s, then SIGKILL; its exit code (-1 when killed). Sets pid to -1.
+int StopProcess(pid_t& pid);
+// The query-string form of a value (RFC 3986 unreserved characters kept, the rest %XX).
+std::string UrlEncode(const std::string& v);
 // A customer body that passes validation.
 nlohmann::json CustomerBody(const std::string& name, const std::string& region = "east_china");
 

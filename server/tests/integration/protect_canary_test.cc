@@ -28,20 +28,6 @@ std::string Lower(std::string s) {
   return s;
 }
 
-std::string UrlEncoded(const std::string& v) {
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 // Known plaintexts and the forms they could take in a file: as given, JSON-escaped (UTF-8 kept or
 // \u-escaped) and URL-encoded; compared case-insensitively, which covers lower- and upper-case copies.
 class Canaries {
@@ -50,7 +36,7 @@ class Canaries {
     std::string json = nlohmann::json(value).dump();
     std::string ascii = nlohmann::json(value).dump(-1, ' ', /*ensure_ascii=*/true);
     for (const std::string& v : {value, json.substr(1, json.size() - 2), ascii.substr(1, ascii.size() - 2),
-                                 UrlEncoded(value)}) {
+                                 UrlEncode(value)}) {
       forms_.emplace(Lower(v), what);
     }
     ++values_;
@@ -201,7 +187,7 @@ TEST_F(ProtectCanary, NoCanaryInPlaintextInDatabaseLogsBackupsCheckpointsOrExpor
   HttpResponse replay = admin.Post("/api/v1/contacts", idem_body, {{"Idempotency-Key", idem_key}});
   ASSERT_EQ(replay.status, 201);
   EXPECT_EQ(replay.json()["email"], email3);
-  HttpResponse found = admin.Get("/api/v1/contacts?email=" + UrlEncoded(email2));
+  HttpResponse found = admin.Get("/api/v1/contacts?email=" + UrlEncode(email2));
   ASSERT_EQ(found.status, 200) << found.body;
   EXPECT_EQ(found.json()["items"].size(), 1u);
   EXPECT_EQ(admin.Get("/api/v1/contacts?phone=" + Digits(phone)).json()["items"].size(), 1u);

@@ -27,21 +27,6 @@ std::string Unique() {
 
 std::string Id(int64_t id) { return std::to_string(id); }
 
-// Query-string form of a value, as browsers send it.
-std::string Enc(const std::string& v) {
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 struct Fixture {
   int64_t customer_id = 0, contact_id = 0, license_id = 0, activity_id = 0;
   std::string email, phone, key, body;
@@ -114,7 +99,7 @@ TEST(ProtectAtRest, PlaintextRowsFromBeforeEncryptionAreSealedAtStart) {
   HttpResponse c = again.Get("/api/v1/contacts/" + Id(f.contact_id));
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(c.json()["email"], legacy);
-  EXPECT_EQ(again.Get("/api/v1/contacts?email=" + Enc(legacy)).json()["items"].size(), 1u);  // blind index built
+  EXPECT_EQ(again.Get("/api/v1/contacts?email=" + UrlEncode(legacy)).json()["items"].size(), 1u);  // blind index built
   EXPECT_EQ(again.Get("/api/v1/activities/" + Id(f.activity_id)).json()["body"], "legacy body");
   if (!server.postgres()) {  // freed plaintext was overwritten (secure_delete) and the WAL checkpointed
     server.Stop();
@@ -451,7 +436,7 @@ TEST_F(ProtectMasking, RoleByFieldMatrixHoldsOnEveryEndpoint) {
     activity(c.Get("/api/v1/activities/" + Id(d.activity_id)).json(), "activity");
     // Blind-index search cannot confirm a value the seat sees masked.
     size_t expect = seat.contact == Want::kFull ? 1 : 0;
-    HttpResponse by_email = c.Get("/api/v1/contacts?email=" + Enc(d.email));
+    HttpResponse by_email = c.Get("/api/v1/contacts?email=" + UrlEncode(d.email));
     ASSERT_EQ(by_email.status, 200) << by_email.body;
     EXPECT_EQ(by_email.json()["items"].size(), expect) << seat.email;
     std::string digits;
@@ -460,7 +445,7 @@ TEST_F(ProtectMasking, RoleByFieldMatrixHoldsOnEveryEndpoint) {
     EXPECT_EQ(c.Get("/api/v1/licenses?key=" + d.key).json()["items"].size(), seat.key == Want::kFull ? 1u : 0u);
     // No sort by an encrypted field; no substring search on one.
     EXPECT_EQ(c.Get("/api/v1/contacts?sort=email").status, 422);
-    HttpResponse sub = c.Get("/api/v1/contacts?email=" + Enc("*canary*"));
+    HttpResponse sub = c.Get("/api/v1/contacts?email=" + UrlEncode("*canary*"));
     EXPECT_EQ(sub.status, 422);
     EXPECT_EQ(sub.json()["errors"][0]["code"], "exact_match_only");
     EXPECT_EQ(c.Get("/api/v1/licenses?q=DIFY").status, 422);
@@ -469,7 +454,7 @@ TEST_F(ProtectMasking, RoleByFieldMatrixHoldsOnEveryEndpoint) {
   Client auditor = LoginAs(*server_, "auditor@mask.test", kUserPassword);
   for (const std::string& path : {"/api/v1/customers/" + cid, "/api/v1/contacts?customer_id=" + cid,
                                   "/api/v1/contacts/" + Id(d.contact_id), "/api/v1/licenses/" + Id(d.license_id),
-                                  "/api/v1/activities/" + Id(d.activity_id), "/api/v1/contacts?email=" + Enc(d.email)}) {
+                                  "/api/v1/activities/" + Id(d.activity_id), "/api/v1/contacts?email=" + UrlEncode(d.email)}) {
     HttpResponse r = auditor.Get(path);
     EXPECT_EQ(r.status, 403) << path;
     EXPECT_EQ(r.body.find(d.email), std::string::npos);

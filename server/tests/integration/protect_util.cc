@@ -178,19 +178,7 @@ bool ChildProcess::running() {
 
 int ChildProcess::Stop() {
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 300; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-  return -1;
+  return StopProcess(pid_);
 }
 
 bool MakeSelfSignedCert(const std::string& dir, const std::string& name, const std::string& san) {
