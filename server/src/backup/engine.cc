@@ -47,6 +47,23 @@ std::string RandomHex() {
   return hex;
 }
 
+// A restore's work file: kept out of the stale-file clean-up while it is in use, removed after.
+struct ScratchFile {
+  ScratchFile(std::set<std::string>& in_use, FileSystem& fs, std::string p)
+      : in_use(in_use), fs(fs), path(std::move(p)) {
+    in_use.insert(path);
+  }
+  ~ScratchFile() {
+    (void)fs.Remove(path);
+    in_use.erase(path);
+  }
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  std::set<std::string>& in_use;
+  FileSystem& fs;
+  const std::string path;
+};
+
 Dialect DialectOf(const std::string& name) { return name == "postgresql" ? Dialect::kPostgres : Dialect::kSqlite; }
 
 void DescribeMetrics() {
@@ -467,13 +484,8 @@ StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
   std::lock_guard<std::recursive_mutex> guard(mu_);
   auto start = std::chrono::steady_clock::now();
   RestoreReport report;
-  std::string plain = PathOf(".verify-restore-" + RandomHex() + ".tmp");
-  in_use_.insert(plain);
-  struct Release {
-    std::set<std::string>& set;
-    std::string path;
-    ~Release() { set.erase(path); }
-  } release{in_use_, plain};
+  ScratchFile scratch(in_use_, fs_, PathOf(".verify-restore-" + RandomHex() + ".tmp"));
+  const std::string& plain = scratch.path;
   ASSIGN_OR_RETURN(BackupEntry e, PrepareRestore(file, plain));
   report.manifest = e.manifest;
   if (adapter_->LiveHasData()) {
@@ -488,7 +500,6 @@ StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
       report.safety_backup = written.file;
       report.safety_backup_warning = safety.status().message();
     } else {
-      (void)fs_.Remove(plain);
       return FailedPrecondition("the safety backup of the current database failed, nothing was restored: " +
                                 safety.status().message());
     }
@@ -499,7 +510,6 @@ StatusOr<RestoreReport> BackupEngine::Restore(const std::string& file) {
     if (!lock.ok()) return lock.status();
     replaced = adapter_->ReplaceLive(plain);
   }
-  (void)fs_.Remove(plain);
   if (!replaced.ok()) {
     return Status(replaced.code(), "restore failed: " + replaced.message() +
                                        (report.safety_backup.empty() ? "" : "; the previous database is in " + report.safety_backup));
@@ -523,17 +533,8 @@ StatusOr<RestoreReport> BackupEngine::RestoreOnline(const std::string& file, con
     if (hooks.progress) hooks.progress(phase);
   };
   RestoreReport report;
-  std::string plain = PathOf(".verify-restore-" + RandomHex() + ".tmp");
-  in_use_.insert(plain);
-  struct Release {
-    std::set<std::string>& set;
-    std::string path;
-    FileSystem& fs;
-    ~Release() {
-      (void)fs.Remove(path);
-      set.erase(path);
-    }
-  } release{in_use_, plain, fs_};
+  ScratchFile scratch(in_use_, fs_, PathOf(".verify-restore-" + RandomHex() + ".tmp"));
+  const std::string& plain = scratch.path;
   progress("verifying the backup");
   ASSIGN_OR_RETURN(BackupEntry e, PrepareRestore(file, plain));
   report.manifest = e.manifest;
@@ -593,12 +594,9 @@ StatusOr<RestoreReport> BackupEngine::RestoreOnline(const std::string& file, con
 }
 
 Status BackupEngine::PutBack(const Manifest& safety, Database& db) {
-  std::string plain = PathOf(".verify-putback-" + RandomHex() + ".tmp");
-  in_use_.insert(plain);
-  Status st = VerifyData(PathOf(safety.file), safety, plain);
-  if (st.ok()) st = adapter_->ReplaceOnline(plain, db);
-  (void)fs_.Remove(plain);
-  in_use_.erase(plain);
+  ScratchFile scratch(in_use_, fs_, PathOf(".verify-putback-" + RandomHex() + ".tmp"));
+  Status st = VerifyData(PathOf(safety.file), safety, scratch.path);
+  if (st.ok()) st = adapter_->ReplaceOnline(scratch.path, db);
   return st;
 }
 

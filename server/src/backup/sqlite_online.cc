@@ -10,14 +10,14 @@
 
 #include "base/status.h"
 #include "storage/database.h"
+#include "storage/statement_cache.h"
 
 namespace salesdb::backup {
 
 Status CopyIntoLiveSqlite(const std::string& snapshot, Database& db) {
   using namespace sqlite_api;
   return db.Exclusive([&](soci::session& s) -> Status {
-    auto* be = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
-    sqlite3* live = be->conn_;
+    sqlite3* live = StatementCache::Handle(s);
     sqlite3* src = nullptr;
     if (sqlite3_open_v2(snapshot.c_str(), &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
       std::string msg = src ? sqlite3_errmsg(src) : "out of memory";
