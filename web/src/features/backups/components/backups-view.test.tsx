@@ -3,26 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { BackupsView } from './backups-view';
 import { json, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
 import { setLocale } from '@/lib/i18n/i18n';
-import type { Backup, BackupJob } from '@/features/backups/api/backups';
+import type { BackupJob } from '@/features/backups/api/backups';
+import { verifiedBackup } from '@/features/backups/testing/fixtures';
 
-const item: Backup = {
-  id: 1795650960123,
-  file: 'salesdb-20261125T235600Z-1795650960123.sdbk',
-  created_at: 1795650960123,
-  age_seconds: 120,
-  reason: 'scheduled',
-  status: 'verified',
-  size_bytes: 5242880,
-  database_bytes: 20971520,
-  duration_ms: 5230,
-  rows: 120345,
-  dialect: 'sqlite',
-  schema_version: 1,
-  app_version: '0.1.0',
-  key_id: 'bk-0123456789abcdef',
-  verification: { status: 'passed', at: 1795650965353 },
-  offsite: {},
-};
+const item = verifiedBackup;
 const idle: BackupJob = { running: false, queued: false, last_started_at: null, last_finished_at: null, last_error: null, interval_minutes: 60, next_due_at: null };
 
 describe('BackupsView', () => {

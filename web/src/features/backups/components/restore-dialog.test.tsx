@@ -3,26 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { RestoreDialog } from './restore-dialog';
 import { json, problem, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
 import { setLocale } from '@/lib/i18n/i18n';
-import type { Backup, RestoreResult } from '@/features/backups/api/backups';
+import type { RestoreResult } from '@/features/backups/api/backups';
+import { verifiedBackup } from '@/features/backups/testing/fixtures';
 
-const backup: Backup = {
-  id: 1795650960123,
-  file: 'salesdb-20261125T235600Z-1795650960123.sdbk',
-  created_at: 1795650960123,
-  age_seconds: 120,
-  reason: 'scheduled',
-  status: 'verified',
-  size_bytes: 5242880,
-  database_bytes: 20971520,
-  duration_ms: 5230,
-  rows: 120345,
-  dialect: 'sqlite',
-  schema_version: 1,
-  app_version: '0.1.0',
-  key_id: 'bk-0123456789abcdef',
-  verification: { status: 'passed', at: 1795650965353 },
-  offsite: {},
-};
+const backup = verifiedBackup;
 const result: RestoreResult = {
   file: backup.file,
   backup_created_at: backup.created_at,
