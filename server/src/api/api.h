@@ -95,15 +95,15 @@ Response PageJson(const Page<T>& page) {
     else w.Field("next_cursor", nullptr);
     w.EndObject();
     r.body = w.Take();
-    return r;
+  } else {
+    // Built in place: an initializer list would copy every row's JSON once more.
+    nlohmann::json body = nlohmann::json::object();
+    nlohmann::json& items = body["items"] = nlohmann::json::array();
+    items.get_ref<nlohmann::json::array_t&>().reserve(page.items.size());
+    for (const auto& row : page.items) items.push_back(ToJson(row));
+    body["next_cursor"] = page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json();
+    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
-  // Built in place: an initializer list would copy every row's JSON once more.
-  nlohmann::json body = nlohmann::json::object();
-  nlohmann::json& items = body["items"] = nlohmann::json::array();
-  items.get_ref<nlohmann::json::array_t&>().reserve(page.items.size());
-  for (const auto& row : page.items) items.push_back(ToJson(row));
-  body["next_cursor"] = page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json();
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 }  // namespace salesdb::api
