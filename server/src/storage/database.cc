@@ -9,6 +9,7 @@
 
 #include "base/files.h"
 #include "base/log.h"
+#include "storage/pg_statement_cache.h"
 #include "storage/sql_query.h"
 
 namespace salesdb {
@@ -105,9 +106,11 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
       for (size_t i = 0; i < db->pool_size_; ++i) {
         db->pool_->at(i).open(*soci::factory_postgresql(), db->connect_string_);
         db->pool_->at(i) << "SET TIME ZONE 'UTC'";
+        PgStatementCache::Attach(db->pool_->at(i), kStatementCacheSize);
       }
       db->writer_ = std::make_unique<soci::session>(*soci::factory_postgresql(), db->connect_string_);
       *db->writer_ << "SET TIME ZONE 'UTC'";
+      PgStatementCache::Attach(*db->writer_, kStatementCacheSize);
       db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
     } else {
       db->dialect_ = Dialect::kSqlite;
@@ -154,11 +157,15 @@ void Database::AttachStatementCache(soci::session& s) {
   statement_caches_.push_back(std::move(cache));
 }
 
-// Before the connections close: a connection with prepared statements does not close.
+// Before the connections close: a SQLite connection with prepared statements does not close, and
+// a PostgreSQL cache must not outlive its connection.
 void Database::DetachStatementCaches() {
-  if (writer_) StatementCache::Detach(*writer_);
-  if (dialect_ == Dialect::kSqlite && pool_) {
-    for (size_t i = 0; i < pool_size_; ++i) StatementCache::Detach(pool_->at(i));
+  if (dialect_ == Dialect::kSqlite) {
+    if (writer_) StatementCache::Detach(*writer_);
+    for (size_t i = 0; pool_ && i < pool_size_; ++i) StatementCache::Detach(pool_->at(i));
+  } else {
+    if (writer_) PgStatementCache::Detach(*writer_);
+    for (size_t i = 0; pool_ && i < pool_size_; ++i) PgStatementCache::Detach(pool_->at(i));
   }
   statement_caches_.clear();
 }
@@ -226,9 +233,12 @@ void Database::Begin(soci::session& s) {
   }
 }
 
+// PostgreSQL: the new connection has none of the old one's prepared statements.
 void Database::Reconnect(soci::session& s) {
+  PgStatementCache::Detach(s);
   s.reconnect();
   s << "SET TIME ZONE 'UTC'";
+  PgStatementCache::Attach(s, kStatementCacheSize);
 }
 
 void Database::WriterLoop() {

@@ -75,7 +75,8 @@ class Database {
   std::unique_ptr<soci::session> writer_;        // the group-commit writer
   std::mutex writer_mu_;                         // guards writer_ for Exclusive()
   std::atomic<uint64_t> generation_{1};
-  // SQLite: one prepared-statement cache per connection (writer and readers), attached to it.
+  // SQLite: one prepared-statement cache per connection (writer and readers), attached to it
+  // (PostgreSQL's PgStatementCaches are owned by their registry).
   std::vector<std::unique_ptr<StatementCache>> statement_caches_;
 
   // Group commit queue (SQLite).

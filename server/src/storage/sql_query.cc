@@ -1,11 +1,17 @@
 #include "storage/sql_query.h"
 
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "monitoring/metrics.h"
+#include "storage/pg_statement_cache.h"
 #include "storage/statement_cache.h"
 
 namespace salesdb {
@@ -118,15 +124,112 @@ class Query::Native {
   sqlite3_stmt* st_;
 };
 
+// ---------------------------------------------------------------- PostgreSQL fast path
+
+namespace {
+
+bool IsNullText(const char* text, soci::indicator* ind) {
+  bool null = text == nullptr;
+  if (ind) *ind = null ? soci::i_null : soci::i_ok;
+  if (null && !ind) throw soci::soci_error("Null value fetched and no indicator defined.");
+  return null;
+}
+
+template <typename Int>
+void ParseInteger(const char* text, int length, Int& v) {
+  auto [end, ec] = std::from_chars(text, text + length, v);
+  if (ec != std::errc() || end != text + length) {
+    throw soci::soci_error("cannot convert the value '" + std::string(text, length) + "' to an integer");
+  }
+}
+
+}  // namespace
+
+void ReadText(const char* text, int length, long long& v, soci::indicator* ind) {
+  if (!IsNullText(text, ind)) ParseInteger(text, length, v);
+}
+void ReadText(const char* text, int length, long& v, soci::indicator* ind) {
+  if (!IsNullText(text, ind)) ParseInteger(text, length, v);
+}
+void ReadText(const char* text, int length, int& v, soci::indicator* ind) {
+  if (!IsNullText(text, ind)) ParseInteger(text, length, v);
+}
+void ReadText(const char* text, int length, double& v, soci::indicator* ind) {
+  if (IsNullText(text, ind)) return;
+  char* end = nullptr;
+  v = std::strtod(text, &end);
+  if (end != text + length) throw soci::soci_error("cannot convert the value '" + std::string(text, length) + "' to a number");
+}
+void ReadText(const char* text, int length, std::string& v, soci::indicator* ind) {
+  if (!IsNullText(text, ind)) v.assign(text, static_cast<size_t>(length));
+}
+
+class Query::PgRun {
+ public:
+  PgRun(PgStatementCache& cache, const std::string& sql, const std::deque<Param>& params) {
+    const PgStatementCache::Statement& st = cache.Get(sql);
+    if (st.params.size() != params.size()) {
+      throw soci::soci_error("the statement has " + std::to_string(st.params.size()) + " placeholders and " +
+                             std::to_string(params.size()) + " bound values");
+    }
+    std::vector<std::string> numbers(st.params.size());
+    std::vector<const char*> values(st.params.size());
+    for (size_t i = 0; i < st.params.size(); ++i) {
+      auto p = std::find_if(params.begin(), params.end(), [&](const Param& b) { return b.name == st.params[i]; });
+      if (p == params.end()) throw soci::soci_error("no value bound for :" + st.params[i]);
+      if (p->is_number) numbers[i] = std::to_string(p->number);
+      values[i] = p->is_number ? numbers[i].c_str() : p->text.c_str();
+    }
+    res_ = PQexecPrepared(cache.conn(), st.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                          nullptr, 0);
+    ExecStatusType status = PQresultStatus(res_);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      const char* state = res_ ? PQresultErrorField(res_, PG_DIAG_SQLSTATE) : nullptr;
+      std::string sqlstate = state ? state : "08006";
+      std::string message = res_ ? PQresultErrorMessage(res_) : PQerrorMessage(cache.conn());
+      PQclear(res_);
+      throw soci::postgresql_soci_error(message, sqlstate.c_str());
+    }
+  }
+  ~PgRun() { PQclear(res_); }
+  PgRun(const PgRun&) = delete;
+  PgRun& operator=(const PgRun&) = delete;
+
+  int rows() const { return PQntuples(res_); }
+  void Read(const std::vector<Output>& outputs, int row) const {
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      int col = static_cast<int>(i);
+      bool null = PQgetisnull(res_, row, col);
+      outputs[i].read_text(null ? nullptr : PQgetvalue(res_, row, col), PQgetlength(res_, row, col));
+    }
+  }
+  long long Changes() const { return std::atoll(PQcmdTuples(res_)); }
+
+ private:
+  PGresult* res_ = nullptr;
+};
+
+// ---------------------------------------------------------------- running a Query
+
 void Query::Each(const std::function<void()>& on_row) {
   Timer t(sql_);
-  if (StatementCache* cache = StatementCache::For(session_)) {
-    Native st(*cache, sql_, params_);
-    while (st.Step()) {
-      st.Read(outputs_);
-      on_row();
+  if (!bulk_) {
+    if (StatementCache* cache = StatementCache::For(session_)) {
+      Native st(*cache, sql_, params_);
+      while (st.Step()) {
+        st.Read(outputs_);
+        on_row();
+      }
+      return;
     }
-    return;
+    if (PgStatementCache* cache = PgStatementCache::For(session_)) {
+      PgRun run(*cache, sql_, params_);
+      for (int row = 0; row < run.rows(); ++row) {
+        run.Read(outputs_, row);
+        on_row();
+      }
+      return;
+    }
   }
   soci::statement st(session_);
   Prepare(st);
@@ -136,11 +239,19 @@ void Query::Each(const std::function<void()>& on_row) {
 
 bool Query::One() {
   Timer t(sql_);
-  if (StatementCache* cache = StatementCache::For(session_)) {
-    Native st(*cache, sql_, params_);
-    if (!st.Step()) return false;
-    st.Read(outputs_);
-    return true;
+  if (!bulk_) {
+    if (StatementCache* cache = StatementCache::For(session_)) {
+      Native st(*cache, sql_, params_);
+      if (!st.Step()) return false;
+      st.Read(outputs_);
+      return true;
+    }
+    if (PgStatementCache* cache = PgStatementCache::For(session_)) {
+      PgRun run(*cache, sql_, params_);
+      if (run.rows() == 0) return false;
+      run.Read(outputs_, 0);
+      return true;
+    }
   }
   soci::statement st(session_);
   Prepare(st);
@@ -154,6 +265,9 @@ long long Query::Exec() {
     while (st.Step()) {
     }
     return st.Changes();
+  }
+  if (PgStatementCache* cache = PgStatementCache::For(session_)) {
+    return PgRun(*cache, sql_, params_).Changes();
   }
   soci::statement st(session_);
   Prepare(st);

@@ -31,9 +31,16 @@ void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, long& v, soci::indicator*
 void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, int& v, soci::indicator* ind);
 void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, double& v, soci::indicator* ind);
 void ReadColumn(sqlite_api::sqlite3_stmt* st, int col, std::string& v, soci::indicator* ind);
+// Column readers of the PostgreSQL fast path: a value in PostgreSQL's text format, or null.
+void ReadText(const char* text, int length, long long& v, soci::indicator* ind);
+void ReadText(const char* text, int length, long& v, soci::indicator* ind);
+void ReadText(const char* text, int length, int& v, soci::indicator* ind);
+void ReadText(const char* text, int length, double& v, soci::indicator* ind);
+void ReadText(const char* text, int length, std::string& v, soci::indicator* ind);
 
-// On a SQLite connection opened by the Database the statement runs through the connection's
-// StatementCache (prepared once, re-bound per call); elsewhere (PostgreSQL) through SOCI.
+// On a connection opened by the Database the statement runs as a prepared statement of the
+// connection's cache (StatementCache on SQLite, PgStatementCache on PostgreSQL: prepared once,
+// re-bound per call); elsewhere, and with bulk (vector) outputs, through SOCI.
 class Query {
  public:
   explicit Query(soci::session& s) : session_(s) {}
@@ -52,23 +59,24 @@ class Query {
     return *this;
   }
   Query& Bind(const std::string& name, const char* v) { return Bind(name, std::string(v)); }
-  // Bulk outputs (std::vector, SOCI's rowset binding) exist on the SOCI path only.
+  // Bulk outputs (std::vector, SOCI's rowset binding) run the statement through SOCI.
   template <typename T>
   Query& Into(T& var) {
-    outputs_.push_back({[&var](soci::statement& st) { st.exchange(soci::into(var)); },
-                        [&var](sqlite_api::sqlite3_stmt* st, int col) {
-                          if constexpr (requires { ReadColumn(st, col, var, nullptr); }) {
-                            ReadColumn(st, col, var, nullptr);
-                          } else {
-                            throw soci::soci_error("bulk outputs are not supported on a cached SQLite statement");
-                          }
-                        }});
+    if constexpr (requires { ReadText(nullptr, 0, var, nullptr); }) {
+      outputs_.push_back({[&var](soci::statement& st) { st.exchange(soci::into(var)); },
+                          [&var](sqlite_api::sqlite3_stmt* st, int col) { ReadColumn(st, col, var, nullptr); },
+                          [&var](const char* text, int length) { ReadText(text, length, var, nullptr); }});
+    } else {
+      bulk_ = true;
+      outputs_.push_back({[&var](soci::statement& st) { st.exchange(soci::into(var)); }, {}, {}});
+    }
     return *this;
   }
   template <typename T>
   Query& Into(T& var, soci::indicator& ind) {
     outputs_.push_back({[&var, &ind](soci::statement& st) { st.exchange(soci::into(var, ind)); },
-                        [&var, &ind](sqlite_api::sqlite3_stmt* st, int col) { ReadColumn(st, col, var, &ind); }});
+                        [&var, &ind](sqlite_api::sqlite3_stmt* st, int col) { ReadColumn(st, col, var, &ind); },
+                        [&var, &ind](const char* text, int length) { ReadText(text, length, var, &ind); }});
     return *this;
   }
 
@@ -90,10 +98,13 @@ class Query {
   struct Output {
     std::function<void(soci::statement&)> soci_bind;
     std::function<void(sqlite_api::sqlite3_stmt*, int)> read;
+    std::function<void(const char*, int)> read_text;  // text null for SQL NULL
   };
   // A statement checked out of the connection's cache, bound to this query's parameters, given
   // back (reset) when it goes out of scope.
   class Native;
+  // A run of the connection's prepared statement on PostgreSQL, holding its whole result.
+  class PgRun;
 
   // Observes the statement's duration into salesdb_db_query_duration_seconds{query="verb:table"}.
   class Timer {
@@ -113,6 +124,7 @@ class Query {
   std::string sql_;
   std::deque<Param> params_;  // a deque: SOCI's use() keeps references to the values
   std::vector<Output> outputs_;
+  bool bulk_ = false;
 };
 
 }  // namespace salesdb

@@ -1,0 +1,69 @@
+// PgStatementCache: one PostgreSQL connection's named prepared statements, the counterpart of the
+// SQLite StatementCache. SOCI sends every statement unnamed, so PostgreSQL parsed and planned each
+// one on every call (planning was most of the backends' CPU on the customer detail); a named
+// statement is parsed once per connection, and PostgreSQL re-plans it by itself after a schema change.
+//
+// Statements keep the :name placeholders every Query uses; Get rewrites them to $1..$n. Beyond
+// `capacity` statements, the least recently used one is deallocated.
+//
+// Not thread-safe: like its connection, a cache is used by one thread at a time. A reconnect gives
+// the session a new connection without the statements: the Database detaches the old cache first
+// and attaches a new one after. The registry that maps a session to its cache is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+struct pg_conn;
+
+namespace soci {
+class session;
+}
+
+namespace salesdb {
+
+// sql with its :name placeholders rewritten to $1..$n (a name used twice keeps its number);
+// `names` receives the names in number order. Quoted text, quoted identifiers and `::` casts are
+// left alone.
+std::string ToPositional(const std::string& sql, std::vector<std::string>* names);
+
+class PgStatementCache {
+ public:
+  struct Statement {
+    std::string name;                 // the server-side name, "s<N>"
+    std::vector<std::string> params;  // placeholder names in $1..$n order
+    uint64_t last_used = 0;
+  };
+
+  PgStatementCache(pg_conn* conn, size_t capacity) : conn_(conn), capacity_(capacity) {}
+  PgStatementCache(const PgStatementCache&) = delete;
+  PgStatementCache& operator=(const PgStatementCache&) = delete;
+
+  // The statement for sql, prepared on the connection now if it is new. Throws
+  // soci::postgresql_soci_error when PostgreSQL refuses it.
+  const Statement& Get(const std::string& sql);
+  pg_conn* conn() const { return conn_; }
+  size_t size() const { return statements_.size(); }
+
+  // The cache of the connection behind s, or null when it has none (SQLite, a session the Database
+  // did not open, or a session whose reconnect failed).
+  static PgStatementCache* For(soci::session& s);
+  // Attaches a new cache to the PostgreSQL connection behind s; the registry owns it.
+  static void Attach(soci::session& s, size_t capacity);
+  // Forgets the cache of the connection behind s (before that connection closes or is replaced).
+  static void Detach(soci::session& s);
+
+ private:
+  void EvictOldest();
+
+  pg_conn* conn_;
+  size_t capacity_;
+  uint64_t clock_ = 0;
+  uint64_t next_id_ = 0;
+  std::unordered_map<std::string, Statement> statements_;  // by SQL text
+};
+
+}  // namespace salesdb
