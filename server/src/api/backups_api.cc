@@ -109,7 +109,7 @@ void RegisterBackupRoutes(Router& r, const Services& s, const ApiOptions& o) {
     ASSIGN_OR_RETURN(BackupDownload d, s.backups->Download(req.MakeActor(), PathId(req)));
     Response resp;
     resp.content_type = "application/octet-stream";
-    resp.body = std::move(d.content);
+    resp.file = std::move(d.path);
     resp.Header("Content-Disposition", "attachment; filename=\"" + d.file_name + "\"");
     resp.Header("Cache-Control", "no-store");
     return resp;

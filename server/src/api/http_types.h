@@ -55,6 +55,9 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is this file, sent by the kernel in chunks (sendfile) rather than read into
+  // memory: backup files are as large as the database.
+  std::string file;
 
   Response& Header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

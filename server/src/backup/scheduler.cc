@@ -212,8 +212,7 @@ StatusOr<BackupDownload> BackupScheduler::Download(const Actor& actor, int64_t i
   for (const auto& e : entries) {
     if (e.manifest.id != id) continue;
     RETURN_IF_ERROR(Audit(actor, "backup.download", id));
-    ASSIGN_OR_RETURN(std::string content, files::ReadAll(e.path));
-    return BackupDownload{e.manifest.file, std::move(content)};
+    return BackupDownload{e.manifest.file, e.path};
   }
   return NotFound("no backup with id " + std::to_string(id));
 }

@@ -53,7 +53,7 @@ struct BackupOverview {
 
 struct BackupDownload {
   std::string file_name;
-  std::string content;
+  std::string path;  // sent from the file as it is (backups are immutable once written)
 };
 
 // What an online restore did (the API shows it; the admin may have to log in again).

@@ -125,7 +125,7 @@ void Frontend::LoadAssets() {
     if (!it->is_regular_file()) continue;
     fs::path p = it->path();
     std::string ext = p.extension().string();
-    if (ext == ".gz" || ext == ".br" || p.filename() == "manifest.json" && p.parent_path().filename() == ".vite") {
+    if (ext == ".gz" || ext == ".br" || (p.filename() == "manifest.json" && p.parent_path().filename() == ".vite")) {
       continue;
     }
     std::string rel = "/" + fs::relative(p, root).generic_string();
@@ -210,9 +210,9 @@ Response Frontend::Ops(Request& req) {
     bool allowed = IsLoopback(req.ip);
     std::string auth = req.Header("authorization");
     if (!options_.metrics_token.empty() && auth.rfind("Bearer ", 0) == 0) {
-      allowed = allowed || sodium_memcmp(auth.data() + 7, options_.metrics_token.data(),
-                                         std::min(auth.size() - 7, options_.metrics_token.size())) == 0 &&
-                               auth.size() - 7 == options_.metrics_token.size();
+      allowed = allowed || (sodium_memcmp(auth.data() + 7, options_.metrics_token.data(),
+                                          std::min(auth.size() - 7, options_.metrics_token.size())) == 0 &&
+                            auth.size() - 7 == options_.metrics_token.size());
     }
     if (!allowed) return api::Problem(PermissionDenied("metrics need the scrape token"), req.request_id);
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

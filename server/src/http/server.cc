@@ -71,12 +71,24 @@ restinio::request_handling_status_t Serve(Frontend& frontend, const restinio::re
   api::Request r = Convert(req, secure, &malformed);
   api::Response resp = malformed ? frontend.Reject(r, InvalidArgument("the query string is malformed"))
                                  : frontend.Handle(r);
+  std::optional<restinio::sendfile_t> file;
+  if (!resp.file.empty()) {
+    try {
+      file.emplace(restinio::sendfile(resp.file));  // opened now: a file removed later still goes out whole
+    } catch (const std::exception&) {
+      resp = frontend.Reject(r, NotFound("the file is no longer there"));
+    }
+  }
   auto out = req->create_response(
       restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)},
                                    Reason(resp.status)});
   if (resp.status != 204 && resp.status != 304) out.append_header(restinio::http_field::content_type, resp.content_type);
   for (auto& [k, v] : resp.headers) out.append_header(k, v);
-  if (r.method != "HEAD") out.set_body(std::move(resp.body));
+  if (file) {
+    if (r.method != "HEAD") out.set_body(std::move(*file));
+  } else if (r.method != "HEAD") {
+    out.set_body(std::move(resp.body));
+  }
   return out.done();
 }
 
