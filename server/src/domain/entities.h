@@ -42,7 +42,7 @@ struct Customer {
   std::vector<std::string> tags;
   std::string website;
   std::string notes;
-  int64_t active_license_count = 0;  // joined
+  int64_t active_license_count = 0;  // kept on the customer by triggers on licenses
   std::optional<int64_t> deleted_at;
   RowMeta meta;
 };

@@ -6,7 +6,7 @@ namespace {
 constexpr char kSelectCustomer[] =
     "SELECT c.id, c.name, c.industry, c.region, c.tier, c.status, c.owner_id, COALESCE(u.name, ''), "
     "c.tags, c.website, c.notes, "
-    "(SELECT COUNT(*) FROM licenses l WHERE l.customer_id = c.id AND l.status = 'active'), "
+    "c.active_licenses, "  // kept by triggers on licenses (migration 0006)
     "c.deleted_at, c.version, c.created_at, c.updated_at, c.created_by, c.updated_by "
     "FROM customers c LEFT JOIN users u ON u.id = c.owner_id";
 constexpr char kInsertCustomer[] =

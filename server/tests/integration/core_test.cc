@@ -153,6 +153,25 @@ TEST_F(CoreTest, KeysetPagingVisitsEveryRowOnce) {
   EXPECT_EQ(seen.size(), 7u);
 }
 
+// The customer's active licence count, as the detail and the list show it (they must agree).
+int64_t ActiveLicences(Client& c, int64_t customer) {
+  HttpResponse detail = c.Get("/api/v1/customers/" + std::to_string(customer));
+  EXPECT_EQ(detail.status, 200) << detail.body;
+  int64_t count = detail.json()["active_license_count"];
+  std::string name = detail.json()["name"];
+  HttpResponse list = c.Get("/api/v1/customers?limit=200&q=" + UrlEncode(name));
+  bool listed = false;
+  nlohmann::json page = list.json();
+  for (const auto& row : page["items"]) {
+    if (row["id"] == customer) {
+      EXPECT_EQ(row["active_license_count"], count);
+      listed = true;
+    }
+  }
+  EXPECT_TRUE(listed) << list.body;
+  return count;
+}
+
 TEST_F(CoreTest, LicenceIssueRenewRevoke) {
   Client c = Admin();
   int64_t customer = c.Post("/api/v1/customers", CustomerBody("Licence Holder")).json()["id"];
@@ -167,6 +186,8 @@ TEST_F(CoreTest, LicenceIssueRenewRevoke) {
   ASSERT_EQ(issued.status, 201) << issued.body;
   std::string key = issued.json()["key"];
   EXPECT_EQ(key.rfind("DIFY-", 0), 0u);
+  EXPECT_EQ(issued.json()["status"], "active");
+  EXPECT_EQ(ActiveLicences(c, customer), 1);
   int64_t id = issued.json()["id"];
   HttpResponse found = c.Get("/api/v1/licenses?key=" + key);
   ASSERT_EQ(found.json()["items"].size(), 1u);
@@ -177,6 +198,7 @@ TEST_F(CoreTest, LicenceIssueRenewRevoke) {
                                 nlohmann::json{{"reason", "contract ended"}, {"version", 2}});
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_EQ(revoked.json()["status"], "revoked");
+  EXPECT_EQ(ActiveLicences(c, customer), 0);
   HttpResponse again = c.Post("/api/v1/licenses/" + std::to_string(id) + "/renew",
                               nlohmann::json{{"expires_at", 1861920000000}, {"version", 3}});
   EXPECT_EQ(again.status, 409);
