@@ -17,7 +17,9 @@ namespace salesdb::api {
 
 class JsonWriter {
  public:
-  JsonWriter() : writer_(buffer_) {}
+  // The buffer starts at 32 KiB, the size of a 50-row page: growing it by doubling from RapidJSON's
+  // 256 bytes was seven reallocations and copies per page.
+  JsonWriter() : buffer_(nullptr, 32 * 1024), writer_(buffer_) {}
 
   void StartObject() { writer_.StartObject(); }
   void EndObject() { writer_.EndObject(); }

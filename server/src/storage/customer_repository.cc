@@ -67,19 +67,20 @@ struct CustomerRow {
         .Into(tags).Into(website).Into(notes).Into(active).Into(deleted_at, deleted_ind).Into(version)
         .Into(ca).Into(ua).Into(cb).Into(ub);
   }
-  Customer Get() const {
+  // The row as a Customer; the text columns are moved out (the next row overwrites them all).
+  Customer Take() {
     Customer c;
     c.id = id;
-    c.name = name;
-    c.industry = industry;
-    c.region = region;
-    c.tier = tier;
-    c.status = status;
+    c.name = std::move(name);
+    c.industry = std::move(industry);
+    c.region = std::move(region);
+    c.tier = std::move(tier);
+    c.status = std::move(status);
     c.owner_id = owner;
-    c.owner_name = owner_name;
+    c.owner_name = std::move(owner_name);
     c.tags = SplitTags(tags);
-    c.website = website;
-    c.notes = notes;
+    c.website = std::move(website);
+    c.notes = std::move(notes);
     c.active_license_count = active;
     if (deleted_ind == soci::i_ok) c.deleted_at = deleted_at;
     c.meta = {version, ca, ua, cb, ub};
@@ -107,7 +108,7 @@ StatusOr<Customer> SqlCustomerRepository::Get(int64_t id, bool include_deleted) 
   if (!include_deleted) q.Sql(" AND c.deleted_at IS NULL");
   r.Bind(q);
   if (!q.One()) return NotFound("customer not found");
-  return r.Get();
+  return r.Take();
 }
 
 StatusOr<std::vector<Customer>> SqlCustomerRepository::List(const CustomerQuery& cq) {
@@ -143,7 +144,8 @@ StatusOr<std::vector<Customer>> SqlCustomerRepository::List(const CustomerQuery&
   AppendKeyset(q, column, f != "name", "c.id", cq.page);
   r.Bind(q);
   std::vector<Customer> out;
-  q.Each([&] { out.push_back(r.Get()); });
+  out.reserve(static_cast<size_t>(cq.page.limit) + 1);  // the page and the one row that says there is more
+  q.Each([&] { out.push_back(r.Take()); });
   return out;
 }
 
