@@ -194,7 +194,18 @@ Status Database::ReadWithRetry(soci::session& s, const Work& fn) {
 Status Database::Read(const Work& fn) {
   try {
     soci::session s(*pool_);
-    return ReadWithRetry(s, fn);
+    if (dialect_ == Dialect::kPostgres) return ReadWithRetry(s, fn);
+    // SQLite: one read transaction, so that the Read's statements see one snapshot and the WAL
+    // read lock is taken once (two fcntl calls) rather than around every statement.
+    Query(s, "BEGIN").Exec();
+    Status result = ReadWithRetry(s, fn);
+    try {
+      Query(s, "COMMIT").Exec();
+    } catch (const std::exception&) {
+      s << "ROLLBACK";  // the connection goes back to the pool outside any transaction
+      throw;
+    }
+    return result;
   } catch (const std::exception& e) {
     return MapDbError(e);
   }

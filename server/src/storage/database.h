@@ -4,7 +4,8 @@
 // writes into group commits (each write in its own SAVEPOINT, so one failing write does not undo
 // the others; the batch commits once: one fsync, under SQLite's synchronous=FULL or PostgreSQL's
 // synchronous_commit). Each caller is answered after the commit that holds its write.
-// Reads: SQLite, a pool of read-only connections; PostgreSQL, a pool of connections. Lost
+// Reads: SQLite, a pool of read-only connections, each Read one snapshot (a read transaction);
+// PostgreSQL, a pool of connections (each statement its own snapshot). Lost
 // PostgreSQL connections are re-opened and the work retried once when it cannot have been
 // committed; otherwise callers get Unavailable.
 // Thread-safe.
