@@ -28,6 +28,7 @@
 
 #include "audit/audit_log.h"
 #include "base/config.h"
+#include "base/request_id.h"
 #include "domain/services.h"
 #include "security/crypto.h"
 #include "security/field_crypto.h"
@@ -109,15 +110,6 @@ Fixture& Shared(bool audited) {
   return *f;
 }
 
-// Like the server's X-Request-Id: 16 random hex digits, so request-id index entries land anywhere.
-std::string RandomRequestId() {
-  unsigned char raw[8];
-  randombytes_buf(raw, sizeof raw);
-  char hex[17];
-  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-  return hex;
-}
-
 // CPU time of the whole process (all threads), in µs.
 double ProcessCpuUs() {
   rusage ru{};
@@ -179,7 +171,7 @@ void CreateActivities(benchmark::State& state) {
     a.type = "call";
     a.subject = "Quarterly check-in";
     a.body = "Discussed renewal timing and seat count for the next year.";
-    actor.request_id = RandomRequestId();
+    actor.request_id = TimeOrderedRequestId(SystemClock::Get().NowMs(), randombytes_random());  // as the server makes them
     auto t0 = std::chrono::steady_clock::now();
     auto created = f.activities->Create(actor, a);
     my_latency_us += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
