@@ -218,12 +218,15 @@ Status SqlAuditRepository::DeleteArchived(int64_t last_id) {
 
 StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const std::string& action_like,
                                                         int64_t since) {
-  // Indexed entries (audit_lookup) plus the newest ones not copied there yet, in one statement.
+  // Indexed entries (audit_lookup, up to the mark) plus the newest ones not copied there yet. The
+  // mark is bound as a value: PostgreSQL then plans the newest part as the short id range it is.
+  const ll mark = LookupMark(ctx_.s);
   ll n = 0;
   Query q(ctx_.s,
-          "SELECT (SELECT COUNT(*) FROM audit_lookup WHERE actor_id = :actor AND at >= :since AND action LIKE :action)"
-          " + (SELECT COUNT(*) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) FROM audit_lookup)"
-          " AND actor_id = :tactor AND at >= :tsince AND action LIKE :taction)");
+          "SELECT (SELECT COUNT(*) FROM audit_lookup WHERE id <= :mark AND actor_id = :actor AND at >= :since"
+          " AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :tmark AND actor_id = :tactor"
+          " AND at >= :tsince AND action LIKE :taction)");
+  q.Bind("mark", mark).Bind("tmark", mark);
   q.Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since)).Bind("action", action_like)
       .Bind("tactor", static_cast<ll>(actor_id)).Bind("tsince", static_cast<ll>(since)).Bind("taction", action_like)
       .Into(n);
