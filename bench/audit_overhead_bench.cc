@@ -171,7 +171,8 @@ void CreateActivities(benchmark::State& state) {
     a.type = "call";
     a.subject = "Quarterly check-in";
     a.body = "Discussed renewal timing and seat count for the next year.";
-    actor.request_id = TimeOrderedRequestId(SystemClock::Get().NowMs(), randombytes_random());  // as the server makes them
+    // Request ids as the server makes them (http/frontend.cc).
+    actor.request_id = TimeOrderedRequestId(SystemClock::Get().NowMs(), randombytes_random());
     auto t0 = std::chrono::steady_clock::now();
     auto created = f.activities->Create(actor, a);
     my_latency_us += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();

@@ -148,7 +148,8 @@ StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Find(const AuditQuery& f) 
             "WHERE l.id <= :mark");
     q.Bind("mark", mark);
     AppendAuditFilters(q, f, "l.");
-    q.Sql(f.ascending ? ") k JOIN audit_log a ON a.id = k.id ORDER BY a.id" : ") k JOIN audit_log a ON a.id = k.id ORDER BY a.id DESC");
+    q.Sql(") k JOIN audit_log a ON a.id = k.id ORDER BY a.id");
+    if (!f.ascending) q.Sql(" DESC");
     return FetchEntries(q);
   };
   auto newest = [&] {
