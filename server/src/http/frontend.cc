@@ -10,8 +10,10 @@
 #include <filesystem>
 
 #include "api/problem.h"
+#include "base/clock.h"
 #include "base/files.h"
 #include "base/log.h"
+#include "base/request_id.h"
 #include "monitoring/metrics.h"
 
 namespace salesdb::http {
@@ -80,11 +82,7 @@ std::string RequestIdFor(const std::string& client_value) {
     plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
   }
   if (plain) return client_value;
-  unsigned char raw[8];
-  randombytes_buf(raw, sizeof raw);
-  char hex[17];
-  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-  return hex;
+  return TimeOrderedRequestId(SystemClock::Get().NowMs(), randombytes_random());
 }
 
 bool IsLoopback(const std::string& ip) {

@@ -58,7 +58,8 @@ class Frontend {
   std::atomic<int64_t> in_flight_{0};
 };
 
-// Generates a request id, or keeps the client's when it is short and plain.
+// Generates a request id (base/request_id.h: time-ordered), or keeps the client's when it is short
+// and plain.
 std::string RequestIdFor(const std::string& client_value);
 bool IsLoopback(const std::string& ip);
 // gzip of `data` (zlib), or empty on failure.

@@ -6,6 +6,18 @@
 namespace salesdb {
 namespace {
 using ll = long long;
+
+// audit_lookup (migration 0005) holds the query columns of every entry up to its largest id, the
+// mark; entries above the mark are only in audit_log. Insert copies them over once this many wait,
+// so a query reads at most about this many entries outside the indexes.
+constexpr ll kLookupBatch = 64;
+
+ll LookupMark(soci::session& s) {
+  ll mark = 0;
+  Query(s, "SELECT COALESCE(MAX(id), 0) FROM audit_lookup").Into(mark).One();
+  return mark;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- audit log
@@ -33,6 +45,16 @@ StatusOr<int64_t> SqlAuditRepository::Insert(const AuditEntry& e) {
       .Bind("entity", e.entity).Bind("eid", static_cast<ll>(e.entity_id)).Bind("before", e.before_json)
       .Bind("after", e.after_json).Bind("prev", e.prev_hash).Bind("hash", e.hash).Into(id);
   q.One();
+  // Once kLookupBatch entries wait, copy them into audit_lookup (same transaction): their index
+  // pages are written once for the batch rather than once per entry (migration 0005).
+  ll mark = LookupMark(ctx_.s);
+  if (id - mark >= kLookupBatch) {
+    Query(ctx_.s,
+          "INSERT INTO audit_lookup (id, at, actor_id, action, entity, entity_id, ip, request_id) "
+          "SELECT id, at, actor_id, action, entity, entity_id, ip, request_id FROM audit_log WHERE id > :mark")
+        .Bind("mark", mark)
+        .Exec();
+  }
   return static_cast<int64_t>(id);
 }
 
@@ -87,27 +109,64 @@ StatusOr<AuditEntry> SqlAuditRepository::Get(int64_t id) {
   return rows.front();
 }
 
-StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Find(const AuditQuery& f) {
-  // Every filter is an equality on an indexed (column, id) pair or a range on (at, id); the planner
-  // picks the most selective one. Only constant fragments enter the SQL text.
-  Query q(ctx_.s, kAuditColumns);
-  q.Sql(" WHERE 1 = 1");
-  if (f.actor_id != 0) q.Sql(" AND actor_id = :actor").Bind("actor", static_cast<ll>(f.actor_id));
-  if (!f.action.empty()) q.Sql(" AND action = :action").Bind("action", f.action);
-  if (!f.entity.empty()) q.Sql(" AND entity = :entity").Bind("entity", f.entity);
-  if (f.entity_id != 0) q.Sql(" AND entity_id = :eid").Bind("eid", static_cast<ll>(f.entity_id));
-  if (!f.ip.empty()) q.Sql(" AND ip = :ip").Bind("ip", f.ip);
-  if (!f.request_id.empty()) q.Sql(" AND request_id = :rid").Bind("rid", f.request_id);
-  if (f.from != 0) q.Sql(" AND at >= :from").Bind("from", static_cast<ll>(f.from));
-  if (f.to != 0) q.Sql(" AND at < :to").Bind("to", static_cast<ll>(f.to));
+namespace {
+
+// The filters and keyset condition of f, on columns named `col` + name (audit_log's own names, or
+// "l." for audit_lookup in a join). Every filter is an equality on an indexed (column, id) pair or a
+// range on (at, id); the planner picks the most selective one. Only constant fragments enter the SQL.
+void AppendAuditFilters(Query& q, const AuditQuery& f, const std::string& col) {
+  if (f.actor_id != 0) q.Sql(" AND " + col + "actor_id = :actor").Bind("actor", static_cast<ll>(f.actor_id));
+  if (!f.action.empty()) q.Sql(" AND " + col + "action = :action").Bind("action", f.action);
+  if (!f.entity.empty()) q.Sql(" AND " + col + "entity = :entity").Bind("entity", f.entity);
+  if (f.entity_id != 0) q.Sql(" AND " + col + "entity_id = :eid").Bind("eid", static_cast<ll>(f.entity_id));
+  if (!f.ip.empty()) q.Sql(" AND " + col + "ip = :ip").Bind("ip", f.ip);
+  if (!f.request_id.empty()) q.Sql(" AND " + col + "request_id = :rid").Bind("rid", f.request_id);
+  if (f.from != 0) q.Sql(" AND " + col + "at >= :from").Bind("from", static_cast<ll>(f.from));
+  if (f.to != 0) q.Sql(" AND " + col + "at < :to").Bind("to", static_cast<ll>(f.to));
   if (f.ascending) {
-    q.Sql(" AND id > :after ORDER BY id LIMIT :lim").Bind("after", static_cast<ll>(f.after_id));
+    q.Sql(" AND " + col + "id > :after ORDER BY " + col + "id LIMIT :lim").Bind("after", static_cast<ll>(f.after_id));
   } else {
-    if (f.before_id != 0) q.Sql(" AND id < :before").Bind("before", static_cast<ll>(f.before_id));
-    q.Sql(" ORDER BY id DESC LIMIT :lim");
+    if (f.before_id != 0) q.Sql(" AND " + col + "id < :before").Bind("before", static_cast<ll>(f.before_id));
+    q.Sql(" ORDER BY " + col + "id DESC LIMIT :lim");
   }
   q.Bind("lim", static_cast<ll>(f.limit + 1));
-  return FetchEntries(q);
+}
+
+}  // namespace
+
+StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Find(const AuditQuery& f) {
+  // Two disjoint id ranges, each read in the requested order: entries up to the mark through
+  // audit_lookup's indexes, and the few newer ones from audit_log by id (at most about
+  // kLookupBatch rows to filter). One mark for both, so no entry is missed or read twice.
+  const ll mark = LookupMark(ctx_.s);
+  auto indexed = [&] {
+    // The page's ids first, from audit_lookup alone (narrow rows, mostly covered by an index), then
+    // their rows: joining first made PostgreSQL walk both tables in step.
+    Query q(ctx_.s,
+            "SELECT a.id, a.at, a.actor_id, a.actor_role, a.ip, a.user_agent, a.request_id, a.action, a.entity, "
+            "a.entity_id, a.before_json, a.after_json, a.prev_hash, a.hash FROM (SELECT l.id FROM audit_lookup l "
+            "WHERE l.id <= :mark");
+    q.Bind("mark", mark);
+    AppendAuditFilters(q, f, "l.");
+    q.Sql(") k JOIN audit_log a ON a.id = k.id ORDER BY a.id");
+    if (!f.ascending) q.Sql(" DESC");
+    return FetchEntries(q);
+  };
+  auto newest = [&] {
+    Query q(ctx_.s, kAuditColumns);
+    q.Sql(" WHERE id > :mark").Bind("mark", mark);
+    AppendAuditFilters(q, f, "");
+    return FetchEntries(q);
+  };
+  const size_t wanted = static_cast<size_t>(f.limit) + 1;
+  std::vector<AuditEntry> first = f.ascending ? indexed() : newest();
+  if (first.size() >= wanted) return first;
+  std::vector<AuditEntry> rest = f.ascending ? newest() : indexed();
+  for (AuditEntry& e : rest) {
+    if (first.size() >= wanted) break;
+    first.push_back(std::move(e));
+  }
+  return first;
 }
 
 StatusOr<bool> SqlAuditRepository::InsertAlert(const SecurityAlert& a) {
@@ -143,6 +202,8 @@ Status SqlAuditRepository::DeleteArchived(int64_t last_id) {
   // SQLite: the trigger is dropped and re-created inside this write's transaction, so no other
   // statement ever runs without it. PostgreSQL: the trigger function lets a DELETE through only
   // while this transaction has set salesdb.audit_archive (set_config(..., true) is transaction-local).
+  // audit_lookup is derived data without triggers: its copies of the archived entries go too.
+  Query(ctx_.s, "DELETE FROM audit_lookup WHERE id <= :last").Bind("last", static_cast<ll>(last_id)).Exec();
   if (ctx_.dialect == Dialect::kPostgres) {
     ctx_.s << "SELECT set_config('salesdb.audit_archive', 'on', true)";
     Query(ctx_.s, "DELETE FROM audit_log WHERE id <= :last").Bind("last", static_cast<ll>(last_id)).Exec();
@@ -158,9 +219,18 @@ Status SqlAuditRepository::DeleteArchived(int64_t last_id) {
 
 StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const std::string& action_like,
                                                         int64_t since) {
+  // Indexed entries (audit_lookup, up to the mark) plus the newest ones not copied there yet. The
+  // mark is bound as a value: PostgreSQL then plans the newest part as the short id range it is.
+  const ll mark = LookupMark(ctx_.s);
   ll n = 0;
-  Query q(ctx_.s, "SELECT COUNT(*) FROM audit_log WHERE actor_id = :actor AND at >= :since AND action LIKE :action");
-  q.Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since)).Bind("action", action_like).Into(n);
+  Query q(ctx_.s,
+          "SELECT (SELECT COUNT(*) FROM audit_lookup WHERE id <= :mark AND actor_id = :actor AND at >= :since"
+          " AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :tmark AND actor_id = :tactor"
+          " AND at >= :tsince AND action LIKE :taction)");
+  q.Bind("mark", mark).Bind("tmark", mark);
+  q.Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since)).Bind("action", action_like)
+      .Bind("tactor", static_cast<ll>(actor_id)).Bind("tsince", static_cast<ll>(since)).Bind("taction", action_like)
+      .Into(n);
   q.One();
   return static_cast<int64_t>(n);
 }
