@@ -7,7 +7,7 @@ namespace salesdb {
 namespace {
 using ll = long long;
 
-// audit_lookup (migration 0005) holds the query columns of every entry up to its largest id, the
+// audit_lookup (migration 0007) holds the query columns of every entry up to its largest id, the
 // mark; entries above the mark are only in audit_log. Insert copies them over once this many wait,
 // so a query reads at most about this many entries outside the indexes.
 constexpr ll kLookupBatch = 64;
@@ -46,7 +46,7 @@ StatusOr<int64_t> SqlAuditRepository::Insert(const AuditEntry& e) {
       .Bind("after", e.after_json).Bind("prev", e.prev_hash).Bind("hash", e.hash).Into(id);
   q.One();
   // Once kLookupBatch entries wait, copy them into audit_lookup (same transaction): their index
-  // pages are written once for the batch rather than once per entry (migration 0005).
+  // pages are written once for the batch rather than once per entry (migration 0007).
   ll mark = LookupMark(ctx_.s);
   if (id - mark >= kLookupBatch) {
     Query(ctx_.s,

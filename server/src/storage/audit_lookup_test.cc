@@ -1,4 +1,4 @@
-// The audit log's query indexes live in audit_lookup, filled in batches (migration 0005): queries
+// The audit log's query indexes live in audit_lookup, filled in batches (migration 0007): queries
 // must see every entry, whether already copied there or still only in audit_log.
 #include <gtest/gtest.h>
 
