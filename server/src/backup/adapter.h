@@ -2,9 +2,14 @@
 // database written to a plain file (with the row counts and content hashes of that same moment), a
 // check of such a file restored into a scratch database, and the replacement of the live database.
 //
-// SQLite: the online backup API (sqlite3_backup_step(-1)) on a connection of its own, so one read
-// transaction copies every page of one moment while writers go on (WAL); the copy is then
-// switched to rollback-journal mode so it is one self-contained file.
+// SQLite: a fresh snapshot file gets the live schema's tables, and one transaction copies their rows
+// from the live database (attached read-only: one read transaction, one moment, writers go on under
+// WAL) with SQLite's transfer optimisation (whole records, as VACUUM copies them). What can be rebuilt
+// from the rows is left out: secondary indexes and the index of external-content FTS5 tables are
+// listed in a table `salesdb_backup_rebuild` instead, and rebuilt by Materialize at restore. That
+// makes the backup smaller (index b-trees of sealed values hardly compress) and its check cheaper
+// (integrity_check need not match every index against its table). A snapshot without that table
+// (format version 1: a page copy with its indexes) needs no rebuild.
 // PostgreSQL: a REPEATABLE READ transaction exports its snapshot; the hashes are computed in it and
 // pg_dump (custom format, uncompressed: zstd does that) dumps that same snapshot. Checks restore
 // with pg_restore into a scratch database that is dropped afterwards. Client binaries are found in
@@ -46,6 +51,10 @@ class DatabaseAdapter {
   // Restores the snapshot file into a scratch database (a file in scratch_dir for SQLite), runs the
   // integrity checks (slug "integrity"), returns its digests; the scratch database is removed.
   virtual StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) = 0;
+  // Turns a checked snapshot file into a complete database, ready for ReplaceLive/ReplaceOnline:
+  // SQLite rebuilds what the snapshot left out (indexes, full-text indexes). A no-op where nothing was
+  // left out (PostgreSQL: pg_restore builds its indexes itself).
+  virtual Status Materialize(const std::string& /*path*/) { return Status::Ok(); }
   // Replaces the live database by the snapshot file. The server must be stopped; FailedPrecondition
   // when it evidently is not (PostgreSQL: other sessions on the database).
   virtual Status ReplaceLive(const std::string& path) = 0;

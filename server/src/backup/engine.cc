@@ -477,6 +477,11 @@ StatusOr<BackupEntry> BackupEngine::PrepareRestore(const std::string& file, cons
     return Status(FailedPrecondition("the backup failed verification, nothing was restored: " + verified.message()))
         .WithSlug(FailedCheck(verified));
   }
+  Status complete = adapter_->Materialize(plain);
+  if (!complete.ok()) {
+    (void)fs_.Remove(plain);
+    return Status(complete.code(), "nothing was restored: " + complete.message());
+  }
   return e;
 }
 
@@ -596,6 +601,7 @@ StatusOr<RestoreReport> BackupEngine::RestoreOnline(const std::string& file, con
 Status BackupEngine::PutBack(const Manifest& safety, Database& db) {
   ScratchFile scratch(in_use_, fs_, PathOf(".verify-putback-" + RandomHex() + ".tmp"));
   Status st = VerifyData(PathOf(safety.file), safety, scratch.path);
+  if (st.ok()) st = adapter_->Materialize(scratch.path);
   if (st.ok()) st = adapter_->ReplaceOnline(scratch.path, db);
   return st;
 }

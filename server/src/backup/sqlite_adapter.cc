@@ -6,9 +6,14 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
-#include <thread>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "backup/adapter.h"
 #include "backup/file_system.h"
@@ -43,9 +48,37 @@ Status Open(Conn& c, const std::string& path, int flags) {
   return Status::Ok();
 }
 
-Status Exec(Conn& c, const char* sql) {
-  if (sqlite3_exec(c.db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
+Status Exec(Conn& c, const std::string& sql) {
+  if (sqlite3_exec(c.db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
   return Status::Ok();
+}
+
+std::string Text(sqlite3_stmt* st, int col) {
+  const unsigned char* p = sqlite3_column_text(st, col);
+  return p ? reinterpret_cast<const char*>(p) : "";
+}
+
+// Runs `sql` (no parameters), handing each result row to `row`.
+Status Query(Conn& c, const std::string& sql, const std::function<void(sqlite3_stmt*)>& row) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return SqliteError(c.db, sql);
+  return Status::Ok();
+}
+
+StatusOr<int64_t> QueryInt(Conn& c, const std::string& sql) {
+  int64_t v = 0;
+  RETURN_IF_ERROR(Query(c, sql, [&](sqlite3_stmt* st) { v = sqlite3_column_int64(st, 0); }));
+  return v;
+}
+
+// Memory-mapped reads: a whole-file scan (integrity_check, hashing) then costs no read() per page.
+// SQLite caps the size at its compile-time maximum.
+void MapForScan(Conn& c) {
+  sqlite3_exec(c.db, "PRAGMA mmap_size = 1099511627776; PRAGMA cache_size = -65536", nullptr, nullptr, nullptr);
 }
 
 std::string Hex(const unsigned char* p, size_t n) {
@@ -64,8 +97,62 @@ std::string QuoteIdent(const std::string& name) {
   return out + "\"";
 }
 
+// A file path as the path part of a file: URI (RFC 3986 escapes for what URIs give meaning to).
+std::string UriPath(const std::string& path) {
+  std::string out;
+  for (char ch : path) {
+    if (ch == '%' || ch == '?' || ch == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(ch));
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// The snapshot's list of what it left out and Materialize rebuilds (see adapter.h): one row per
+// CREATE INDEX statement (kind 'index') and per external-content FTS5 table (kind 'fts5', whose
+// statement is its 'rebuild' command), in the order they are run.
+constexpr char kRebuildTable[] = "salesdb_backup_rebuild";
+
+bool HasTable(Conn& c, const std::string& name) {
+  sqlite3_stmt* st = nullptr;
+  bool found = false;
+  if (sqlite3_prepare_v2(c.db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &st, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+    found = sqlite3_step(st) == SQLITE_ROW;
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
+// Tables whose rows are not data: the rebuild list and the index tables of the FTS5 indexes it
+// rebuilds (their rows are derived from the content table, so they are not hashed).
+StatusOr<std::set<std::string>> NotHashed(Conn& c) {
+  std::set<std::string> out;
+  if (!HasTable(c, kRebuildTable)) return out;
+  out.insert(kRebuildTable);
+  RETURN_IF_ERROR(Query(c, std::string("SELECT name FROM ") + kRebuildTable + " WHERE kind = 'fts5'", [&](sqlite3_stmt* st) {
+    std::string name = Text(st, 0);
+    for (const char* shadow : {"_data", "_idx", "_docsize"}) out.insert(name + shadow);
+  }));
+  return out;
+}
+
+// An FTS5 table whose index can be rebuilt from another table: `content=<table>` among its options
+// (not content='' — contentless — and not content_rowid=…).
+bool IsExternalContentFts5(const std::string& create_sql) {
+  static const std::regex fts5(R"(\busing\s+fts5\s*\()", std::regex::icase);
+  static const std::regex content(R"([\s,(]content\s*=\s*['"`\[]?[A-Za-z_])", std::regex::icase);
+  return std::regex_search(create_sql, fts5) && std::regex_search(create_sql, content);
+}
+
 // Row counts and a SHA-256 per table over typed column values in rowid order.
 StatusOr<TableDigests> Digests(Conn& c) {
+  ASSIGN_OR_RETURN(std::set<std::string> skip, NotHashed(c));
   std::vector<std::string> tables;
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(c.db,
@@ -78,6 +165,7 @@ StatusOr<TableDigests> Digests(Conn& c) {
   sqlite3_finalize(st);
   TableDigests out;
   for (const std::string& t : tables) {
+    if (skip.count(t)) continue;
     // Virtual tables are skipped: their shadow tables hold the data. A WITHOUT ROWID table (FTS5's
     // _config) has no rowid; a plain scan of it walks its primary key in order.
     std::string sql = "SELECT * FROM " + QuoteIdent(t) + " ORDER BY rowid";
@@ -122,6 +210,30 @@ StatusOr<TableDigests> Digests(Conn& c) {
   return out;
 }
 
+// PRAGMA integrity_check on a connection of its own; slug "integrity" on any problem.
+Status IntegrityCheck(const std::string& path) {
+  Conn c;
+  RETURN_IF_ERROR(Open(c, path, SQLITE_OPEN_READONLY));
+  MapForScan(c);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(c.db, "PRAGMA integrity_check(20)", -1, &st, nullptr) != SQLITE_OK) {
+    return FailedPrecondition("integrity: cannot run integrity_check: " + std::string(sqlite3_errmsg(c.db)))
+        .WithSlug("integrity");
+  }
+  std::string problems;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    std::string line = Text(st, 0);
+    if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && problems.empty()) problems = sqlite3_errmsg(c.db);
+  if (!problems.empty()) {
+    return FailedPrecondition("integrity: integrity_check failed: " + problems).WithSlug("integrity");
+  }
+  return Status::Ok();
+}
+
 int SchemaVersion(Conn& c) {
   sqlite3_stmt* st = nullptr;
   int v = 0;
@@ -148,75 +260,98 @@ class SqliteAdapter final : public DatabaseAdapter {
       if (!f.ok()) return f.status();
       RETURN_IF_ERROR((*f)->Close());
     }
-    Conn src, dst;
-    RETURN_IF_ERROR(Open(src, path_, SQLITE_OPEN_READONLY));
-    RETURN_IF_ERROR(Open(dst, out, SQLITE_OPEN_READWRITE));
-    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF"));
-    sqlite3_backup* b = sqlite3_backup_init(dst.db, "main", src.db, "main");
-    if (!b) return SqliteError(dst.db, "start the online backup");
-    // One step of all pages: one read transaction, one moment, and WAL writers are not blocked.
-    auto start = std::chrono::steady_clock::now();
-    int rc;
-    for (int attempt = 0;; ++attempt) {
-      rc = sqlite3_backup_step(b, -1);
-      if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 200) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        continue;
+    Conn dst;
+    RETURN_IF_ERROR(Open(dst, out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI));
+    // No journal and no syncs: a snapshot cut short is removed, never used. Foreign keys off: rows
+    // are copied table by table, and the transfer optimisation needs it.
+    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF"));
+    {
+      sqlite3_stmt* st = nullptr;
+      std::string uri = "file:" + UriPath(path_) + "?mode=ro";
+      if (sqlite3_prepare_v2(dst.db, "ATTACH DATABASE ?1 AS live", -1, &st, nullptr) != SQLITE_OK) {
+        return SqliteError(dst.db, "attach the live database");
       }
-      break;
+      sqlite3_bind_text(st, 1, uri.c_str(), -1, SQLITE_TRANSIENT);
+      int rc = sqlite3_step(st);
+      sqlite3_finalize(st);
+      if (rc != SQLITE_DONE) return SqliteError(dst.db, "attach the live database");
     }
+    // The empty snapshot takes the live file's page size and vacuum mode before its first table.
+    ASSIGN_OR_RETURN(int64_t page_size, QueryInt(dst, "PRAGMA live.page_size"));
+    ASSIGN_OR_RETURN(int64_t auto_vacuum, QueryInt(dst, "PRAGMA live.auto_vacuum"));
+    RETURN_IF_ERROR(Exec(dst, "PRAGMA main.page_size = " + std::to_string(page_size) +
+                                  "; PRAGMA main.auto_vacuum = " + std::to_string(auto_vacuum)));
+
+    auto start = std::chrono::steady_clock::now();
+    RETURN_IF_ERROR(Exec(dst, "BEGIN"));
+    // The first read of `live` starts its read transaction: everything below is of that one moment.
+    Status copied = CopyLiveSchemaAndRows(dst);
+    if (!copied.ok()) {
+      (void)Exec(dst, "ROLLBACK");
+      return copied;
+    }
+    RETURN_IF_ERROR(Exec(dst, "COMMIT"));
     info.snapshot_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
                            .count();
-    sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE) return SqliteError(dst.db, "online backup");
-    // Self-contained file in rollback mode: a restored copy needs no -wal beside it.
-    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = DELETE"));
+    RETURN_IF_ERROR(Exec(dst, "DETACH DATABASE live"));
     info.schema_version = SchemaVersion(dst);
+    MapForScan(dst);
     ASSIGN_OR_RETURN(info.tables, Digests(dst));
     return info;
   }
 
   StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) override {
     // The decoded file is the scratch database: it is checked in place and removed by the caller.
+    // integrity_check runs on a connection and thread of its own while this one runs the
+    // foreign-key check and hashes the tables: both only read, and there are two cores.
+    Status integrity;
+    std::jthread integrity_thread([&] { integrity = IntegrityCheck(path); });
     Conn c;
-    RETURN_IF_ERROR(Open(c, path, SQLITE_OPEN_READWRITE));
+    RETURN_IF_ERROR(Open(c, path, SQLITE_OPEN_READONLY));
+    MapForScan(c);
     sqlite3_stmt* st = nullptr;
-    std::string problems;
-    if (sqlite3_prepare_v2(c.db, "PRAGMA integrity_check(20)", -1, &st, nullptr) != SQLITE_OK) {
-      return FailedPrecondition("integrity: cannot run integrity_check: " + std::string(sqlite3_errmsg(c.db)))
-          .WithSlug("integrity");
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      std::string line = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-      if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && problems.empty()) problems = sqlite3_errmsg(c.db);
-    if (!problems.empty()) {
-      return FailedPrecondition("integrity: integrity_check failed: " + problems).WithSlug("integrity");
-    }
     if (sqlite3_prepare_v2(c.db, "PRAGMA foreign_key_check", -1, &st, nullptr) != SQLITE_OK) {
       return FailedPrecondition("integrity: cannot run foreign_key_check").WithSlug("integrity");
     }
     int64_t violations = 0;
     std::string first;
     while (sqlite3_step(st) == SQLITE_ROW) {
-      if (violations++ == 0) {
-        first = std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + " row " +
-                std::to_string(sqlite3_column_int64(st, 1));
-      }
+      if (violations++ == 0) first = Text(st, 0) + " row " + std::to_string(sqlite3_column_int64(st, 1));
     }
     sqlite3_finalize(st);
+    CheckedSnapshot out;
+    out.schema_version = SchemaVersion(c);
+    StatusOr<TableDigests> digests = violations > 0 ? StatusOr<TableDigests>(TableDigests{}) : Digests(c);
+    integrity_thread.join();
+    RETURN_IF_ERROR(integrity);
     if (violations > 0) {
       return FailedPrecondition("integrity: foreign_key_check found " + std::to_string(violations) +
                                 " violation(s), first in " + first)
           .WithSlug("integrity");
     }
-    CheckedSnapshot out;
-    out.schema_version = SchemaVersion(c);
-    ASSIGN_OR_RETURN(out.tables, Digests(c));
+    if (!digests.ok()) return digests.status();
+    out.tables = std::move(digests).value();
     return out;
+  }
+
+  Status Materialize(const std::string& path) override {
+    Conn c;
+    RETURN_IF_ERROR(Open(c, path, SQLITE_OPEN_READWRITE));
+    if (!HasTable(c, kRebuildTable)) return Status::Ok();  // format 1: a page copy with its indexes
+    // A work file until it is renamed into place: no journal, no syncs (ReplaceLive syncs it).
+    // Sorter threads and a larger cache speed up CREATE INDEX.
+    RETURN_IF_ERROR(Exec(c, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA threads = 2; "
+                            "PRAGMA cache_size = -262144"));
+    std::vector<std::string> statements;
+    RETURN_IF_ERROR(Query(c, std::string("SELECT sql FROM ") + kRebuildTable + " ORDER BY seq",
+                          [&](sqlite3_stmt* st) { statements.push_back(Text(st, 0)); }));
+    RETURN_IF_ERROR(Exec(c, "BEGIN"));
+    for (const std::string& sql : statements) {
+      Status st = Exec(c, sql);
+      if (!st.ok()) return Status(st.code(), "rebuild the indexes of the restored database: " + st.message());
+    }
+    RETURN_IF_ERROR(Exec(c, std::string("DROP TABLE ") + kRebuildTable));
+    return Exec(c, "COMMIT");
   }
 
   Status ReplaceLive(const std::string& path) override {
@@ -261,6 +396,108 @@ class SqliteAdapter final : public DatabaseAdapter {
   }
 
  private:
+  // Inside the snapshot's transaction: the live schema, table by table with its rows, then
+  // triggers and views (after the rows, so no trigger fires), then the rebuild list.
+  Status CopyLiveSchemaAndRows(Conn& dst) {
+    struct Object {
+      std::string type, name, sql;
+    };
+    std::vector<Object> objects;
+    RETURN_IF_ERROR(Query(dst, "SELECT type, name, sql FROM live.sqlite_master ORDER BY rowid", [&](sqlite3_stmt* st) {
+      objects.push_back({Text(st, 0), Text(st, 1), Text(st, 2)});
+    }));
+    std::map<std::string, std::string> kinds;  // table name → table | virtual | shadow
+    RETURN_IF_ERROR(Query(dst, "PRAGMA live.table_list", [&](sqlite3_stmt* st) { kinds[Text(st, 1)] = Text(st, 2); }));
+
+    std::vector<std::string> later;                              // triggers and views
+    std::vector<std::pair<std::string, std::string>> rebuild;    // (kind, name) → statement below
+    std::vector<std::string> rebuild_sql;
+    std::vector<std::string> rebuilt_fts;
+    std::vector<std::string> stat_tables;
+    bool sequence = false;
+    for (const Object& o : objects) {
+      if (o.type == "table") {
+        if (o.name == "sqlite_sequence") {
+          sequence = true;  // made by the first AUTOINCREMENT table; its rows are copied below
+          continue;
+        }
+        if (o.name.rfind("sqlite_stat", 0) == 0) {
+          stat_tables.push_back(o.name);
+          continue;
+        }
+        const std::string& kind = kinds[o.name];
+        if (kind == "shadow") continue;  // made by its virtual table; rows copied below
+        RETURN_IF_ERROR(Exec(dst, o.sql));
+        if (kind == "virtual") {
+          if (IsExternalContentFts5(o.sql)) {
+            rebuilt_fts.push_back(o.name);
+            rebuild.emplace_back("fts5", o.name);
+            rebuild_sql.push_back("INSERT INTO " + QuoteIdent(o.name) + "(" + QuoteIdent(o.name) + ") VALUES ('rebuild')");
+          }
+          continue;
+        }
+        RETURN_IF_ERROR(Exec(dst, "INSERT INTO main." + QuoteIdent(o.name) + " SELECT * FROM live." + QuoteIdent(o.name)));
+      } else if (o.type == "index") {
+        if (o.sql.empty()) continue;  // a UNIQUE/PRIMARY KEY constraint's index: made with its table
+        rebuild.emplace_back("index", o.name);
+        rebuild_sql.push_back(o.sql);
+      } else {
+        later.push_back(o.sql);
+      }
+    }
+    // Virtual tables' shadow tables: those holding an FTS5 index that is rebuilt stay empty (its
+    // settings in <name>_config are kept); the others are copied as they are.
+    for (const auto& [name, kind] : kinds) {
+      if (kind != "shadow") continue;
+      bool derived = false;
+      for (const std::string& fts : rebuilt_fts) {
+        derived = derived || (name.rfind(fts + "_", 0) == 0 && name != fts + "_config");
+      }
+      if (derived) continue;
+      RETURN_IF_ERROR(Exec(dst, "DELETE FROM main." + QuoteIdent(name) + "; INSERT INTO main." + QuoteIdent(name) +
+                                    " SELECT * FROM live." + QuoteIdent(name)));
+    }
+    if (sequence) {
+      RETURN_IF_ERROR(Exec(dst, "DELETE FROM main.sqlite_sequence; INSERT INTO main.sqlite_sequence SELECT * FROM live.sqlite_sequence"));
+    }
+    if (!stat_tables.empty()) {
+      // Planner statistics: ANALYZE of the (index-free) schema table creates the stat tables.
+      RETURN_IF_ERROR(Exec(dst, "ANALYZE main.sqlite_master"));
+      for (const std::string& t : stat_tables) {
+        if (!HasTable(dst, t)) continue;
+        RETURN_IF_ERROR(Exec(dst, "DELETE FROM main." + QuoteIdent(t) + "; INSERT INTO main." + QuoteIdent(t) +
+                                      " SELECT * FROM live." + QuoteIdent(t)));
+      }
+    }
+    for (const std::string& sql : later) RETURN_IF_ERROR(Exec(dst, sql));
+    for (const char* pragma : {"user_version", "application_id"}) {
+      ASSIGN_OR_RETURN(int64_t v, QueryInt(dst, std::string("PRAGMA live.") + pragma));
+      RETURN_IF_ERROR(Exec(dst, std::string("PRAGMA main.") + pragma + " = " + std::to_string(v)));
+    }
+    RETURN_IF_ERROR(Exec(dst, std::string("CREATE TABLE main.") + kRebuildTable +
+                                  " (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)"));
+    sqlite3_stmt* st = nullptr;
+    std::string insert = std::string("INSERT INTO main.") + kRebuildTable + " (kind, name, sql) VALUES (?1, ?2, ?3)";
+    if (sqlite3_prepare_v2(dst.db, insert.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(dst.db, insert);
+    // Indexes first: an FTS5 rebuild reads its content table, which then has its indexes.
+    std::vector<size_t> order;
+    for (size_t i = 0; i < rebuild.size(); ++i) if (rebuild[i].first == "index") order.push_back(i);
+    for (size_t i = 0; i < rebuild.size(); ++i) if (rebuild[i].first != "index") order.push_back(i);
+    for (size_t i : order) {
+      sqlite3_bind_text(st, 1, rebuild[i].first.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 2, rebuild[i].second.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 3, rebuild_sql[i].c_str(), -1, SQLITE_TRANSIENT);
+      int rc = sqlite3_step(st);
+      sqlite3_reset(st);
+      if (rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return SqliteError(dst.db, insert);
+      }
+    }
+    sqlite3_finalize(st);
+    return Status::Ok();
+  }
+
   std::string path_;
 };
 
