@@ -6,7 +6,7 @@
 // from the live database (attached read-only: one read transaction, one moment, writers go on under
 // WAL) with SQLite's transfer optimisation (whole records, as VACUUM copies them). What can be rebuilt
 // from the rows is left out: secondary indexes and the index of external-content FTS5 tables are
-// listed in a table `salesdb_backup_rebuild` instead, and rebuilt by Materialize at restore. That
+// listed in a table `salesdb_backup_rebuild` instead, and rebuilt by a completing Check at restore. That
 // makes the backup smaller (index b-trees of sealed values hardly compress) and its check cheaper
 // (integrity_check need not match every index against its table). A snapshot without that table
 // (format version 1: a page copy with its indexes) needs no rebuild.
@@ -50,11 +50,10 @@ class DatabaseAdapter {
   virtual StatusOr<SnapshotInfo> Snapshot(const std::string& path) = 0;
   // Restores the snapshot file into a scratch database (a file in scratch_dir for SQLite), runs the
   // integrity checks (slug "integrity"), returns its digests; the scratch database is removed.
-  virtual StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) = 0;
-  // Turns a checked snapshot file into a complete database, ready for ReplaceLive/ReplaceOnline:
-  // SQLite rebuilds what the snapshot left out (indexes, full-text indexes). A no-op where nothing was
-  // left out (PostgreSQL: pg_restore builds its indexes itself).
-  virtual Status Materialize(const std::string& /*path*/) { return Status::Ok(); }
+  // With `complete`, the file also becomes a complete database for ReplaceLive/ReplaceOnline
+  // (SQLite rebuilds what the snapshot left out, while the checks run); it is fit for that only
+  // when the result is OK. PostgreSQL: pg_restore builds everything; nothing more to do.
+  virtual StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir, bool complete) = 0;
   // Replaces the live database by the snapshot file. The server must be stopped; FailedPrecondition
   // when it evidently is not (PostgreSQL: other sessions on the database).
   virtual Status ReplaceLive(const std::string& path) = 0;

@@ -171,7 +171,7 @@ class PostgresAdapter final : public DatabaseAdapter {
     return info;
   }
 
-  StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) override {
+  StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir, bool) override {
     PgConn admin;
     RETURN_IF_ERROR(Connect(admin, url_, ""));
     DropStaleScratch(admin);

@@ -17,6 +17,7 @@
 
 #include "backup/adapter.h"
 #include "backup/file_system.h"
+#include "base/log.h"
 
 namespace salesdb::backup {
 
@@ -51,6 +52,10 @@ Status Open(Conn& c, const std::string& path, int flags) {
 Status Exec(Conn& c, const std::string& sql) {
   if (sqlite3_exec(c.db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
   return Status::Ok();
+}
+
+int64_t MsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
 }
 
 std::string Text(sqlite3_stmt* st, int col) {
@@ -112,7 +117,7 @@ std::string UriPath(const std::string& path) {
   return out;
 }
 
-// The snapshot's list of what it left out and Materialize rebuilds (see adapter.h): one row per
+// The snapshot's list of what it left out and a completing Check rebuilds (see adapter.h): one row per
 // CREATE INDEX statement (kind 'index') and per external-content FTS5 table (kind 'fts5', whose
 // statement is its 'rebuild' command), in the order they are run.
 constexpr char kRebuildTable[] = "salesdb_backup_rebuild";
@@ -150,71 +155,120 @@ bool IsExternalContentFts5(const std::string& create_sql) {
   return std::regex_search(create_sql, fts5) && std::regex_search(create_sql, content);
 }
 
-// Row counts and a SHA-256 per table over typed column values in rowid order.
-StatusOr<TableDigests> Digests(Conn& c) {
+// The tables that are hashed: every table but SQLite's own, virtual ones (their shadow tables
+// hold the data) and NotHashed.
+StatusOr<std::vector<std::string>> HashedTables(Conn& c) {
   ASSIGN_OR_RETURN(std::set<std::string> skip, NotHashed(c));
   std::vector<std::string> tables;
+  RETURN_IF_ERROR(Query(c,
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name",
+                        [&](sqlite3_stmt* st) {
+                          std::string t = Text(st, 0);
+                          if (!skip.count(t)) tables.push_back(t);
+                        }));
+  return tables;
+}
+
+// Row count and a SHA-256 over typed column values in rowid order. The bytes of many rows are
+// gathered before each hash update (fewer calls; the same stream of bytes).
+StatusOr<TableDigest> HashTable(Conn& c, const std::string& t) {
+  // A WITHOUT ROWID table (FTS5's _config) has no rowid; a plain scan of it walks its primary key in order.
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(c.db,
-                         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                         "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name",
-                         -1, &st, nullptr) != SQLITE_OK) {
-    return SqliteError(c.db, "list tables");
+  std::string sql = "SELECT * FROM " + QuoteIdent(t) + " ORDER BY rowid";
+  if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    sql = "SELECT * FROM " + QuoteIdent(t);
+    if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
   }
-  while (sqlite3_step(st) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-  sqlite3_finalize(st);
-  TableDigests out;
-  for (const std::string& t : tables) {
-    if (skip.count(t)) continue;
-    // Virtual tables are skipped: their shadow tables hold the data. A WITHOUT ROWID table (FTS5's
-    // _config) has no rowid; a plain scan of it walks its primary key in order.
-    std::string sql = "SELECT * FROM " + QuoteIdent(t) + " ORDER BY rowid";
-    if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      sql = "SELECT * FROM " + QuoteIdent(t);
-      if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
-    }
-    crypto_hash_sha256_state sha;
-    crypto_hash_sha256_init(&sha);
-    int64_t rows = 0;
-    int cols = sqlite3_column_count(st);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      ++rows;
-      for (int i = 0; i < cols; ++i) {
-        unsigned char type = static_cast<unsigned char>(sqlite3_column_type(st, i));
-        crypto_hash_sha256_update(&sha, &type, 1);
-        if (type == SQLITE_INTEGER) {
-          int64_t v = sqlite3_column_int64(st, i);
-          unsigned char b[8];
-          for (int k = 0; k < 8; ++k) b[k] = static_cast<unsigned char>((static_cast<uint64_t>(v) >> (8 * k)) & 0xff);
-          crypto_hash_sha256_update(&sha, b, 8);
-        } else if (type == SQLITE_FLOAT) {
-          double v = sqlite3_column_double(st, i);
-          crypto_hash_sha256_update(&sha, reinterpret_cast<const unsigned char*>(&v), sizeof v);
-        } else if (type != SQLITE_NULL) {
-          const void* p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i) : sqlite3_column_text(st, i);
-          uint32_t n = static_cast<uint32_t>(sqlite3_column_bytes(st, i));
-          crypto_hash_sha256_update(&sha, reinterpret_cast<const unsigned char*>(&n), 4);
-          if (n > 0) crypto_hash_sha256_update(&sha, static_cast<const unsigned char*>(p), n);
-        }
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
+  std::string buf;
+  buf.reserve(1 << 17);
+  auto flush = [&] {
+    crypto_hash_sha256_update(&sha, reinterpret_cast<const unsigned char*>(buf.data()), buf.size());
+    buf.clear();
+  };
+  int64_t rows = 0;
+  int cols = sqlite3_column_count(st);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    ++rows;
+    for (int i = 0; i < cols; ++i) {
+      int type = sqlite3_column_type(st, i);
+      buf.push_back(static_cast<char>(type));
+      if (type == SQLITE_INTEGER) {
+        uint64_t v = static_cast<uint64_t>(sqlite3_column_int64(st, i));
+        for (int k = 0; k < 8; ++k) buf.push_back(static_cast<char>((v >> (8 * k)) & 0xff));
+      } else if (type == SQLITE_FLOAT) {
+        double v = sqlite3_column_double(st, i);
+        buf.append(reinterpret_cast<const char*>(&v), sizeof v);
+      } else if (type != SQLITE_NULL) {
+        const void* p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i) : sqlite3_column_text(st, i);
+        uint32_t n = static_cast<uint32_t>(sqlite3_column_bytes(st, i));
+        buf.append(reinterpret_cast<const char*>(&n), 4);
+        if (n > 0) buf.append(static_cast<const char*>(p), n);
       }
-      unsigned char end = 0xff;
-      crypto_hash_sha256_update(&sha, &end, 1);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return SqliteError(c.db, "read table " + t);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&sha, h);
-    out[t] = TableDigest{rows, Hex(h, sizeof h)};
+    buf.push_back(static_cast<char>(0xff));
+    if (buf.size() >= (1 << 16)) flush();
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return SqliteError(c.db, "read table " + t);
+  flush();
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha, h);
+  return TableDigest{rows, Hex(h, sizeof h)};
+}
+
+// Read-only connections to one file, each inside a read transaction begun before Run returns
+// control to `started`, so that all of them see the same state even if a writer commits later.
+// Jobs are handed out in order to one thread per connection (SQLite connections are not shared).
+class ReadWorkers {
+ public:
+  static StatusOr<std::unique_ptr<ReadWorkers>> Open(const std::string& path, int n) {
+    auto w = std::make_unique<ReadWorkers>();
+    for (int i = 0; i < n; ++i) {
+      w->conns_.push_back(std::make_unique<Conn>());
+      Conn& c = *w->conns_.back();
+      RETURN_IF_ERROR(::salesdb::backup::Open(c, path, SQLITE_OPEN_READWRITE));
+      MapForScan(c);
+      RETURN_IF_ERROR(Exec(c, "BEGIN"));
+      RETURN_IF_ERROR(Query(c, "SELECT count(*) FROM sqlite_master", [](sqlite3_stmt*) {}));
+    }
+    return w;
+  }
+  Conn& first() { return *conns_.front(); }
+  // Runs job(conn, i) for i in [0, jobs) and waits for all of them.
+  void Run(size_t jobs, const std::function<void(Conn&, size_t)>& job) {
+    std::atomic<size_t> next{0};
+    std::vector<std::jthread> threads;
+    for (auto& c : conns_) {
+      threads.emplace_back([&, conn = c.get()] {
+        for (size_t i; (i = next.fetch_add(1)) < jobs;) job(*conn, i);
+      });
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<Conn>> conns_;
+};
+
+// Hashes every hashed table of `path`, on two connections.
+StatusOr<TableDigests> Digests(const std::string& path) {
+  ASSIGN_OR_RETURN(auto workers, ReadWorkers::Open(path, 2));
+  ASSIGN_OR_RETURN(std::vector<std::string> tables, HashedTables(workers->first()));
+  std::vector<StatusOr<TableDigest>> digests(tables.size(), StatusOr<TableDigest>(TableDigest{}));
+  workers->Run(tables.size(), [&](Conn& c, size_t i) { digests[i] = HashTable(c, tables[i]); });
+  TableDigests out;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (!digests[i].ok()) return digests[i].status();
+    out[tables[i]] = *digests[i];
   }
   return out;
 }
 
-// PRAGMA integrity_check on a connection of its own; slug "integrity" on any problem.
-Status IntegrityCheck(const std::string& path) {
-  Conn c;
-  RETURN_IF_ERROR(Open(c, path, SQLITE_OPEN_READONLY));
-  MapForScan(c);
+// PRAGMA integrity_check; slug "integrity" on any problem.
+Status IntegrityCheck(Conn& c) {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(c.db, "PRAGMA integrity_check(20)", -1, &st, nullptr) != SQLITE_OK) {
     return FailedPrecondition("integrity: cannot run integrity_check: " + std::string(sqlite3_errmsg(c.db)))
@@ -232,6 +286,47 @@ Status IntegrityCheck(const std::string& path) {
     return FailedPrecondition("integrity: integrity_check failed: " + problems).WithSlug("integrity");
   }
   return Status::Ok();
+}
+
+// PRAGMA foreign_key_check; slug "integrity" on a violation.
+Status ForeignKeyCheck(Conn& c) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(c.db, "PRAGMA foreign_key_check", -1, &st, nullptr) != SQLITE_OK) {
+    return FailedPrecondition("integrity: cannot run foreign_key_check").WithSlug("integrity");
+  }
+  int64_t violations = 0;
+  std::string first;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (violations++ == 0) first = Text(st, 0) + " row " + std::to_string(sqlite3_column_int64(st, 1));
+  }
+  sqlite3_finalize(st);
+  if (violations > 0) {
+    return FailedPrecondition("integrity: foreign_key_check found " + std::to_string(violations) +
+                              " violation(s), first in " + first)
+        .WithSlug("integrity");
+  }
+  return Status::Ok();
+}
+
+// Runs what the snapshot's rebuild list says (see adapter.h) in one transaction, on a connection
+// to the file in WAL mode, so that readers that began earlier go on seeing it as it was.
+Status Rebuild(Conn& c) {
+  // Sorter threads and a larger cache speed up CREATE INDEX; no syncs: a work file until it is
+  // renamed into place (ReplaceLive syncs it).
+  RETURN_IF_ERROR(Exec(c, "PRAGMA synchronous = OFF; PRAGMA threads = 2; PRAGMA cache_size = -262144"));
+  std::vector<std::string> statements;
+  RETURN_IF_ERROR(Query(c, std::string("SELECT sql FROM ") + kRebuildTable + " ORDER BY seq",
+                        [&](sqlite3_stmt* st) { statements.push_back(Text(st, 0)); }));
+  RETURN_IF_ERROR(Exec(c, "BEGIN"));
+  for (const std::string& sql : statements) {
+    Status st = Exec(c, sql);
+    if (!st.ok()) {
+      (void)Exec(c, "ROLLBACK");
+      return Status(st.code(), "rebuild the indexes of the restored database: " + st.message());
+    }
+  }
+  RETURN_IF_ERROR(Exec(c, std::string("DROP TABLE ") + kRebuildTable));
+  return Exec(c, "COMMIT");
 }
 
 int SchemaVersion(Conn& c) {
@@ -295,63 +390,68 @@ class SqliteAdapter final : public DatabaseAdapter {
                            .count();
     RETURN_IF_ERROR(Exec(dst, "DETACH DATABASE live"));
     info.schema_version = SchemaVersion(dst);
-    MapForScan(dst);
-    ASSIGN_OR_RETURN(info.tables, Digests(dst));
+    start = std::chrono::steady_clock::now();
+    ASSIGN_OR_RETURN(info.tables, Digests(out));
+    log::Debug("backup phase", {{"phase", "snapshot: hashes"}, {"ms", MsSince(start)}});
     return info;
   }
 
-  StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) override {
+  StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir, bool complete) override {
     // The decoded file is the scratch database: it is checked in place and removed by the caller.
-    // integrity_check runs on a connection and thread of its own while this one runs the
-    // foreign-key check and hashes the tables: both only read, and there are two cores.
-    Status integrity;
-    std::jthread integrity_thread([&] { integrity = IntegrityCheck(path); });
-    Conn c;
-    RETURN_IF_ERROR(Open(c, path, SQLITE_OPEN_READONLY));
-    MapForScan(c);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(c.db, "PRAGMA foreign_key_check", -1, &st, nullptr) != SQLITE_OK) {
-      return FailedPrecondition("integrity: cannot run foreign_key_check").WithSlug("integrity");
+    // integrity_check, the foreign-key check and each table's hash are jobs for two reading
+    // connections and threads (two cores). To complete the file, a third connection rebuilds
+    // what the snapshot left out meanwhile, in WAL mode and one transaction: the readers began
+    // before it and see the file as it was decoded.
+    auto start = std::chrono::steady_clock::now();
+    Conn builder;
+    bool rebuild = false;
+    if (complete) {
+      RETURN_IF_ERROR(Open(builder, path, SQLITE_OPEN_READWRITE));
+      rebuild = HasTable(builder, kRebuildTable);
+      if (rebuild) RETURN_IF_ERROR(Exec(builder, "PRAGMA journal_mode = WAL"));
     }
-    int64_t violations = 0;
-    std::string first;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      if (violations++ == 0) first = Text(st, 0) + " row " + std::to_string(sqlite3_column_int64(st, 1));
-    }
-    sqlite3_finalize(st);
     CheckedSnapshot out;
-    out.schema_version = SchemaVersion(c);
-    StatusOr<TableDigests> digests = violations > 0 ? StatusOr<TableDigests>(TableDigests{}) : Digests(c);
-    integrity_thread.join();
-    RETURN_IF_ERROR(integrity);
-    if (violations > 0) {
-      return FailedPrecondition("integrity: foreign_key_check found " + std::to_string(violations) +
-                                " violation(s), first in " + first)
-          .WithSlug("integrity");
+    Status built;
+    {
+      ASSIGN_OR_RETURN(auto workers, ReadWorkers::Open(path, 2));
+      out.schema_version = SchemaVersion(workers->first());
+      ASSIGN_OR_RETURN(std::vector<std::string> tables, HashedTables(workers->first()));
+      std::jthread rebuilder;
+      if (rebuild) {
+        rebuilder = std::jthread([&] {
+          built = Rebuild(builder);
+          log::Debug("backup phase", {{"phase", "check: rebuild indexes"}, {"ms", MsSince(start)}});
+        });
+      }
+      // Jobs 0 and 1: integrity_check, foreign_key_check; then one per table.
+      std::vector<Status> checks(2);
+      std::vector<StatusOr<TableDigest>> digests(tables.size(), StatusOr<TableDigest>(TableDigest{}));
+      workers->Run(2 + tables.size(), [&](Conn& c, size_t i) {
+        if (i == 0) {
+          checks[0] = IntegrityCheck(c);
+          log::Debug("backup phase", {{"phase", "check: integrity_check"}, {"ms", MsSince(start)}});
+        } else if (i == 1) {
+          checks[1] = ForeignKeyCheck(c);
+        } else {
+          digests[i - 2] = HashTable(c, tables[i - 2]);
+        }
+      });
+      log::Debug("backup phase", {{"phase", "check: integrity, foreign keys, hashes"}, {"ms", MsSince(start)}});
+      bool failed = !checks[0].ok() || !checks[1].ok();
+      for (const auto& d : digests) failed = failed || !d.ok();
+      if (failed && rebuild) sqlite3_interrupt(builder.db);  // the file is thrown away: stop early
+      for (const Status& st : checks) RETURN_IF_ERROR(st);
+      for (size_t i = 0; i < tables.size(); ++i) {
+        if (!digests[i].ok()) return digests[i].status();
+        out.tables[tables[i]] = *digests[i];
+      }
     }
-    if (!digests.ok()) return digests.status();
-    out.tables = std::move(digests).value();
+    if (rebuild) {
+      RETURN_IF_ERROR(built);
+      // Back to one self-contained file: the WAL is folded in once the readers are gone.
+      RETURN_IF_ERROR(Exec(builder, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE"));
+    }
     return out;
-  }
-
-  Status Materialize(const std::string& path) override {
-    Conn c;
-    RETURN_IF_ERROR(Open(c, path, SQLITE_OPEN_READWRITE));
-    if (!HasTable(c, kRebuildTable)) return Status::Ok();  // format 1: a page copy with its indexes
-    // A work file until it is renamed into place: no journal, no syncs (ReplaceLive syncs it).
-    // Sorter threads and a larger cache speed up CREATE INDEX.
-    RETURN_IF_ERROR(Exec(c, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA threads = 2; "
-                            "PRAGMA cache_size = -262144"));
-    std::vector<std::string> statements;
-    RETURN_IF_ERROR(Query(c, std::string("SELECT sql FROM ") + kRebuildTable + " ORDER BY seq",
-                          [&](sqlite3_stmt* st) { statements.push_back(Text(st, 0)); }));
-    RETURN_IF_ERROR(Exec(c, "BEGIN"));
-    for (const std::string& sql : statements) {
-      Status st = Exec(c, sql);
-      if (!st.ok()) return Status(st.code(), "rebuild the indexes of the restored database: " + st.message());
-    }
-    RETURN_IF_ERROR(Exec(c, std::string("DROP TABLE ") + kRebuildTable));
-    return Exec(c, "COMMIT");
   }
 
   Status ReplaceLive(const std::string& path) override {
