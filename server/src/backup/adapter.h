@@ -17,6 +17,7 @@
 // them through PG* environment variables (never a password on a command line).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -46,8 +47,9 @@ class DatabaseAdapter {
  public:
   virtual ~DatabaseAdapter() = default;
   virtual std::string dialect() const = 0;  // "sqlite" | "postgresql"
-  // Writes a snapshot of the live database to `path` (mode 0600).
-  virtual StatusOr<SnapshotInfo> Snapshot(const std::string& path) = 0;
+  // Writes a snapshot of the live database to `path` (mode 0600). `alongside` runs once the file
+  // is complete (SQLite: on another thread while the tables are hashed); its error fails the snapshot.
+  virtual StatusOr<SnapshotInfo> Snapshot(const std::string& path, const std::function<Status()>& alongside) = 0;
   // Restores the snapshot file into a scratch database (a file in scratch_dir for SQLite), runs the
   // integrity checks (slug "integrity"), returns its digests; the scratch database is removed.
   // With `complete`, the file also becomes a complete database for ReplaceLive/ReplaceOnline
