@@ -233,6 +233,9 @@ TableDigests Format1Digests(const std::string& path) {
 
 TEST_F(EngineTest, SnapshotLeavesIndexesOutAndRestoreRebuildsThem) {
   const std::string live = dir_ + "/salesdb.db";
+  Exec("ANALYZE");  // planner statistics travel with the backup
+  const int64_t stats = Count("sqlite_stat1");
+  ASSERT_GT(stats, 0);
   const auto schema = SchemaOf(live);
   const std::string fts_hits =
       "customers_fts WHERE customers_fts MATCH "
@@ -287,6 +290,7 @@ TEST_F(EngineTest, SnapshotLeavesIndexesOutAndRestoreRebuildsThem) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(SchemaOf(live), schema);
   EXPECT_EQ(Count(fts_hits), hits);
+  EXPECT_EQ(Count("sqlite_stat1"), stats);
   EXPECT_EQ(Count("pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
   EXPECT_TRUE(WorkFiles().empty());
 }

@@ -1,5 +1,5 @@
-// SQLite side of DatabaseAdapter (see adapter.h). Uses the C API directly: the online backup API
-// and the row walk for content hashes are not reachable through SOCI.
+// SQLite side of DatabaseAdapter (see adapter.h). Uses the C API directly: ATTACH with a read-only
+// URI, the row walk for content hashes and per-thread connections are not reachable through SOCI.
 #include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
