@@ -2,14 +2,15 @@
 // database written to a plain file (with the row counts and content hashes of that same moment), a
 // check of such a file restored into a scratch database, and the replacement of the live database.
 //
-// SQLite: a fresh snapshot file gets the live schema's tables, and one transaction copies their rows
-// from the live database (attached read-only: one read transaction, one moment, writers go on under
-// WAL) with SQLite's transfer optimisation (whole records, as VACUUM copies them). What can be rebuilt
-// from the rows is left out: secondary indexes and the index of external-content FTS5 tables are
-// listed in a table `salesdb_backup_rebuild` instead, and rebuilt by a completing Check at restore. That
+// SQLite: the online backup API (sqlite3_backup_step(-1)) on a connection of its own copies every
+// page in one read transaction, one moment, while writers go on (WAL). What can be rebuilt from the
+// rows is then dropped from that work copy: secondary indexes, and the index of external-content
+// FTS5 tables ('delete-all'); they are listed in a table `salesdb_backup_rebuild` instead, and
+// VACUUM INTO writes the rest densely to the snapshot file (rollback-journal mode, one file). That
 // makes the backup smaller (index b-trees of sealed values hardly compress) and its check cheaper
-// (integrity_check need not match every index against its table). A snapshot without that table
-// (format version 1: a page copy with its indexes) needs no rebuild.
+// (integrity_check need not match every index against its table); a completing Check rebuilds them
+// at restore. A snapshot without that table (format version 1: a page copy with its indexes) needs
+// no rebuild.
 // PostgreSQL: a REPEATABLE READ transaction exports its snapshot; the hashes are computed in it and
 // pg_dump (custom format, uncompressed: zstd does that) dumps that same snapshot. Checks restore
 // with pg_restore into a scratch database that is dropped afterwards. Client binaries are found in

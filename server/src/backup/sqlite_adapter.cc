@@ -1,5 +1,5 @@
-// SQLite side of DatabaseAdapter (see adapter.h). Uses the C API directly: ATTACH with a read-only
-// URI, the row walk for content hashes and per-thread connections are not reachable through SOCI.
+// SQLite side of DatabaseAdapter (see adapter.h). Uses the C API directly: the online backup API,
+// VACUUM INTO, the row walk for content hashes and per-thread connections are not reachable through SOCI.
 #include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -84,12 +83,6 @@ Status Query(Conn& c, const std::string& sql, const std::function<void(sqlite3_s
   return Status::Ok();
 }
 
-StatusOr<int64_t> QueryInt(Conn& c, const std::string& sql) {
-  int64_t v = 0;
-  RETURN_IF_ERROR(Query(c, sql, [&](sqlite3_stmt* st) { v = sqlite3_column_int64(st, 0); }));
-  return v;
-}
-
 // Memory-mapped reads: a whole-file scan (integrity_check, hashing) then costs no read() per page.
 // SQLite caps the size at its compile-time maximum.
 void MapForScan(Conn& c) {
@@ -110,21 +103,6 @@ std::string QuoteIdent(const std::string& name) {
     out += ch;
   }
   return out + "\"";
-}
-
-// A file path as the path part of a file: URI (RFC 3986 escapes for what URIs give meaning to).
-std::string UriPath(const std::string& path) {
-  std::string out;
-  for (char ch : path) {
-    if (ch == '%' || ch == '?' || ch == '#') {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(ch));
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
 }
 
 // The snapshot's list of what it left out and a completing Check rebuilds (see adapter.h): one row per
@@ -360,47 +338,61 @@ class SqliteAdapter final : public DatabaseAdapter {
     std::error_code ec;
     if (!std::filesystem::exists(path_, ec)) return NotFound("no database at " + path_);
     info.database_bytes = std::filesystem::file_size(path_, ec);
-    {
+    // Work file: a page copy of the live database, from which what can be rebuilt is then dropped.
+    const std::string full = out + "-full";
+    struct RemoveFull {
+      const std::string& path;
+      ~RemoveFull() { (void)FileSystem::Posix().Remove(path); }
+    } remove_full{full};
+    for (const std::string* p : {&full, &out}) {
       // Created 0600 before SQLite opens it, so the copy is never readable by others.
-      auto f = FileSystem::Posix().Create(out, 0600);
+      auto f = FileSystem::Posix().Create(*p, 0600);
       if (!f.ok()) return f.status();
       RETURN_IF_ERROR((*f)->Close());
     }
+    auto start = std::chrono::steady_clock::now();
+    {
+      Conn src, dst;
+      RETURN_IF_ERROR(Open(src, path_, SQLITE_OPEN_READONLY));
+      RETURN_IF_ERROR(Open(dst, full, SQLITE_OPEN_READWRITE));
+      RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF"));
+      sqlite3_backup* b = sqlite3_backup_init(dst.db, "main", src.db, "main");
+      if (!b) return SqliteError(dst.db, "start the online backup");
+      // One step of all pages: one read transaction, one moment, and WAL writers are not blocked.
+      int rc;
+      for (int attempt = 0;; ++attempt) {
+        rc = sqlite3_backup_step(b, -1);
+        if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 200) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          continue;
+        }
+        break;
+      }
+      info.snapshot_ms = MsSince(start);
+      sqlite3_backup_finish(b);
+      if (rc != SQLITE_DONE) return SqliteError(dst.db, "online backup");
+    }
+    LogPhase("snapshot: page copy", start);
+    start = std::chrono::steady_clock::now();
     Conn dst;
-    RETURN_IF_ERROR(Open(dst, out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI));
-    // No journal and no syncs: a snapshot cut short is removed, never used. Foreign keys off: rows
-    // are copied table by table, and the transfer optimisation needs it.
-    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF"));
+    RETURN_IF_ERROR(Open(dst, full, SQLITE_OPEN_READWRITE));
+    // No journal and no syncs: a work file, removed on any failure.
+    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA mmap_size = 1099511627776"));
+    RETURN_IF_ERROR(Exec(dst, "BEGIN"));
+    RETURN_IF_ERROR(LeaveOutWhatCanBeRebuilt(dst));
+    RETURN_IF_ERROR(Exec(dst, "COMMIT"));
+    // VACUUM INTO writes the remaining pages densely (a rollback-journal file: no -wal needed).
     {
       sqlite3_stmt* st = nullptr;
-      std::string uri = "file:" + UriPath(path_) + "?mode=ro";
-      if (sqlite3_prepare_v2(dst.db, "ATTACH DATABASE ?1 AS live", -1, &st, nullptr) != SQLITE_OK) {
-        return SqliteError(dst.db, "attach the live database");
+      if (sqlite3_prepare_v2(dst.db, "VACUUM INTO ?1", -1, &st, nullptr) != SQLITE_OK) {
+        return SqliteError(dst.db, "VACUUM INTO");
       }
-      sqlite3_bind_text(st, 1, uri.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 1, out.c_str(), -1, SQLITE_TRANSIENT);
       int rc = sqlite3_step(st);
       sqlite3_finalize(st);
-      if (rc != SQLITE_DONE) return SqliteError(dst.db, "attach the live database");
+      if (rc != SQLITE_DONE) return SqliteError(dst.db, "VACUUM INTO the snapshot");
     }
-    // The empty snapshot takes the live file's page size and vacuum mode before its first table.
-    ASSIGN_OR_RETURN(int64_t page_size, QueryInt(dst, "PRAGMA live.page_size"));
-    ASSIGN_OR_RETURN(int64_t auto_vacuum, QueryInt(dst, "PRAGMA live.auto_vacuum"));
-    RETURN_IF_ERROR(Exec(dst, "PRAGMA main.page_size = " + std::to_string(page_size) +
-                                  "; PRAGMA main.auto_vacuum = " + std::to_string(auto_vacuum)));
-
-    auto start = std::chrono::steady_clock::now();
-    RETURN_IF_ERROR(Exec(dst, "BEGIN"));
-    // The first read of `live` starts its read transaction: everything below is of that one moment.
-    Status copied = CopyLiveSchemaAndRows(dst);
-    if (!copied.ok()) {
-      (void)Exec(dst, "ROLLBACK");
-      return copied;
-    }
-    RETURN_IF_ERROR(Exec(dst, "COMMIT"));
-    info.snapshot_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
-                           .count();
-    RETURN_IF_ERROR(Exec(dst, "DETACH DATABASE live"));
-    LogPhase("snapshot: copy", start);
+    LogPhase("snapshot: leave out indexes, vacuum", start);
     info.schema_version = SchemaVersion(dst);
     start = std::chrono::steady_clock::now();
     Status beside;
@@ -516,89 +508,46 @@ class SqliteAdapter final : public DatabaseAdapter {
   }
 
  private:
-  // Inside the snapshot's transaction: the live schema, table by table with its rows, then
-  // triggers and views (after the rows, so no trigger fires), then the rebuild list.
-  Status CopyLiveSchemaAndRows(Conn& dst) {
-    struct Object {
-      std::string type, name, sql;
-    };
-    std::vector<Object> objects;
-    RETURN_IF_ERROR(Query(dst, "SELECT type, name, sql FROM live.sqlite_master ORDER BY rowid", [&](sqlite3_stmt* st) {
-      objects.push_back({Text(st, 0), Text(st, 1), Text(st, 2)});
-    }));
-    std::map<std::string, std::string> kinds;  // table name → table | virtual | shadow
-    RETURN_IF_ERROR(Query(dst, "PRAGMA live.table_list", [&](sqlite3_stmt* st) { kinds[Text(st, 1)] = Text(st, 2); }));
-
-    std::vector<std::string> later;                              // triggers and views
-    std::vector<std::pair<std::string, std::string>> rebuild;    // (kind, name) → statement below
+  // On the page copy, in one transaction: drops the secondary indexes and empties the index of each
+  // external-content FTS5 table ('delete-all'), listing both in the rebuild table (adapter.h).
+  Status LeaveOutWhatCanBeRebuilt(Conn& c) {
+    std::vector<std::pair<std::string, std::string>> rebuild;  // (kind, name)
     std::vector<std::string> rebuild_sql;
-    std::vector<std::string> rebuilt_fts;
-    std::vector<std::string> stat_tables;
-    bool sequence = false;
-    for (const Object& o : objects) {
-      if (o.type == "table") {
-        if (o.name == "sqlite_sequence") {
-          sequence = true;  // made by the first AUTOINCREMENT table; its rows are copied below
-          continue;
-        }
-        if (o.name.rfind("sqlite_stat", 0) == 0) {
-          stat_tables.push_back(o.name);
-          continue;
-        }
-        const std::string& kind = kinds[o.name];
-        if (kind == "shadow") continue;  // made by its virtual table; rows copied below
-        RETURN_IF_ERROR(Exec(dst, o.sql));
-        if (kind == "virtual") {
-          if (IsExternalContentFts5(o.sql)) {
-            rebuilt_fts.push_back(o.name);
-            rebuild.emplace_back("fts5", o.name);
-            rebuild_sql.push_back("INSERT INTO " + QuoteIdent(o.name) + "(" + QuoteIdent(o.name) + ") VALUES ('rebuild')");
-          }
-          continue;
-        }
-        RETURN_IF_ERROR(Exec(dst, "INSERT INTO main." + QuoteIdent(o.name) + " SELECT * FROM live." + QuoteIdent(o.name)));
-      } else if (o.type == "index") {
-        if (o.sql.empty()) continue;  // a UNIQUE/PRIMARY KEY constraint's index: made with its table
-        rebuild.emplace_back("index", o.name);
-        rebuild_sql.push_back(o.sql);
-      } else {
-        later.push_back(o.sql);
-      }
+    RETURN_IF_ERROR(Query(c, "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'table') ORDER BY rowid",
+                          [&](sqlite3_stmt* st) {
+                            std::string type = Text(st, 0), name = Text(st, 1), sql = Text(st, 2);
+                            // An index without SQL belongs to a UNIQUE/PRIMARY KEY constraint: it stays.
+                            if (type == "index" && !sql.empty()) {
+                              rebuild.emplace_back("index", name);
+                              rebuild_sql.push_back(sql);
+                            } else if (type == "table" && IsExternalContentFts5(sql)) {
+                              rebuild.emplace_back("fts5", name);
+                              rebuild_sql.push_back("INSERT INTO " + QuoteIdent(name) + "(" + QuoteIdent(name) +
+                                                    ") VALUES ('rebuild')");
+                            }
+                          }));
+    // DROP INDEX also deletes the index's planner statistics: they are kept aside and put back, so
+    // that the rebuilt indexes have them again.
+    std::vector<std::string> stats;
+    RETURN_IF_ERROR(Query(c, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sqlite_stat%'",
+                          [&](sqlite3_stmt* st) { stats.push_back(Text(st, 0)); }));
+    for (const std::string& t : stats) {
+      RETURN_IF_ERROR(Exec(c, "CREATE TEMP TABLE " + QuoteIdent("kept_" + t) + " AS SELECT * FROM main." + QuoteIdent(t)));
     }
-    // Virtual tables' shadow tables: those holding an FTS5 index that is rebuilt stay empty (its
-    // settings in <name>_config are kept); the others are copied as they are.
-    for (const auto& [name, kind] : kinds) {
-      if (kind != "shadow") continue;
-      bool derived = false;
-      for (const std::string& fts : rebuilt_fts) {
-        derived = derived || (name.rfind(fts + "_", 0) == 0 && name != fts + "_config");
-      }
-      if (derived) continue;
-      RETURN_IF_ERROR(Exec(dst, "DELETE FROM main." + QuoteIdent(name) + "; INSERT INTO main." + QuoteIdent(name) +
-                                    " SELECT * FROM live." + QuoteIdent(name)));
+    for (const auto& [kind, name] : rebuild) {
+      RETURN_IF_ERROR(Exec(c, kind == "index" ? "DROP INDEX " + QuoteIdent(name)
+                                              : "INSERT INTO " + QuoteIdent(name) + "(" + QuoteIdent(name) +
+                                                    ") VALUES ('delete-all')"));
     }
-    if (sequence) {
-      RETURN_IF_ERROR(Exec(dst, "DELETE FROM main.sqlite_sequence; INSERT INTO main.sqlite_sequence SELECT * FROM live.sqlite_sequence"));
+    for (const std::string& t : stats) {
+      RETURN_IF_ERROR(Exec(c, "DELETE FROM main." + QuoteIdent(t) + "; INSERT INTO main." + QuoteIdent(t) +
+                                  " SELECT * FROM temp." + QuoteIdent("kept_" + t)));
     }
-    if (!stat_tables.empty()) {
-      // Planner statistics: ANALYZE of the (index-free) schema table creates the stat tables.
-      RETURN_IF_ERROR(Exec(dst, "ANALYZE main.sqlite_master"));
-      for (const std::string& t : stat_tables) {
-        if (!HasTable(dst, t)) continue;
-        RETURN_IF_ERROR(Exec(dst, "DELETE FROM main." + QuoteIdent(t) + "; INSERT INTO main." + QuoteIdent(t) +
-                                      " SELECT * FROM live." + QuoteIdent(t)));
-      }
-    }
-    for (const std::string& sql : later) RETURN_IF_ERROR(Exec(dst, sql));
-    for (const char* pragma : {"user_version", "application_id"}) {
-      ASSIGN_OR_RETURN(int64_t v, QueryInt(dst, std::string("PRAGMA live.") + pragma));
-      RETURN_IF_ERROR(Exec(dst, std::string("PRAGMA main.") + pragma + " = " + std::to_string(v)));
-    }
-    RETURN_IF_ERROR(Exec(dst, std::string("CREATE TABLE main.") + kRebuildTable +
-                                  " (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)"));
+    RETURN_IF_ERROR(Exec(c, std::string("CREATE TABLE ") + kRebuildTable +
+                                " (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)"));
     sqlite3_stmt* st = nullptr;
-    std::string insert = std::string("INSERT INTO main.") + kRebuildTable + " (kind, name, sql) VALUES (?1, ?2, ?3)";
-    if (sqlite3_prepare_v2(dst.db, insert.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(dst.db, insert);
+    std::string insert = std::string("INSERT INTO ") + kRebuildTable + " (kind, name, sql) VALUES (?1, ?2, ?3)";
+    if (sqlite3_prepare_v2(c.db, insert.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, insert);
     // Indexes first: an FTS5 rebuild reads its content table, which then has its indexes.
     std::vector<size_t> order;
     for (size_t i = 0; i < rebuild.size(); ++i) if (rebuild[i].first == "index") order.push_back(i);
@@ -611,7 +560,7 @@ class SqliteAdapter final : public DatabaseAdapter {
       sqlite3_reset(st);
       if (rc != SQLITE_DONE) {
         sqlite3_finalize(st);
-        return SqliteError(dst.db, insert);
+        return SqliteError(c.db, insert);
       }
     }
     sqlite3_finalize(st);
