@@ -2,9 +2,15 @@
 // database written to a plain file (with the row counts and content hashes of that same moment), a
 // check of such a file restored into a scratch database, and the replacement of the live database.
 //
-// SQLite: the online backup API (sqlite3_backup_step(-1)) on a connection of its own, so one read
-// transaction copies every page of one moment while writers go on (WAL); the copy is then
-// switched to rollback-journal mode so it is one self-contained file.
+// SQLite: the online backup API (sqlite3_backup_step(-1)) on a connection of its own copies every
+// page in one read transaction, one moment, while writers go on (WAL). What can be rebuilt from the
+// rows is then dropped from that work copy: secondary indexes, and the index of external-content
+// FTS5 tables ('delete-all'); they are listed in a table `salesdb_backup_rebuild` instead, and
+// VACUUM INTO writes the rest densely to the snapshot file (rollback-journal mode, one file). That
+// makes the backup smaller (index b-trees of sealed values hardly compress) and its check cheaper
+// (integrity_check need not match every index against its table); a completing Check rebuilds them
+// at restore. A snapshot without that table (format version 1: a page copy with its indexes) needs
+// no rebuild.
 // PostgreSQL: a REPEATABLE READ transaction exports its snapshot; the hashes are computed in it and
 // pg_dump (custom format, uncompressed: zstd does that) dumps that same snapshot. Checks restore
 // with pg_restore into a scratch database that is dropped afterwards. Client binaries are found in
@@ -12,6 +18,7 @@
 // them through PG* environment variables (never a password on a command line).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -41,11 +48,15 @@ class DatabaseAdapter {
  public:
   virtual ~DatabaseAdapter() = default;
   virtual std::string dialect() const = 0;  // "sqlite" | "postgresql"
-  // Writes a snapshot of the live database to `path` (mode 0600).
-  virtual StatusOr<SnapshotInfo> Snapshot(const std::string& path) = 0;
+  // Writes a snapshot of the live database to `path` (mode 0600). `alongside` runs once the file
+  // is complete (SQLite: on another thread while the tables are hashed); its error fails the snapshot.
+  virtual StatusOr<SnapshotInfo> Snapshot(const std::string& path, const std::function<Status()>& alongside) = 0;
   // Restores the snapshot file into a scratch database (a file in scratch_dir for SQLite), runs the
   // integrity checks (slug "integrity"), returns its digests; the scratch database is removed.
-  virtual StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) = 0;
+  // With `complete`, the file also becomes a complete database for ReplaceLive/ReplaceOnline
+  // (SQLite rebuilds what the snapshot left out, while the checks run); it is fit for that only
+  // when the result is OK. PostgreSQL: pg_restore builds everything; nothing more to do.
+  virtual StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir, bool complete) = 0;
   // Replaces the live database by the snapshot file. The server must be stopped; FailedPrecondition
   // when it evidently is not (PostgreSQL: other sessions on the database).
   virtual Status ReplaceLive(const std::string& path) = 0;

@@ -134,7 +134,8 @@ class BackupEngine {
   StatusOr<BackupEntry> PrepareRestore(const std::string& file, const std::string& plain);
   // Online: replaces the live database by a safety backup again.
   Status PutBack(const Manifest& safety, Database& db);
-  // Verifies `data_path` against `m`; the decoded snapshot stays at keep_plain when given.
+  // Verifies `data_path` against `m`; when keep_plain is given, the decoded snapshot stays there,
+  // completed into a whole database for a restore (adapter.h).
   Status VerifyData(const std::string& data_path, const Manifest& m, const std::string& keep_plain);
   void CleanUpWorkFiles();
   Status WriteManifest(const std::string& data_path, const Manifest& m);

@@ -144,7 +144,7 @@ class PostgresAdapter final : public DatabaseAdapter {
   }
   std::string dialect() const override { return "postgresql"; }
 
-  StatusOr<SnapshotInfo> Snapshot(const std::string& out) override {
+  StatusOr<SnapshotInfo> Snapshot(const std::string& out, const std::function<Status()>& alongside) override {
     SnapshotInfo info;
     PgConn conn;
     RETURN_IF_ERROR(Connect(conn, url_, ""));
@@ -168,10 +168,12 @@ class PostgresAdapter final : public DatabaseAdapter {
     RETURN_IF_ERROR(Exec(conn, "COMMIT"));
     info.snapshot_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    // The hashes were computed before the dump, in the same snapshot: nothing left to overlap.
+    RETURN_IF_ERROR(alongside());
     return info;
   }
 
-  StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) override {
+  StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir, bool) override {
     PgConn admin;
     RETURN_IF_ERROR(Connect(admin, url_, ""));
     DropStaleScratch(admin);

@@ -1,17 +1,23 @@
-// SQLite side of DatabaseAdapter (see adapter.h). Uses the C API directly: the online backup API
-// and the row walk for content hashes are not reachable through SOCI.
+// SQLite side of DatabaseAdapter (see adapter.h). Uses the C API directly: the online backup API,
+// VACUUM INTO, the row walk for content hashes and per-thread connections are not reachable through SOCI.
 #include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
-#include <thread>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <regex>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "backup/adapter.h"
 #include "backup/file_system.h"
+#include "base/log.h"
 
 namespace salesdb::backup {
 
@@ -43,9 +49,44 @@ Status Open(Conn& c, const std::string& path, int flags) {
   return Status::Ok();
 }
 
-Status Exec(Conn& c, const char* sql) {
-  if (sqlite3_exec(c.db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
+Status Exec(Conn& c, const std::string& sql) {
+  if (sqlite3_exec(c.db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
   return Status::Ok();
+}
+
+int64_t MsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A debug line per step (see engine.cc's LogPhase): wall time and the process's CPU time so far.
+void LogPhase(const char* phase, std::chrono::steady_clock::time_point start) {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  log::Debug("backup phase", {{"phase", phase},
+                              {"ms", MsSince(start)},
+                              {"process_cpu_ms", static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000}});
+}
+
+std::string Text(sqlite3_stmt* st, int col) {
+  const unsigned char* p = sqlite3_column_text(st, col);
+  return p ? reinterpret_cast<const char*>(p) : "";
+}
+
+// Runs `sql` (no parameters), handing each result row to `row`.
+Status Query(Conn& c, const std::string& sql, const std::function<void(sqlite3_stmt*)>& row) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return SqliteError(c.db, sql);
+  return Status::Ok();
+}
+
+// Memory-mapped reads: a whole-file scan (integrity_check, hashing) then costs no read() per page.
+// SQLite caps the size at its compile-time maximum.
+void MapForScan(Conn& c) {
+  sqlite3_exec(c.db, "PRAGMA mmap_size = 1099511627776; PRAGMA cache_size = -65536", nullptr, nullptr, nullptr);
 }
 
 std::string Hex(const unsigned char* p, size_t n) {
@@ -64,62 +105,217 @@ std::string QuoteIdent(const std::string& name) {
   return out + "\"";
 }
 
-// Row counts and a SHA-256 per table over typed column values in rowid order.
-StatusOr<TableDigests> Digests(Conn& c) {
-  std::vector<std::string> tables;
+// The snapshot's list of what it left out and a completing Check rebuilds (see adapter.h): one row per
+// CREATE INDEX statement (kind 'index') and per external-content FTS5 table (kind 'fts5', whose
+// statement is its 'rebuild' command), in the order they are run.
+constexpr char kRebuildTable[] = "salesdb_backup_rebuild";
+
+bool HasTable(Conn& c, const std::string& name) {
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(c.db,
-                         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                         "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name",
-                         -1, &st, nullptr) != SQLITE_OK) {
-    return SqliteError(c.db, "list tables");
+  bool found = false;
+  if (sqlite3_prepare_v2(c.db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &st, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+    found = sqlite3_step(st) == SQLITE_ROW;
   }
-  while (sqlite3_step(st) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
   sqlite3_finalize(st);
-  TableDigests out;
-  for (const std::string& t : tables) {
-    // Virtual tables are skipped: their shadow tables hold the data. A WITHOUT ROWID table (FTS5's
-    // _config) has no rowid; a plain scan of it walks its primary key in order.
-    std::string sql = "SELECT * FROM " + QuoteIdent(t) + " ORDER BY rowid";
-    if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      sql = "SELECT * FROM " + QuoteIdent(t);
-      if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
-    }
-    crypto_hash_sha256_state sha;
-    crypto_hash_sha256_init(&sha);
-    int64_t rows = 0;
-    int cols = sqlite3_column_count(st);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      ++rows;
-      for (int i = 0; i < cols; ++i) {
-        unsigned char type = static_cast<unsigned char>(sqlite3_column_type(st, i));
-        crypto_hash_sha256_update(&sha, &type, 1);
-        if (type == SQLITE_INTEGER) {
-          int64_t v = sqlite3_column_int64(st, i);
-          unsigned char b[8];
-          for (int k = 0; k < 8; ++k) b[k] = static_cast<unsigned char>((static_cast<uint64_t>(v) >> (8 * k)) & 0xff);
-          crypto_hash_sha256_update(&sha, b, 8);
-        } else if (type == SQLITE_FLOAT) {
-          double v = sqlite3_column_double(st, i);
-          crypto_hash_sha256_update(&sha, reinterpret_cast<const unsigned char*>(&v), sizeof v);
-        } else if (type != SQLITE_NULL) {
-          const void* p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i) : sqlite3_column_text(st, i);
-          uint32_t n = static_cast<uint32_t>(sqlite3_column_bytes(st, i));
-          crypto_hash_sha256_update(&sha, reinterpret_cast<const unsigned char*>(&n), 4);
-          if (n > 0) crypto_hash_sha256_update(&sha, static_cast<const unsigned char*>(p), n);
-        }
+  return found;
+}
+
+// Tables whose rows are not data: the rebuild list and the index tables of the FTS5 indexes it
+// rebuilds (their rows are derived from the content table, so they are not hashed).
+StatusOr<std::set<std::string>> NotHashed(Conn& c) {
+  std::set<std::string> out;
+  if (!HasTable(c, kRebuildTable)) return out;
+  out.insert(kRebuildTable);
+  RETURN_IF_ERROR(Query(c, std::string("SELECT name FROM ") + kRebuildTable + " WHERE kind = 'fts5'", [&](sqlite3_stmt* st) {
+    std::string name = Text(st, 0);
+    for (const char* shadow : {"_data", "_idx", "_docsize"}) out.insert(name + shadow);
+  }));
+  return out;
+}
+
+// An FTS5 table whose index can be rebuilt from another table: `content=<table>` among its options
+// (not content='' — contentless — and not content_rowid=…).
+bool IsExternalContentFts5(const std::string& create_sql) {
+  static const std::regex fts5(R"(\busing\s+fts5\s*\()", std::regex::icase);
+  static const std::regex content(R"([\s,(]content\s*=\s*['"`\[]?[A-Za-z_])", std::regex::icase);
+  return std::regex_search(create_sql, fts5) && std::regex_search(create_sql, content);
+}
+
+// The tables that are hashed: every table but SQLite's own, virtual ones (their shadow tables
+// hold the data) and NotHashed.
+StatusOr<std::vector<std::string>> HashedTables(Conn& c) {
+  ASSIGN_OR_RETURN(std::set<std::string> skip, NotHashed(c));
+  std::vector<std::string> tables;
+  RETURN_IF_ERROR(Query(c,
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name",
+                        [&](sqlite3_stmt* st) {
+                          std::string t = Text(st, 0);
+                          if (!skip.count(t)) tables.push_back(t);
+                        }));
+  return tables;
+}
+
+// Row count and a SHA-256 over typed column values in rowid order. The bytes of many rows are
+// gathered before each hash update (fewer calls; the same stream of bytes).
+StatusOr<TableDigest> HashTable(Conn& c, const std::string& t) {
+  // A WITHOUT ROWID table (FTS5's _config) has no rowid; a plain scan of it walks its primary key in order.
+  sqlite3_stmt* st = nullptr;
+  std::string sql = "SELECT * FROM " + QuoteIdent(t) + " ORDER BY rowid";
+  if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    sql = "SELECT * FROM " + QuoteIdent(t);
+    if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
+  }
+  crypto_hash_sha256_state sha;
+  crypto_hash_sha256_init(&sha);
+  std::string buf;
+  buf.reserve(1 << 17);
+  auto flush = [&] {
+    crypto_hash_sha256_update(&sha, reinterpret_cast<const unsigned char*>(buf.data()), buf.size());
+    buf.clear();
+  };
+  int64_t rows = 0;
+  int cols = sqlite3_column_count(st);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    ++rows;
+    for (int i = 0; i < cols; ++i) {
+      int type = sqlite3_column_type(st, i);
+      buf.push_back(static_cast<char>(type));
+      if (type == SQLITE_INTEGER) {
+        uint64_t v = static_cast<uint64_t>(sqlite3_column_int64(st, i));
+        for (int k = 0; k < 8; ++k) buf.push_back(static_cast<char>((v >> (8 * k)) & 0xff));
+      } else if (type == SQLITE_FLOAT) {
+        double v = sqlite3_column_double(st, i);
+        buf.append(reinterpret_cast<const char*>(&v), sizeof v);
+      } else if (type != SQLITE_NULL) {
+        const void* p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i) : sqlite3_column_text(st, i);
+        uint32_t n = static_cast<uint32_t>(sqlite3_column_bytes(st, i));
+        buf.append(reinterpret_cast<const char*>(&n), 4);
+        if (n > 0) buf.append(static_cast<const char*>(p), n);
       }
-      unsigned char end = 0xff;
-      crypto_hash_sha256_update(&sha, &end, 1);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return SqliteError(c.db, "read table " + t);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&sha, h);
-    out[t] = TableDigest{rows, Hex(h, sizeof h)};
+    buf.push_back(static_cast<char>(0xff));
+    if (buf.size() >= (1 << 16)) flush();
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return SqliteError(c.db, "read table " + t);
+  flush();
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha, h);
+  return TableDigest{rows, Hex(h, sizeof h)};
+}
+
+// Read-only connections to one file, each inside a read transaction begun before Run returns
+// control to `started`, so that all of them see the same state even if a writer commits later.
+// Jobs are handed out in order to one thread per connection (SQLite connections are not shared).
+class ReadWorkers {
+ public:
+  static StatusOr<std::unique_ptr<ReadWorkers>> Open(const std::string& path, int n) {
+    auto w = std::make_unique<ReadWorkers>();
+    for (int i = 0; i < n; ++i) {
+      w->conns_.push_back(std::make_unique<Conn>());
+      Conn& c = *w->conns_.back();
+      RETURN_IF_ERROR(::salesdb::backup::Open(c, path, SQLITE_OPEN_READWRITE));
+      MapForScan(c);
+      RETURN_IF_ERROR(Exec(c, "BEGIN"));
+      RETURN_IF_ERROR(Query(c, "SELECT count(*) FROM sqlite_master", [](sqlite3_stmt*) {}));
+    }
+    return w;
+  }
+  Conn& first() { return *conns_.front(); }
+  // Runs job(conn, i) for i in [0, jobs) and waits for all of them.
+  void Run(size_t jobs, const std::function<void(Conn&, size_t)>& job) {
+    std::atomic<size_t> next{0};
+    std::vector<std::jthread> threads;
+    for (auto& c : conns_) {
+      threads.emplace_back([&, conn = c.get()] {
+        for (size_t i; (i = next.fetch_add(1)) < jobs;) job(*conn, i);
+      });
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<Conn>> conns_;
+};
+
+// Hashes every hashed table of `path`, on two connections.
+StatusOr<TableDigests> Digests(const std::string& path) {
+  ASSIGN_OR_RETURN(auto workers, ReadWorkers::Open(path, 2));
+  ASSIGN_OR_RETURN(std::vector<std::string> tables, HashedTables(workers->first()));
+  std::vector<StatusOr<TableDigest>> digests(tables.size(), StatusOr<TableDigest>(TableDigest{}));
+  workers->Run(tables.size(), [&](Conn& c, size_t i) { digests[i] = HashTable(c, tables[i]); });
+  TableDigests out;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (!digests[i].ok()) return digests[i].status();
+    out[tables[i]] = *digests[i];
   }
   return out;
+}
+
+// PRAGMA integrity_check; slug "integrity" on any problem.
+Status IntegrityCheck(Conn& c) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(c.db, "PRAGMA integrity_check(20)", -1, &st, nullptr) != SQLITE_OK) {
+    return FailedPrecondition("integrity: cannot run integrity_check: " + std::string(sqlite3_errmsg(c.db)))
+        .WithSlug("integrity");
+  }
+  std::string problems;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    std::string line = Text(st, 0);
+    if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && problems.empty()) problems = sqlite3_errmsg(c.db);
+  if (!problems.empty()) {
+    return FailedPrecondition("integrity: integrity_check failed: " + problems).WithSlug("integrity");
+  }
+  return Status::Ok();
+}
+
+// PRAGMA foreign_key_check; slug "integrity" on a violation.
+Status ForeignKeyCheck(Conn& c) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(c.db, "PRAGMA foreign_key_check", -1, &st, nullptr) != SQLITE_OK) {
+    return FailedPrecondition("integrity: cannot run foreign_key_check").WithSlug("integrity");
+  }
+  int64_t violations = 0;
+  std::string first;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (violations++ == 0) first = Text(st, 0) + " row " + std::to_string(sqlite3_column_int64(st, 1));
+  }
+  sqlite3_finalize(st);
+  if (violations > 0) {
+    return FailedPrecondition("integrity: foreign_key_check found " + std::to_string(violations) +
+                              " violation(s), first in " + first)
+        .WithSlug("integrity");
+  }
+  return Status::Ok();
+}
+
+// Runs what the snapshot's rebuild list says (see adapter.h) in one transaction, on a connection
+// to the file in WAL mode, so that readers that began earlier go on seeing it as it was.
+Status Rebuild(Conn& c) {
+  // Sorter threads and a larger cache speed up CREATE INDEX; no syncs: a work file until it is
+  // renamed into place (ReplaceLive syncs it).
+  RETURN_IF_ERROR(Exec(c, "PRAGMA synchronous = OFF; PRAGMA threads = 2; PRAGMA cache_size = -262144; "
+                          "PRAGMA mmap_size = 1099511627776"));
+  std::vector<std::string> statements;
+  RETURN_IF_ERROR(Query(c, std::string("SELECT sql FROM ") + kRebuildTable + " ORDER BY seq",
+                        [&](sqlite3_stmt* st) { statements.push_back(Text(st, 0)); }));
+  RETURN_IF_ERROR(Exec(c, "BEGIN"));
+  for (const std::string& sql : statements) {
+    Status st = Exec(c, sql);
+    if (!st.ok()) {
+      (void)Exec(c, "ROLLBACK");
+      return Status(st.code(), "rebuild the indexes of the restored database: " + st.message());
+    }
+  }
+  RETURN_IF_ERROR(Exec(c, std::string("DROP TABLE ") + kRebuildTable));
+  return Exec(c, "COMMIT");
 }
 
 int SchemaVersion(Conn& c) {
@@ -137,85 +333,136 @@ class SqliteAdapter final : public DatabaseAdapter {
   explicit SqliteAdapter(std::string path) : path_(std::move(path)) {}
   std::string dialect() const override { return "sqlite"; }
 
-  StatusOr<SnapshotInfo> Snapshot(const std::string& out) override {
+  StatusOr<SnapshotInfo> Snapshot(const std::string& out, const std::function<Status()>& alongside) override {
     SnapshotInfo info;
     std::error_code ec;
     if (!std::filesystem::exists(path_, ec)) return NotFound("no database at " + path_);
     info.database_bytes = std::filesystem::file_size(path_, ec);
-    {
+    // Work file: a page copy of the live database, from which what can be rebuilt is then dropped.
+    const std::string full = out + "-full";
+    struct RemoveFull {
+      const std::string& path;
+      ~RemoveFull() { (void)FileSystem::Posix().Remove(path); }
+    } remove_full{full};
+    for (const std::string* p : {&full, &out}) {
       // Created 0600 before SQLite opens it, so the copy is never readable by others.
-      auto f = FileSystem::Posix().Create(out, 0600);
+      auto f = FileSystem::Posix().Create(*p, 0600);
       if (!f.ok()) return f.status();
       RETURN_IF_ERROR((*f)->Close());
     }
-    Conn src, dst;
-    RETURN_IF_ERROR(Open(src, path_, SQLITE_OPEN_READONLY));
-    RETURN_IF_ERROR(Open(dst, out, SQLITE_OPEN_READWRITE));
-    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF"));
-    sqlite3_backup* b = sqlite3_backup_init(dst.db, "main", src.db, "main");
-    if (!b) return SqliteError(dst.db, "start the online backup");
-    // One step of all pages: one read transaction, one moment, and WAL writers are not blocked.
     auto start = std::chrono::steady_clock::now();
-    int rc;
-    for (int attempt = 0;; ++attempt) {
-      rc = sqlite3_backup_step(b, -1);
-      if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 200) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        continue;
+    {
+      Conn src, dst;
+      RETURN_IF_ERROR(Open(src, path_, SQLITE_OPEN_READONLY));
+      RETURN_IF_ERROR(Open(dst, full, SQLITE_OPEN_READWRITE));
+      RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF"));
+      sqlite3_backup* b = sqlite3_backup_init(dst.db, "main", src.db, "main");
+      if (!b) return SqliteError(dst.db, "start the online backup");
+      // One step of all pages: one read transaction, one moment, and WAL writers are not blocked.
+      int rc;
+      for (int attempt = 0;; ++attempt) {
+        rc = sqlite3_backup_step(b, -1);
+        if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 200) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          continue;
+        }
+        break;
       }
-      break;
+      info.snapshot_ms = MsSince(start);
+      sqlite3_backup_finish(b);
+      if (rc != SQLITE_DONE) return SqliteError(dst.db, "online backup");
     }
-    info.snapshot_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
-                           .count();
-    sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE) return SqliteError(dst.db, "online backup");
-    // Self-contained file in rollback mode: a restored copy needs no -wal beside it.
-    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = DELETE"));
+    LogPhase("snapshot: page copy", start);
+    start = std::chrono::steady_clock::now();
+    Conn dst;
+    RETURN_IF_ERROR(Open(dst, full, SQLITE_OPEN_READWRITE));
+    // No journal and no syncs: a work file, removed on any failure.
+    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA mmap_size = 1099511627776"));
+    RETURN_IF_ERROR(Exec(dst, "BEGIN"));
+    RETURN_IF_ERROR(LeaveOutWhatCanBeRebuilt(dst));
+    RETURN_IF_ERROR(Exec(dst, "COMMIT"));
+    // VACUUM INTO writes the remaining pages densely (a rollback-journal file: no -wal needed).
+    {
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(dst.db, "VACUUM INTO ?1", -1, &st, nullptr) != SQLITE_OK) {
+        return SqliteError(dst.db, "VACUUM INTO");
+      }
+      sqlite3_bind_text(st, 1, out.c_str(), -1, SQLITE_TRANSIENT);
+      int rc = sqlite3_step(st);
+      sqlite3_finalize(st);
+      if (rc != SQLITE_DONE) return SqliteError(dst.db, "VACUUM INTO the snapshot");
+    }
+    LogPhase("snapshot: leave out indexes, vacuum", start);
     info.schema_version = SchemaVersion(dst);
-    ASSIGN_OR_RETURN(info.tables, Digests(dst));
+    start = std::chrono::steady_clock::now();
+    Status beside;
+    StatusOr<TableDigests> digests = TableDigests{};
+    {
+      std::jthread thread([&] { beside = alongside(); });
+      digests = Digests(out);
+      LogPhase("snapshot: hashes", start);
+    }
+    if (!digests.ok()) return digests.status();
+    RETURN_IF_ERROR(beside);
+    info.tables = std::move(digests).value();
     return info;
   }
 
-  StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir) override {
+  StatusOr<CheckedSnapshot> Check(const std::string& path, const std::string& scratch_dir, bool complete) override {
     // The decoded file is the scratch database: it is checked in place and removed by the caller.
-    Conn c;
-    RETURN_IF_ERROR(Open(c, path, SQLITE_OPEN_READWRITE));
-    sqlite3_stmt* st = nullptr;
-    std::string problems;
-    if (sqlite3_prepare_v2(c.db, "PRAGMA integrity_check(20)", -1, &st, nullptr) != SQLITE_OK) {
-      return FailedPrecondition("integrity: cannot run integrity_check: " + std::string(sqlite3_errmsg(c.db)))
-          .WithSlug("integrity");
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      std::string line = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-      if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && problems.empty()) problems = sqlite3_errmsg(c.db);
-    if (!problems.empty()) {
-      return FailedPrecondition("integrity: integrity_check failed: " + problems).WithSlug("integrity");
-    }
-    if (sqlite3_prepare_v2(c.db, "PRAGMA foreign_key_check", -1, &st, nullptr) != SQLITE_OK) {
-      return FailedPrecondition("integrity: cannot run foreign_key_check").WithSlug("integrity");
-    }
-    int64_t violations = 0;
-    std::string first;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      if (violations++ == 0) {
-        first = std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + " row " +
-                std::to_string(sqlite3_column_int64(st, 1));
-      }
-    }
-    sqlite3_finalize(st);
-    if (violations > 0) {
-      return FailedPrecondition("integrity: foreign_key_check found " + std::to_string(violations) +
-                                " violation(s), first in " + first)
-          .WithSlug("integrity");
+    // integrity_check, the foreign-key check and each table's hash are jobs for two reading
+    // connections and threads (two cores). To complete the file, a third connection rebuilds
+    // what the snapshot left out meanwhile, in WAL mode and one transaction: the readers began
+    // before it and see the file as it was decoded.
+    auto start = std::chrono::steady_clock::now();
+    Conn builder;
+    bool rebuild = false;
+    if (complete) {
+      RETURN_IF_ERROR(Open(builder, path, SQLITE_OPEN_READWRITE));
+      rebuild = HasTable(builder, kRebuildTable);
+      if (rebuild) RETURN_IF_ERROR(Exec(builder, "PRAGMA journal_mode = WAL"));
     }
     CheckedSnapshot out;
-    out.schema_version = SchemaVersion(c);
-    ASSIGN_OR_RETURN(out.tables, Digests(c));
+    Status built;
+    {
+      ASSIGN_OR_RETURN(auto workers, ReadWorkers::Open(path, 2));
+      out.schema_version = SchemaVersion(workers->first());
+      ASSIGN_OR_RETURN(std::vector<std::string> tables, HashedTables(workers->first()));
+      std::jthread rebuilder;
+      if (rebuild) {
+        rebuilder = std::jthread([&] {
+          built = Rebuild(builder);
+          LogPhase("check: rebuild indexes", start);
+        });
+      }
+      // Jobs 0 and 1: integrity_check, foreign_key_check; then one per table.
+      std::vector<Status> checks(2);
+      std::vector<StatusOr<TableDigest>> digests(tables.size(), StatusOr<TableDigest>(TableDigest{}));
+      workers->Run(2 + tables.size(), [&](Conn& c, size_t i) {
+        if (i == 0) {
+          checks[0] = IntegrityCheck(c);
+          LogPhase("check: integrity_check", start);
+        } else if (i == 1) {
+          checks[1] = ForeignKeyCheck(c);
+        } else {
+          digests[i - 2] = HashTable(c, tables[i - 2]);
+        }
+      });
+      LogPhase("check: integrity, foreign keys, hashes", start);
+      bool failed = !checks[0].ok() || !checks[1].ok();
+      for (const auto& d : digests) failed = failed || !d.ok();
+      if (failed && rebuild) sqlite3_interrupt(builder.db);  // the file is thrown away: stop early
+      for (const Status& st : checks) RETURN_IF_ERROR(st);
+      for (size_t i = 0; i < tables.size(); ++i) {
+        if (!digests[i].ok()) return digests[i].status();
+        out.tables[tables[i]] = *digests[i];
+      }
+    }
+    if (rebuild) {
+      RETURN_IF_ERROR(built);
+      // Back to one self-contained file: the WAL is folded in once the readers are gone.
+      RETURN_IF_ERROR(Exec(builder, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE"));
+    }
     return out;
   }
 
@@ -261,6 +508,65 @@ class SqliteAdapter final : public DatabaseAdapter {
   }
 
  private:
+  // On the page copy, in one transaction: drops the secondary indexes and empties the index of each
+  // external-content FTS5 table ('delete-all'), listing both in the rebuild table (adapter.h).
+  Status LeaveOutWhatCanBeRebuilt(Conn& c) {
+    std::vector<std::pair<std::string, std::string>> rebuild;  // (kind, name)
+    std::vector<std::string> rebuild_sql;
+    RETURN_IF_ERROR(Query(c, "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'table') ORDER BY rowid",
+                          [&](sqlite3_stmt* st) {
+                            std::string type = Text(st, 0), name = Text(st, 1), sql = Text(st, 2);
+                            // An index without SQL belongs to a UNIQUE/PRIMARY KEY constraint: it stays.
+                            if (type == "index" && !sql.empty()) {
+                              rebuild.emplace_back("index", name);
+                              rebuild_sql.push_back(sql);
+                            } else if (type == "table" && IsExternalContentFts5(sql)) {
+                              rebuild.emplace_back("fts5", name);
+                              rebuild_sql.push_back("INSERT INTO " + QuoteIdent(name) + "(" + QuoteIdent(name) +
+                                                    ") VALUES ('rebuild')");
+                            }
+                          }));
+    // DROP INDEX also deletes the index's planner statistics: they are kept aside and put back, so
+    // that the rebuilt indexes have them again.
+    std::vector<std::string> stats;
+    RETURN_IF_ERROR(Query(c, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sqlite_stat%'",
+                          [&](sqlite3_stmt* st) { stats.push_back(Text(st, 0)); }));
+    for (const std::string& t : stats) {
+      RETURN_IF_ERROR(Exec(c, "CREATE TEMP TABLE " + QuoteIdent("kept_" + t) + " AS SELECT * FROM main." + QuoteIdent(t)));
+    }
+    for (const auto& [kind, name] : rebuild) {
+      RETURN_IF_ERROR(Exec(c, kind == "index" ? "DROP INDEX " + QuoteIdent(name)
+                                              : "INSERT INTO " + QuoteIdent(name) + "(" + QuoteIdent(name) +
+                                                    ") VALUES ('delete-all')"));
+    }
+    for (const std::string& t : stats) {
+      RETURN_IF_ERROR(Exec(c, "DELETE FROM main." + QuoteIdent(t) + "; INSERT INTO main." + QuoteIdent(t) +
+                                  " SELECT * FROM temp." + QuoteIdent("kept_" + t)));
+    }
+    RETURN_IF_ERROR(Exec(c, std::string("CREATE TABLE ") + kRebuildTable +
+                                " (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)"));
+    sqlite3_stmt* st = nullptr;
+    std::string insert = std::string("INSERT INTO ") + kRebuildTable + " (kind, name, sql) VALUES (?1, ?2, ?3)";
+    if (sqlite3_prepare_v2(c.db, insert.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, insert);
+    // Indexes first: an FTS5 rebuild reads its content table, which then has its indexes.
+    std::vector<size_t> order;
+    for (size_t i = 0; i < rebuild.size(); ++i) if (rebuild[i].first == "index") order.push_back(i);
+    for (size_t i = 0; i < rebuild.size(); ++i) if (rebuild[i].first != "index") order.push_back(i);
+    for (size_t i : order) {
+      sqlite3_bind_text(st, 1, rebuild[i].first.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 2, rebuild[i].second.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, 3, rebuild_sql[i].c_str(), -1, SQLITE_TRANSIENT);
+      int rc = sqlite3_step(st);
+      sqlite3_reset(st);
+      if (rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return SqliteError(c.db, insert);
+      }
+    }
+    sqlite3_finalize(st);
+    return Status::Ok();
+  }
+
   std::string path_;
 };
 
