@@ -20,11 +20,9 @@ function setup(user: { id: number; role: string } = { id: 1, role: 'viewer' }) {
 }
 
 describe('CustomerListView', () => {
-  // jsdom lays nothing out; give elements a size so the virtualizer has rows to show.
+  // jsdom lays nothing out: the table sizes its first rows from the window (1024 × 768 in jsdom).
   beforeEach(() => {
     setLocale('en');
-    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
-    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
   });
   afterEach(() => {
     vi.restoreAllMocks();
