@@ -42,7 +42,13 @@ export function createAppRouter(qc: QueryClient) {
       element: <AuthGate />,
       HydrateFallback: BootScreen,
       errorElement: <RouteError />,
-      loader: prefetch(() => void qc.prefetchQuery(sessionQueryOptions)),
+      // Awaited: every screen here needs the session, and with it in the cache the first screen
+      // renders within the router's transition (in slices) rather than as one synchronous
+      // update when the answer arrives. index.html preloads the request, so this waits little.
+      loader: async () => {
+        await qc.ensureQueryData(sessionQueryOptions);
+        return null;
+      },
       children: [
         {
           errorElement: <RouteError />,

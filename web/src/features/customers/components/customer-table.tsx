@@ -1,6 +1,6 @@
 // A virtualized, infinitely scrolling table: only the visible rows are in the DOM, so it stays
 // smooth with 100,000 loaded rows; pages (keyset cursors) are fetched as the end comes near.
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { elementScroll, useVirtualizer, type Rect, type Virtualizer, type VirtualizerOptions } from '@tanstack/react-virtual';
 import { Link, useNavigate } from 'react-router';
 import { translateEnum, useI18n, type Locale, type MessageKey } from '@/lib/i18n/i18n';
@@ -68,7 +68,6 @@ type RowProps = {
   index: number;
   start: number;
   cols: Col[];
-  template: string;
   locale: Locale;
   onOpen: (id: number) => void;
   onHover?: (c: Customer) => void;
@@ -100,13 +99,13 @@ function cell(c: Customer, key: ColumnKey, locale: Locale) {
 }
 
 /** One row; memoized, so scrolling, a new page or a new filter option re-renders only the rows that changed. */
-const CustomerRow = memo(function CustomerRow({ customer: c, index, start, cols, template, locale, onOpen, onHover }: RowProps) {
+const CustomerRow = memo(function CustomerRow({ customer: c, index, start, cols, locale, onOpen, onHover }: RowProps) {
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
       className="vt-row"
-      style={{ transform: `translateY(${start}px)`, gridTemplateColumns: template }}
+      style={{ transform: `translateY(${start}px)` }}
       onMouseEnter={onHover ? () => onHover(c) : undefined}
       onClick={() => onOpen(c.id)}
     >
@@ -136,7 +135,8 @@ export function CustomerTable({ rows, columns, sort, onSort, hasNextPage, isFetc
   const onOpen = useCallback((id: number) => navigate(`/customers/${id}`), [navigate]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const cols = useMemo(() => COLUMNS.filter((c) => columns.includes(c.key)), [columns]);
-  const template = cols.map((c) => c.width).join(' ');
+  // The columns' widths, set once for the header and every row (customers.css reads --vt-cols).
+  const columnsStyle = { '--vt-cols': cols.map((c) => c.width).join(' ') } as CSSProperties;
   // New rows render at transition priority: the page's frame (header, filters, the skeleton)
   // paints first, and React renders the rows in slices that leave the main thread free.
   const shown = useDeferredValue(rows, NO_ROWS);
@@ -168,8 +168,8 @@ export function CustomerTable({ rows, columns, sort, onSort, hasNextPage, isFetc
 
   return (
     <div className="vt" role="table" aria-label={t('customers.title')} aria-rowcount={hasNextPage ? -1 : rows.length + 1}>
-      <div className="vt-scroll" ref={scrollRef}>
-        <div className="vt-head" role="row" style={{ gridTemplateColumns: template }}>
+      <div className="vt-scroll" ref={scrollRef} style={columnsStyle}>
+        <div className="vt-head" role="row">
           {cols.map((c) => (
             <div key={c.key} role="columnheader" className="vt-th" aria-sort={c.sort ? sortState(c.sort) : undefined}>
               {c.sort ? (
@@ -200,12 +200,12 @@ export function CustomerTable({ rows, columns, sort, onSort, hasNextPage, isFetc
               const c = shown[v.index];
               if (!c) {
                 return (
-                  <div key="loader" role="row" className="vt-row vt-loading" style={{ transform: `translateY(${v.start}px)`, gridTemplateColumns: template }}>
+                  <div key="loader" role="row" className="vt-row vt-loading" style={{ transform: `translateY(${v.start}px)` }}>
                     <div role="cell" className="vt-td"><div className="sk" style={{ height: 12, width: 160 }} /></div>
                   </div>
                 );
               }
-              return <CustomerRow key={c.id} customer={c} index={v.index} start={v.start} cols={cols} template={template} locale={locale} onOpen={onOpen} onHover={onHoverRow} />;
+              return <CustomerRow key={c.id} customer={c} index={v.index} start={v.start} cols={cols} locale={locale} onOpen={onOpen} onHover={onHoverRow} />;
             })}
           </div>
         )}
