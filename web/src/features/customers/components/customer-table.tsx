@@ -1,6 +1,6 @@
 // A virtualized, infinitely scrolling table: only the visible rows are in the DOM, so it stays
 // smooth with 100,000 loaded rows; pages (keyset cursors) are fetched as the end comes near.
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { memo, startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { elementScroll, useVirtualizer, type Rect, type Virtualizer, type VirtualizerOptions } from '@tanstack/react-virtual';
 import { Link, useNavigate } from 'react-router';
 import { translateEnum, useI18n, type Locale, type MessageKey } from '@/lib/i18n/i18n';
@@ -28,6 +28,8 @@ export const COLUMNS: Column[] = [
 export const DEFAULT_COLUMNS: ColumnKey[] = ['name', 'status', 'tier', 'region', 'industry', 'owner', 'tags', 'active_license_count', 'updated_at'];
 
 const ROW_HEIGHT = 44;
+/** Rows kept rendered above and below the visible ones, for smooth scrolling. */
+const OVERSCAN = 6;
 const NO_ROWS: Customer[] = [];
 
 /**
@@ -142,12 +144,18 @@ export function CustomerTable({ rows, columns, sort, onSort, hasNextPage, isFetc
   const shown = useDeferredValue(rows, NO_ROWS);
   const count = shown.length + (hasNextPage && shown === rows ? 1 : 0);
   const [initialRect] = useState(estimateRect);
+  // The first rows commit without overscan (only what fits the box: less to lay out and paint
+  // before they show); the rows around them follow in a transition once those are on screen.
+  const [overscan, setOverscan] = useState(0);
+  useEffect(() => {
+    if (overscan === 0 && shown.length > 0) startTransition(() => setOverscan(OVERSCAN));
+  }, [overscan, shown.length]);
 
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
+    overscan,
     initialRect,
     observeElementRect: observeScrollBoxRect,
     scrollToFn: scrollBoxTo,
