@@ -30,6 +30,7 @@ export const DEFAULT_COLUMNS: ColumnKey[] = ['name', 'status', 'tier', 'region',
 const ROW_HEIGHT = 44;
 /** Rows kept rendered above and below the visible ones, for smooth scrolling. */
 const OVERSCAN = 6;
+const NO_ROWS: Customer[] = [];
 
 /**
  * The scroll box's size, from a ResizeObserver only. The virtualizer's default reads clientHeight
@@ -138,11 +139,9 @@ export function CustomerTable({ rows, columns, sort, onSort, hasNextPage, isFetc
   const cols = useMemo(() => COLUMNS.filter((c) => columns.includes(c.key)), [columns]);
   // The columns' widths, set once for the header and every row (customers.css reads --vt-cols).
   const columnsStyle = { '--vt-cols': cols.map((c) => c.width).join(' ') } as CSSProperties;
-  // Rows that arrive after the table is on screen render at transition priority: the update
-  // itself is cheap, and React renders the rows in slices that leave the main thread free. Rows
-  // already there when the table mounts render with it (the router renders screens in a
-  // transition too), so the first paint has them.
-  const shown = useDeferredValue(rows);
+  // New rows render at transition priority: the page's frame (header, filters, the skeleton)
+  // paints first, and React renders the rows in slices that leave the main thread free.
+  const shown = useDeferredValue(rows, NO_ROWS);
   const count = shown.length + (hasNextPage && shown === rows ? 1 : 0);
   const [initialRect] = useState(estimateRect);
   // The first rows commit without overscan (only what fits the box: less to lay out and paint
