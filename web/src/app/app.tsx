@@ -1,14 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
-import { QueryClientProvider } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
-import { createAppRouter } from '@/app/router';
-import { createQueryClient } from '@/lib/query-client';
+import type { createAppRouter } from '@/app/router';
 import { setUnauthenticatedHandler } from '@/lib/api-client';
 import { sessionKeys } from '@/lib/session';
 
-export function App() {
-  const [queryClient] = useState(createQueryClient);
-  const router = useMemo(() => createAppRouter(queryClient), [queryClient]);
+export function App({ queryClient, router }: { queryClient: QueryClient; router: ReturnType<typeof createAppRouter> }) {
 
   useEffect(() => {
     // Session expiry: forget the user, keep the page they were on, and send them to log in.

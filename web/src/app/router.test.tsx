@@ -34,6 +34,21 @@ describe('app router loaders', () => {
     router.dispose();
   });
 
+  it('starts the owner choices with the list for roles that filter by owner, and not for others', async () => {
+    for (const [role, expected] of [['sales_manager', true], ['viewer', false]] as const) {
+      const { requests, router } = open(
+        '/customers',
+        route('GET', '/api/v1/auth/me', () => json(me(role))),
+        route('GET', /^\/api\/v1\/customers\?/, () => json({ items: [], next_cursor: null })),
+        route('GET', /^\/api\/v1\/users\?/, () => json({ items: [], next_cursor: null })),
+      );
+      await waitFor(() => expect(requests.some((r) => r.url.includes('/api/v1/customers?'))).toBe(true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(requests.some((r) => r.url.includes('/api/v1/users?'))).toBe(expected);
+      router.dispose();
+    }
+  });
+
   it('sends no list request for a signed-out user or a role without the customer list', async () => {
     for (const session of [() => problem(401, 'unauthenticated'), () => json(me('auditor'))]) {
       const { requests, router } = open('/customers', route('GET', '/api/v1/auth/me', session));

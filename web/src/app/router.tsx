@@ -6,10 +6,11 @@ import { createBrowserRouter, type LoaderFunctionArgs, type RouteObject } from '
 import { AuthGate } from '@/app/layout/auth-gate';
 import { BootScreen, LoginFallback, RouteError } from '@/app/layout/route-states';
 import { sessionQueryOptions } from '@/lib/session';
-import { getAccess, type AccessKey } from '@/lib/access';
+import { getAccess, type Access, type AccessKey } from '@/lib/access';
 import { dashboardQueryOptions } from '@/features/dashboard/api/dashboard';
 import { customerDetailQueryOptions, customerListParamsFromSearch, customerListQueryOptions } from '@/features/customers/api/customers';
 import { licenseDetailQueryOptions } from '@/features/licenses/api/licenses';
+import { userListQueryOptions } from '@/features/admin/api/users';
 
 /**
  * access: the permission the route needs (checked by the gate; the server checks again).
@@ -27,10 +28,13 @@ export function createAppRouter(qc: QueryClient) {
   };
   // For screens that many roles cannot open: waits for the session (already in flight) so that a
   // signed-out or denied user sends no request that would answer 401 or 403.
-  const prefetchIfAllowed = (key: AccessKey, fn: (args: LoaderFunctionArgs) => void) => (args: LoaderFunctionArgs) => {
+  const prefetchIfAllowed = (key: AccessKey, fn: (args: LoaderFunctionArgs, access: Access) => void) => (args: LoaderFunctionArgs) => {
     void qc
       .ensureQueryData(sessionQueryOptions)
-      .then((session) => session && getAccess(session.user)[key] && fn(args))
+      .then((session) => {
+        const access = session && getAccess(session.user);
+        if (access && access[key]) fn(args, access);
+      })
       .catch(() => undefined);
     return null;
   };
@@ -42,7 +46,13 @@ export function createAppRouter(qc: QueryClient) {
       element: <AuthGate />,
       HydrateFallback: BootScreen,
       errorElement: <RouteError />,
-      loader: prefetch(() => void qc.prefetchQuery(sessionQueryOptions)),
+      // Awaited: every screen here needs the session, and with it in the cache the first screen
+      // renders within the router's transition (in slices) rather than as one synchronous
+      // update when the answer arrives. index.html preloads the request, so this waits little.
+      loader: async () => {
+        await qc.ensureQueryData(sessionQueryOptions);
+        return null;
+      },
       children: [
         {
           errorElement: <RouteError />,
@@ -56,9 +66,12 @@ export function createAppRouter(qc: QueryClient) {
             {
               path: 'customers',
               handle: { access: 'canViewCustomers', plain: true } satisfies RouteHandle,
-              loader: prefetchIfAllowed('canViewCustomers', ({ request }) =>
-                void qc.prefetchInfiniteQuery(customerListQueryOptions(customerListParamsFromSearch(new URL(request.url).searchParams))),
-              ),
+              // The list, and the owner filter's choices for roles that have one (use-owner-options.ts):
+              // both arrive together, so the rows render once rather than again when the owners come.
+              loader: prefetchIfAllowed('canViewCustomers', ({ request }, access) => {
+                void qc.prefetchInfiniteQuery(customerListQueryOptions(customerListParamsFromSearch(new URL(request.url).searchParams)));
+                if (access.canViewUsers) void qc.prefetchQuery(userListQueryOptions());
+              }),
               lazy: page(() => import('@/app/routes/customers')),
               children: [
                 {

@@ -20,11 +20,9 @@ function setup(user: { id: number; role: string } = { id: 1, role: 'viewer' }) {
 }
 
 describe('CustomerListView', () => {
-  // jsdom lays nothing out; give elements a size so the virtualizer has rows to show.
+  // jsdom lays nothing out: the table sizes its first rows from the window (1024 × 768 in jsdom).
   beforeEach(() => {
     setLocale('en');
-    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
-    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -54,6 +52,17 @@ describe('CustomerListView', () => {
     // Hovering a row prefetches its detail.
     fireEvent.mouseEnter(within(table).getByText('Lead Co').closest('[role="row"]')!);
     await waitFor(() => expect(reqs.some((r) => r.url.endsWith('/api/v1/customers/9'))).toBe(true));
+  });
+
+  it('renders only the rows that fit the box and six around them, not the whole page', async () => {
+    stubFetch(route('GET', /^\/api\/v1\/customers\?/, () => json({ items: Array.from({ length: 60 }, (_, i) => customer(i + 1)), next_cursor: null })));
+    renderWithProviders(<CustomerListView />, { path: '/customers', route: '/customers', queryClient: setup() });
+    const table = await screen.findByRole('table', { name: 'Customers' });
+    const dataRows = () => within(table).queryAllByRole('row').filter((r) => r.hasAttribute('aria-rowindex'));
+    // jsdom's window is 768 px high: the box is 518 px, 12 rows of 44 px, then the overscan of 6.
+    await waitFor(() => expect(dataRows()).toHaveLength(18));
+    expect(within(table).getByText('Customer 1')).toBeInTheDocument();
+    expect(within(table).queryByText('Customer 19')).toBeNull();
   });
 
   it('offers no create button to a viewer, and one to a sales rep', async () => {
