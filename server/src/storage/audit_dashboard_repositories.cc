@@ -8,8 +8,8 @@ namespace {
 using ll = long long;
 
 // audit_lookup (migration 0007) holds the query columns of every entry up to its largest id, the
-// mark; entries above the mark are only in audit_log. Insert copies them over once this many wait,
-// so a query reads at most about this many entries outside the indexes.
+// mark; entries above the mark are only in audit_log. Insert copies them over at every multiple of
+// this many ids, so a query reads about this many entries outside the indexes.
 constexpr ll kLookupBatch = 64;
 
 ll LookupMark(soci::session& s) {
@@ -45,10 +45,12 @@ StatusOr<int64_t> SqlAuditRepository::Insert(const AuditEntry& e) {
       .Bind("entity", e.entity).Bind("eid", static_cast<ll>(e.entity_id)).Bind("before", e.before_json)
       .Bind("after", e.after_json).Bind("prev", e.prev_hash).Bind("hash", e.hash).Into(id);
   q.One();
-  // Once kLookupBatch entries wait, copy them into audit_lookup (same transaction): their index
-  // pages are written once for the batch rather than once per entry (migration 0007).
-  ll mark = LookupMark(ctx_.s);
-  if (id - mark >= kLookupBatch) {
+  // At every kLookupBatch-th id, copy the entries above the mark into audit_lookup (same
+  // transaction): their index pages are written once for the batch rather than once per entry
+  // (migration 0007), and the other writes need no lookup of the mark. An id skipped by a rolled-back
+  // write only leaves its batch waiting until the next multiple; queries read waiting entries anyway.
+  if (id % kLookupBatch == 0) {
+    ll mark = LookupMark(ctx_.s);
     Query(ctx_.s,
           "INSERT INTO audit_lookup (id, at, actor_id, action, entity, entity_id, ip, request_id) "
           "SELECT id, at, actor_id, action, entity, entity_id, ip, request_id FROM audit_log WHERE id > :mark")
@@ -225,12 +227,10 @@ StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const 
   ll n = 0;
   Query q(ctx_.s,
           "SELECT (SELECT COUNT(*) FROM audit_lookup WHERE id <= :mark AND actor_id = :actor AND at >= :since"
-          " AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :tmark AND actor_id = :tactor"
-          " AND at >= :tsince AND action LIKE :taction)");
-  q.Bind("mark", mark).Bind("tmark", mark);
-  q.Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since)).Bind("action", action_like)
-      .Bind("tactor", static_cast<ll>(actor_id)).Bind("tsince", static_cast<ll>(since)).Bind("taction", action_like)
-      .Into(n);
+          " AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :mark AND actor_id = :actor"
+          " AND at >= :since AND action LIKE :action)");
+  q.Bind("mark", mark).Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since))
+      .Bind("action", action_like).Into(n);
   q.One();
   return static_cast<int64_t>(n);
 }
