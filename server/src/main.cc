@@ -332,6 +332,7 @@ int Serve(App& app) {
     options.redirect_port = redirect->second;
   }
   backup_scheduler.Start();
+  app.dashboard->Warm();
   Status st = http::Run(options, frontend, health, [&] {
     housekeeping.Stop();
     backup_scheduler.Stop();

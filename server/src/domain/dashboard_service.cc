@@ -1,14 +1,96 @@
+#include "base/log.h"
 #include "domain/permissions.h"
 #include "domain/services.h"
+
+#include <algorithm>
+#include <chrono>
 
 namespace salesdb {
 
 namespace {
-// A cached summary is reused while no write has committed, and for at most this long (so that the
-// 30/60/90-day windows move with the clock).
 constexpr int64_t kMaxAgeMs = 60'000;
 constexpr size_t kMaxCachedUsers = 10'000;
 }  // namespace
+
+DashboardService::DashboardService(ServiceContext ctx, int64_t slow_compute_ms)
+    : ctx_(ctx), slow_compute_ms_(slow_compute_ms), refresher_([this] { RefreshLoop(); }) {}
+
+DashboardService::~DashboardService() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  refresh_cv_.notify_all();
+  done_cv_.notify_all();
+  refresher_.join();
+}
+
+bool DashboardService::Fresh(const Cached& c, uint64_t generation, int64_t now) const {
+  return c.valid && c.generation >= generation && now - c.computed_at < kMaxAgeMs;
+}
+
+void DashboardService::Request(const std::string& scope) {
+  if (std::find(pending_.begin(), pending_.end(), scope) != pending_.end()) return;
+  pending_.push_back(scope);
+  refresh_cv_.notify_one();
+}
+
+void DashboardService::Warm() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Request("");
+}
+
+void DashboardService::DropCache() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++epoch_;  // a computation running now read the replaced data
+  for (auto& [scope, cached] : cache_) {
+    cached.valid = false;
+    Request(scope);  // for requests waiting on this scope
+  }
+  renewals_.clear();
+}
+
+// Computes the requested scopes one at a time. The generation is read before the computation's
+// snapshot, so a summary is never older than the generation it is stored with.
+void DashboardService::RefreshLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    refresh_cv_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    if (stopping_) return;
+    std::string scope = std::move(pending_.front());
+    pending_.pop_front();
+    uint64_t epoch = epoch_;
+    lock.unlock();
+    uint64_t generation = ctx_.store.generation();
+    int64_t now = ctx_.clock.NowMs();
+    auto started = std::chrono::steady_clock::now();
+    DashboardSummary summary;
+    Status computed = ctx_.store.Read([&](Tx& tx) {
+      ASSIGN_OR_RETURN(summary, tx.dashboard().Summary(scope, now));
+      return Status::Ok();
+    });
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (computed.ok()) {
+      log::Debug("dashboard summary computed", {{"scope", scope}, {"ms", took.count()}});
+    } else {
+      log::Warn("dashboard summary failed", {{"scope", scope}, {"error", computed.ToString()}});
+    }
+    lock.lock();
+    if (epoch == epoch_) {
+      Cached& c = cache_[scope];
+      ++c.attempts;
+      c.error = computed;
+      if (computed.ok()) {
+        c.valid = true;
+        c.generation = generation;
+        c.computed_at = now;
+        c.compute_ms = took.count();
+        c.summary = std::move(summary);
+      }
+    }
+    done_cv_.notify_all();
+  }
+}
 
 StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
   RETURN_IF_ERROR(Require(actor, Permission::kDashboardRead));
@@ -16,37 +98,21 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
   uint64_t generation = ctx_.store.generation();
   int64_t now = ctx_.clock.NowMs();
   DashboardSummary summary;
-  bool hit = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(scope);
-    if (it != cache_.end() && it->second.generation == generation && now - it->second.computed_at < kMaxAgeMs) {
-      summary = it->second.summary;
-      hit = true;
-    }
-  }
-  if (!hit) {
-    // One computation at a time: when a write invalidates the cache under load, every request in
-    // flight missed at once and each ran the full aggregate (at 100k customers that piled up past
-    // wrk's 5 s timeout). The others wait here and take the fresh result.
-    static std::mutex compute_mu;
-    std::lock_guard<std::mutex> computing(compute_mu);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = cache_.find(scope);
-      if (it != cache_.end() && it->second.generation == generation && now - it->second.computed_at < kMaxAgeMs) {
-        summary = it->second.summary;
-        hit = true;
+    std::unique_lock<std::mutex> lock(mu_);
+    Cached& c = cache_[scope];  // one entry per region at most; never erased, so the reference holds
+    if (!Fresh(c, generation, now)) {
+      Request(scope);
+      if (!c.valid || c.compute_ms <= slow_compute_ms_) {
+        uint64_t attempts = c.attempts;
+        done_cv_.wait(lock, [&] {
+          return stopping_ || Fresh(c, generation, ctx_.clock.NowMs()) || (c.attempts > attempts && !c.error.ok());
+        });
+        if (stopping_) return Unavailable("the server is shutting down");
+        if (!Fresh(c, generation, ctx_.clock.NowMs()) && !c.valid) return c.error;
       }
     }
-    if (!hit) {
-      RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-        ASSIGN_OR_RETURN(summary, tx.dashboard().Summary(scope, now));
-        return Status::Ok();
-      }));
-      std::lock_guard<std::mutex> lock(mu_);
-      cache_[scope] = {generation, now, summary};
-    }
+    summary = c.summary;
   }
   // "My upcoming renewals" is per user, cached the same way (each dashboard load would read it).
   if (actor.user_id != 0 && (actor.role == "sales_rep" || actor.role == "sales_manager" || actor.role == "admin")) {

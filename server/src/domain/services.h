@@ -7,10 +7,13 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "base/clock.h"
@@ -127,33 +130,53 @@ class LicenseService {
   ServiceContext ctx_;
 };
 
-// Dashboard aggregates, cached per scope until the next committed write.
+// Dashboard aggregates, cached per scope until the next committed write (and for at most a minute,
+// so that the 30/60/90-day windows move with the clock). One refresher thread computes them, one
+// scope at a time. A request that finds its scope's summary out of date waits for the refresh
+// when the last computation was quick; when it was slow (seconds at a million customers), the
+// request is answered at once with the previous summary (its generated_at says when) while the
+// refresh runs. Without any previous summary a request always waits.
 class DashboardService {
  public:
-  explicit DashboardService(ServiceContext ctx) : ctx_(ctx) {}
+  // slow_compute_ms: a computation that took longer is not waited for when a previous summary exists.
+  explicit DashboardService(ServiceContext ctx, int64_t slow_compute_ms = 500);
+  ~DashboardService();
   StatusOr<DashboardSummary> Summary(const Actor& actor);
+  // Starts computing the company-wide summary (at server start, so the first visit is served).
+  void Warm();
   // Forgets the cached aggregates (after an online restore replaced the data).
-  void DropCache() {
-    std::lock_guard<std::mutex> lock(mu_);
-    cache_.clear();
-    renewals_.clear();
-  }
+  void DropCache();
 
  private:
-  ServiceContext ctx_;
   struct Cached {
+    bool valid = false;
     uint64_t generation = 0;
     int64_t computed_at = 0;
+    int64_t compute_ms = 0;  // how long the last computation took
     DashboardSummary summary;
+    Status error;  // of the last computation, for requests that have no summary to fall back on
+    uint64_t attempts = 0;
   };
   struct CachedRenewals {
     uint64_t generation = 0;
     int64_t computed_at = 0;
     std::vector<License> renewals;
   };
+  bool Fresh(const Cached& c, uint64_t generation, int64_t now) const;
+  void Request(const std::string& scope);  // with mu_ held
+  void RefreshLoop();
+
+  ServiceContext ctx_;
+  int64_t slow_compute_ms_;
   std::mutex mu_;
-  std::unordered_map<std::string, Cached> cache_;            // by scope region
-  std::unordered_map<int64_t, CachedRenewals> renewals_;     // by user id
+  std::condition_variable refresh_cv_;  // work for the refresher
+  std::condition_variable done_cv_;     // a computation finished
+  std::deque<std::string> pending_;     // scopes to compute, each at most once
+  bool stopping_ = false;
+  uint64_t epoch_ = 0;  // DropCache() discards computations that were running
+  std::unordered_map<std::string, Cached> cache_;         // by scope region
+  std::unordered_map<int64_t, CachedRenewals> renewals_;  // by user id
+  std::thread refresher_;
 };
 
 // Builds an audit entry for `actor` (the caller fills before/after).
