@@ -10,6 +10,8 @@ namespace salesdb {
 namespace {
 constexpr int64_t kMaxAgeMs = 60'000;
 constexpr size_t kMaxCachedUsers = 10'000;
+// A slow summary is recomputed at most once per this many times its computation time.
+constexpr int kSlowRefreshSpacing = 4;
 }  // namespace
 
 DashboardService::DashboardService(ServiceContext ctx, int64_t slow_compute_ms)
@@ -85,6 +87,7 @@ void DashboardService::RefreshLoop() {
         c.generation = generation;
         c.computed_at = now;
         c.compute_ms = took.count();
+        c.finished = std::chrono::steady_clock::now();
         c.summary = std::move(summary);
       }
     }
@@ -102,14 +105,18 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
     std::unique_lock<std::mutex> lock(mu_);
     Cached& c = cache_[scope];  // one entry per region at most; never erased, so the reference holds
     if (!Fresh(c, generation, now)) {
-      Request(scope);
       if (!c.valid || c.compute_ms <= slow_compute_ms_) {
+        Request(scope);
         uint64_t attempts = c.attempts;
         done_cv_.wait(lock, [&] {
           return stopping_ || Fresh(c, generation, ctx_.clock.NowMs()) || (c.attempts > attempts && !c.error.ok());
         });
         if (stopping_) return Unavailable("the server is shutting down");
         if (!Fresh(c, generation, ctx_.clock.NowMs()) && !c.valid) return c.error;
+      } else if (std::chrono::steady_clock::now() - c.finished >= std::chrono::milliseconds(kSlowRefreshSpacing * c.compute_ms)) {
+        // Slow: the previous summary is answered, and refreshes are spaced out so that steady
+        // writes do not keep a core busy recomputing.
+        Request(scope);
       }
     }
     summary = c.summary;

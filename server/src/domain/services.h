@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -153,6 +154,7 @@ class DashboardService {
     uint64_t generation = 0;
     int64_t computed_at = 0;
     int64_t compute_ms = 0;  // how long the last computation took
+    std::chrono::steady_clock::time_point finished;
     DashboardSummary summary;
     Status error;  // of the last computation, for requests that have no summary to fall back on
     uint64_t attempts = 0;
