@@ -275,19 +275,22 @@ void Database::WriterLoop() {
         for (Job* j : batch) j->result = MapDbError(e);
       }
       if (began) {
+        // A batch of one needs no savepoint: the transaction is the write's own, rolled back when
+        // it fails (two statements less per write, a round trip each on PostgreSQL).
+        bool alone = batch.size() == 1;
         bool any_ok = false;
         for (Job* j : batch) {
           try {
-            Query(s, "SAVEPOINT w").Exec();
+            if (!alone) Query(s, "SAVEPOINT w").Exec();
             try {
               j->result = (*j->fn)(s);
             } catch (const std::exception& e) {
               j->result = MapDbError(e);
             }
             if (j->result.ok()) {
-              Query(s, "RELEASE w").Exec();
+              if (!alone) Query(s, "RELEASE w").Exec();
               any_ok = true;
-            } else {
+            } else if (!alone) {
               Query(s, "ROLLBACK TO w").Exec();
               Query(s, "RELEASE w").Exec();
             }
@@ -296,8 +299,12 @@ void Database::WriterLoop() {
           }
         }
         try {
-          Query(s, "COMMIT").Exec();
-          if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
+          if (!any_ok && alone) {
+            Query(s, "ROLLBACK").Exec();
+          } else {
+            Query(s, "COMMIT").Exec();
+            if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
+          }
         } catch (const std::exception& e) {
           Status failed = MapDbError(e);
           try {
