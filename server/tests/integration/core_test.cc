@@ -172,6 +172,45 @@ int64_t ActiveLicences(Client& c, int64_t customer) {
   return count;
 }
 
+// The dashboard follows committed writes (the summary is recomputed after each one; on a database
+// this small the request waits for it) and a sales manager's summary counts their region only.
+TEST_F(CoreTest, DashboardFollowsWritesAndScope) {
+  Client admin = Admin();
+  auto summary = [](Client& c) {
+    HttpResponse r = c.Get("/api/v1/dashboard/summary");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json();
+  };
+  nlohmann::json before = summary(admin);
+  int64_t customer = admin.Post("/api/v1/customers", CustomerBody("Dashboard Lead", "emea")).json()["id"];
+  nlohmann::json after = summary(admin);
+  EXPECT_EQ(after["customers_by_status"]["lead"], before["customers_by_status"]["lead"].get<int64_t>() + 1);
+  EXPECT_GE(after["generated_at"].get<int64_t>(), before["generated_at"].get<int64_t>());
+
+  HttpResponse issued = admin.Post("/api/v1/licenses", nlohmann::json{{"customer_id", customer},
+                                                                      {"edition", "team"},
+                                                                      {"seats", 5},
+                                                                      {"annual_value_minor", 500000},
+                                                                      {"currency", "USD"},
+                                                                      {"starts_at", 1767225600000},
+                                                                      {"expires_at", 1893456000000},
+                                                                      {"deployment", "cloud"}});
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  nlohmann::json licensed = summary(admin);
+  EXPECT_EQ(licensed["active_licenses"], after["active_licenses"].get<int64_t>() + 1);
+
+  server_->CreateUser("emea.manager@example.com", "sales_manager", "emea");
+  Client manager(*server_);
+  ASSERT_EQ(manager.Login("emea.manager@example.com", kUserPassword).status, 200);
+  nlohmann::json scoped = summary(manager);
+  int64_t emea_customers = 0;
+  for (const char* status : {"lead", "active", "churned"}) emea_customers += scoped["customers_by_status"][status].get<int64_t>();
+  HttpResponse listed = admin.Get("/api/v1/customers?region=emea&limit=200");
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(emea_customers, static_cast<int64_t>(listed.json()["items"].size()));
+  EXPECT_EQ(scoped["active_licenses"], 1);
+}
+
 TEST_F(CoreTest, LicenceIssueRenewRevoke) {
   Client c = Admin();
   int64_t customer = c.Post("/api/v1/customers", CustomerBody("Licence Holder")).json()["id"];
