@@ -4,14 +4,16 @@
 #
 #   bench/audit_query.sh [ENTRIES]                     SQLite in a temporary folder
 #   SALESDB_DATABASE_URL='dbname=… host=…' bench/audit_query.sh [ENTRIES]   an empty PostgreSQL database
-#   SALESDB_BIN=… picks the binary (default build/salesdb), e.g. one built from an older commit.
+#   SALESDB_BIN=… picks the binary (default build/salesdb), e.g. one built from an older commit;
+#   AUDIT_QUERY_KEEP=1 keeps the data folder (for EXPLAIN).
 #
 # How the entries are made: the synthetic rows go straight into audit_log by SQL (one INSERT … SELECT;
 # 50 actors, 5 actions, 3 entities, 1,400 IPs, random request ids, one entry every 100 ms, every
 # seventh one 2 s late as when a write waits for the writer). They are not hash-chained: this
 # measures queries, not `audit verify` (bench/audit_verify.sh does that). The fill stops one short of
-# a multiple of 512, so the next audited write (the API token's `auth.token_create`) copies them all
-# into audit_lookup through the server's own code, as a batch copy would.
+# a multiple of 512, so the next audited write (creating the admin user) copies them all into
+# audit_lookup through the server's own code, as a batch copy would. They end a minute before that
+# write, so the log is in time order as a server writes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENTRIES=${1:-1000000}
@@ -20,7 +22,7 @@ DATA=$(mktemp -d /tmp/salesdb-audit-query.XXXX)
 PID=""
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$DATA"
+  if [ -n "${AUDIT_QUERY_KEEP:-}" ]; then echo "kept $DATA"; else rm -rf "$DATA"; fi
 }
 trap cleanup EXIT
 export SALESDB_DATA_DIR=$DATA SALESDB_LOG_LEVEL=warn SALESDB_ADMIN_PASSWORD=bench-admin-pass-123
@@ -32,10 +34,10 @@ else
 fi
 
 "$BIN" migrate >/dev/null
-T0=1760000000000
 existing=$(sql "SELECT COALESCE(MAX(id), 0) FROM audit_log")
 N=$(( (ENTRIES + 511) / 512 * 512 ))  # the id of the write that copies them into audit_lookup
 FILL=$(( N - 1 - existing ))
+T0=$(( $(date +%s) * 1000 - FILL * 100 - 60000 ))  # the synthetic entries end a minute ago
 echo "filling $FILL synthetic entries…"
 start=$(date +%s.%N)
 if [ -n "${SALESDB_DATABASE_URL:-}" ]; then
@@ -63,8 +65,9 @@ else
 fi
 echo "  $(echo "$(date +%s.%N) - $start" | bc) s"
 start=$(date +%s.%N)
+"$BIN" user create --email admin@example.com --name Admin --role admin --password "$SALESDB_ADMIN_PASSWORD" >/dev/null
+echo "admin user (its audit entry copies the batch into audit_lookup): $(echo "$(date +%s.%N) - $start" | bc) s"
 TOKEN=$("$BIN" token create --user admin@example.com --name bench | tail -n 1)
-echo "token (its audit entry copies the batch into audit_lookup): $(echo "$(date +%s.%N) - $start" | bc) s"
 echo "entries: $(sql "SELECT COUNT(*) FROM audit_log"), in audit_lookup: $(sql "SELECT COUNT(*) FROM audit_lookup")"
 [ -n "${SALESDB_DATABASE_URL:-}" ] && sql "ANALYZE audit_lookup; ANALYZE audit_log"
 
@@ -75,9 +78,13 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/livez" >/dev/null 2>&1 && break
   sleep 0.2
 done
-sleep 5  # let the audit daemon's first pass run
+# Wait until the server is idle (its start-up work and the audit daemon's first pass done).
+for _ in $(seq 1 120); do
+  t1=$(awk '{print $14 + $15}' "/proc/$PID/stat"); sleep 1; t2=$(awk '{print $14 + $15}' "/proc/$PID/stat")
+  [ $((t2 - t1)) -le 2 ] && break
+done
 
-ms() { echo "$T0 + $1 * $N / 1000 * 100" | bc; }  # the time of the entry at $1 per mille of the log
+ms() { echo "$T0 + $1 * $FILL / 1000 * 100" | bc; }  # the time of the entry at $1 per mille of the log
 query() {
   local name="$1" params="$2" times=() code
   for _ in 1 2 3 4 5 6 7; do

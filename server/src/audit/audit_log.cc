@@ -1,5 +1,7 @@
 #include "audit/audit_log.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 
 #include "audit/archive.h"
@@ -18,11 +20,21 @@ constexpr int kScanBatch = 10000;
 std::string AuditLog::ComputeHash(const AuditEntry& e, const std::string& prev_hash) {
   // Canonical content: a JSON array in a fixed field order (no key-order ambiguity). The id slot is
   // always 0: ids are assigned by the database after the hash is computed.
-  nlohmann::json content = nlohmann::json::array(
+  const nlohmann::json content = nlohmann::json::array(
       {0, e.at, e.actor_id, e.actor_role, e.ip, e.user_agent, e.request_id, e.action, e.entity, e.entity_id,
        e.before_json, e.after_json});
-  return crypto::Sha256Hex(prev_hash + "\n" +
-                           content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  const std::string text = content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // SHA-256(prev_hash + "\n" + text), fed in pieces rather than copied into one string first.
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(prev_hash.data()), prev_hash.size());
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>("\n"), 1);
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, digest);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
 }
 
 Status AuditLog::Record(Tx& tx, AuditEntry e) {

@@ -51,5 +51,30 @@ TEST(RedactTest, EmptyStaysEmptyAndNonObjectsAreRedacted) {
   EXPECT_EQ(out["email"], "");
 }
 
+TEST(RedactTest, ObjectsWithNothingToRedactAreKeptAsGiven) {
+  // What the domain hands over: its marker already in place of the sensitive fields.
+  const std::string activity = json{{"body", kEncryptedMarker}, {"id", 7}, {"subject", "Call"}}.dump();
+  EXPECT_EQ(RedactAuditJson("activity", activity), activity);
+  const std::string spaced = R"({ "name": "Li Wei",  "tags": [1, {"x": null}] })";
+  EXPECT_EQ(RedactAuditJson("customer", spaced), spaced);
+  // The same field name is only masked for its own entity.
+  const std::string customer_email = R"({"email":"ops@example.com"})";
+  EXPECT_EQ(RedactAuditJson("customer", customer_email), customer_email);
+}
+
+TEST(RedactTest, AnythingToRedactAnywhereTakesTheFullPath) {
+  // Secrets deep inside arrays, a masked field given twice, escaped key names.
+  json nested = json::parse(RedactAuditJson("customer", R"({"items":[{"a":1},{"secret":"s3"}]})"));
+  EXPECT_EQ(nested["items"][1]["secret"], kRedacted);
+  json twice = json::parse(RedactAuditJson("contact", R"({"email":"[encrypted]","email":"li@example.com"})"));
+  EXPECT_EQ(twice["email"], "l***@example.com");
+  json escaped = json::parse(RedactAuditJson("user", R"({"pass\u0077ord":"hunter2"})"));
+  EXPECT_EQ(escaped["password"], kRedacted);
+  // Not one JSON object: redacted whole.
+  EXPECT_EQ(RedactAuditJson("customer", R"([{"a":1}])"), kRedacted);
+  EXPECT_EQ(RedactAuditJson("customer", "42"), kRedacted);
+  EXPECT_EQ(RedactAuditJson("customer", R"({"a":1} trailing)"), kRedacted);
+}
+
 }  // namespace
 }  // namespace salesdb::audit

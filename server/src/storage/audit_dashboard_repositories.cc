@@ -263,13 +263,16 @@ StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const 
                                                         int64_t since) {
   // Indexed entries (audit_lookup, up to the mark) plus the newest ones not copied there yet. The
   // mark is bound as a value: PostgreSQL then plans the newest part as the short id range it is.
+  // `since` becomes a lower id bound as in Find, so the (actor_id, id) index serves the first part.
   const ll mark = ReadMark(ctx_.s).id;
+  const ll first = FirstIdWithAtMaxFrom(ctx_.s, since);
+  const ll lo = first != 0 ? first : mark + 1;
   ll n = 0;
   Query q(ctx_.s,
-          "SELECT (SELECT COUNT(*) FROM audit_lookup WHERE id <= :mark AND actor_id = :actor AND at >= :since"
-          " AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :mark AND actor_id = :actor"
-          " AND at >= :since AND action LIKE :action)");
-  q.Bind("mark", mark).Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since))
+          "SELECT (SELECT COUNT(*) FROM audit_lookup WHERE id >= :lo AND id <= :mark AND actor_id = :actor"
+          " AND at >= :since AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :mark"
+          " AND actor_id = :actor AND at >= :since AND action LIKE :action)");
+  q.Bind("lo", lo).Bind("mark", mark).Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since))
       .Bind("action", action_like).Into(n);
   q.One();
   return static_cast<int64_t>(n);

@@ -191,6 +191,16 @@ TEST_F(AuditLookupTest, TimeRangesAreExactWhenTimesAreOutOfOrder) {
       q.actor_id = 1;  // with a filter served by another index
       CheckPaging(q);
     }
+    // The reveal limit's count bounds its ids the same way.
+    int64_t n = -1, want = 0;
+    ASSERT_TRUE(db_.store()
+                    .Read([&](Tx& tx) {
+                      ASSIGN_OR_RETURN(n, tx.audit().CountByActorSince(0, "%.reveal", from));
+                      return Status::Ok();
+                    })
+                    .ok());
+    for (int k = 0; k < appended_; k += 12) want += At(k) >= from ? 1 : 0;  // actor 0's reveals: k % 12 == 0
+    EXPECT_EQ(n, want) << "since " << from;
   }
 }
 
