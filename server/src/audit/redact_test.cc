@@ -51,18 +51,7 @@ TEST(RedactTest, EmptyStaysEmptyAndNonObjectsAreRedacted) {
   EXPECT_EQ(out["email"], "");
 }
 
-TEST(RedactTest, ObjectsWithNothingToRedactAreKeptAsGiven) {
-  // What the domain hands over: its marker already in place of the sensitive fields.
-  const std::string activity = json{{"body", kEncryptedMarker}, {"id", 7}, {"subject", "Call"}}.dump();
-  EXPECT_EQ(RedactAuditJson("activity", activity), activity);
-  const std::string spaced = R"({ "name": "Li Wei",  "tags": [1, {"x": null}] })";
-  EXPECT_EQ(RedactAuditJson("customer", spaced), spaced);
-  // The same field name is only masked for its own entity.
-  const std::string customer_email = R"({"email":"ops@example.com"})";
-  EXPECT_EQ(RedactAuditJson("customer", customer_email), customer_email);
-}
-
-TEST(RedactTest, AnythingToRedactAnywhereTakesTheFullPath) {
+TEST(RedactTest, SecretsAnywhereAndNonObjectsAreCaught) {
   // Secrets deep inside arrays, a masked field given twice, escaped key names.
   json nested = json::parse(RedactAuditJson("customer", R"({"items":[{"a":1},{"secret":"s3"}]})"));
   EXPECT_EQ(nested["items"][1]["secret"], kRedacted);
