@@ -9,8 +9,10 @@
 //    create-activity route, so the group-commit writer batches their writes into shared commits.
 // Counters per call: latency_us (mean wall time of one call), cpu_us (CPU of the whole process, writer
 // thread included) and written_kib (bytes handed to write syscalls: WAL frames, checkpoints). CPU and
-// bytes do not depend on what else the machine's disk is doing; latency does, so repetitions of the
-// four benchmarks run interleaved in random order, and run.sh compares medians.
+// bytes do not depend on what else the machine's disk is doing; latency does, so many short
+// repetitions (15 of each) of the four benchmarks run interleaved in random order, so that a slow
+// spell of the disk falls on both sides alike, and run.sh compares the medians. Run it several times
+// (rounds) and take the median of the rounds' ratios before trusting a latency difference.
 #include <benchmark/benchmark.h>
 
 #include <sodium.h>
@@ -192,14 +194,15 @@ void CreateActivities(benchmark::State& state) {
 }
 
 // Fixed iterations: each call is an fsync, and the estimate from the first fast ones overshot to minutes.
+// Short repetitions, many of them: more A/B alternations for the same run time.
 BENCHMARK(CreateActivities)
     ->Name("BM_CreateActivity")
     ->ArgName("audit")
     ->Arg(0)
     ->Arg(1)
     ->Unit(benchmark::kMicrosecond)
-    ->Iterations(400)
-    ->Repetitions(6);
+    ->Iterations(200)
+    ->Repetitions(15);
 BENCHMARK(CreateActivities)
     ->Name("BM_CreateActivityConcurrent")
     ->ArgName("audit")
@@ -208,8 +211,8 @@ BENCHMARK(CreateActivities)
     ->Threads(kConcurrentCallers)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond)
-    ->Iterations(100)
-    ->Repetitions(6);
+    ->Iterations(50)
+    ->Repetitions(15);
 
 }  // namespace
 }  // namespace salesdb

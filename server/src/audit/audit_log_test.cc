@@ -136,5 +136,28 @@ TEST(ChainVerifierTest, HashDoesNotDependOnTheRowId) {
   EXPECT_EQ(AuditLog::ComputeHash(e, ""), c[0].hash);
 }
 
+// Chains written by earlier versions must keep verifying: the hash is SHA-256 over the previous
+// hash, a newline and the canonical JSON array, worked out here independently of ComputeHash.
+TEST(ChainVerifierTest, HashFormatIsUnchanged) {
+  AuditEntry e;
+  e.at = 1764100000000;
+  e.actor_id = 12;
+  e.actor_role = "sales_rep";
+  e.ip = "10.1.2.3";
+  e.user_agent = "Mozilla/5.0";
+  e.request_id = "0193a1b2c3d4e5f6";
+  e.action = "customer.update";
+  e.entity = "customer";
+  e.entity_id = 4242;
+  e.before_json = R"({"name":"Old \"Co\"","version":1})";
+  e.after_json = R"({"name":"北京 Co","version":2})";
+  const std::string prev(64, 'a');
+  const std::string canonical = std::string("[0,1764100000000,12,\"sales_rep\",\"10.1.2.3\",\"Mozilla/5.0\",") +
+                                "\"0193a1b2c3d4e5f6\",\"customer.update\",\"customer\",4242," +
+                                "\"{\\\"name\\\":\\\"Old \\\\\\\"Co\\\\\\\"\\\",\\\"version\\\":1}\"," +
+                                "\"{\\\"name\\\":\\\"北京 Co\\\",\\\"version\\\":2}\"]";
+  EXPECT_EQ(AuditLog::ComputeHash(e, prev), crypto::Sha256Hex(prev + "\n" + canonical));
+}
+
 }  // namespace
 }  // namespace salesdb

@@ -51,5 +51,19 @@ TEST(RedactTest, EmptyStaysEmptyAndNonObjectsAreRedacted) {
   EXPECT_EQ(out["email"], "");
 }
 
+TEST(RedactTest, SecretsAnywhereAndNonObjectsAreCaught) {
+  // Secrets deep inside arrays, a masked field given twice, escaped key names.
+  json nested = json::parse(RedactAuditJson("customer", R"({"items":[{"a":1},{"secret":"s3"}]})"));
+  EXPECT_EQ(nested["items"][1]["secret"], kRedacted);
+  json twice = json::parse(RedactAuditJson("contact", R"({"email":"[encrypted]","email":"li@example.com"})"));
+  EXPECT_EQ(twice["email"], "l***@example.com");
+  json escaped = json::parse(RedactAuditJson("user", R"({"pass\u0077ord":"hunter2"})"));
+  EXPECT_EQ(escaped["password"], kRedacted);
+  // Not one JSON object: redacted whole.
+  EXPECT_EQ(RedactAuditJson("customer", R"([{"a":1}])"), kRedacted);
+  EXPECT_EQ(RedactAuditJson("customer", "42"), kRedacted);
+  EXPECT_EQ(RedactAuditJson("customer", R"({"a":1} trailing)"), kRedacted);
+}
+
 }  // namespace
 }  // namespace salesdb::audit

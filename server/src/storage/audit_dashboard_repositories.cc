@@ -1,5 +1,6 @@
 // The audit log table and the dashboard aggregates.
 #include <ctime>
+#include <limits>
 
 #include "storage/repositories.h"
 
@@ -7,15 +8,34 @@ namespace salesdb {
 namespace {
 using ll = long long;
 
-// audit_lookup (migration 0007) holds the query columns of every entry up to its largest id, the
-// mark; entries above the mark are only in audit_log. Insert copies them over at every multiple of
-// this many ids, so a query reads about this many entries outside the indexes.
-constexpr ll kLookupBatch = 64;
+// audit_lookup (migrations 0007, 0008) holds the query columns of every entry up to its largest id,
+// the mark; entries above the mark are only in audit_log. Insert copies them over at every multiple
+// of SqlAuditRepository::kLookupBatch ids.
+constexpr ll kLookupBatch = SqlAuditRepository::kLookupBatch;
 
-ll LookupMark(soci::session& s) {
-  ll mark = 0;
-  Query(s, "SELECT COALESCE(MAX(id), 0) FROM audit_lookup").Into(mark).One();
-  return mark;
+// The newest row of audit_lookup: the mark and its running figures (migration 0008).
+struct LookupMark {
+  ll id = 0;
+  ll at_max = std::numeric_limits<ll>::min();  // nothing copied yet: every at is above it
+  ll lag_max = 0;
+};
+
+LookupMark ReadMark(soci::session& s) {
+  LookupMark m;
+  Query q(s, "SELECT id, at_max, lag_max FROM audit_lookup ORDER BY id DESC LIMIT 1");
+  q.Into(m.id).Into(m.at_max).Into(m.lag_max);
+  if (!q.One()) return LookupMark{};
+  return m;
+}
+
+// The smallest id in audit_lookup whose at_max is at least `at` (at_max never decreases with id,
+// so these ids are a tail of the table); 0 when there is none.
+ll FirstIdWithAtMaxFrom(soci::session& s, ll at) {
+  ll id = 0;
+  Query q(s, "SELECT id FROM audit_lookup WHERE at_max >= :at ORDER BY at_max, id LIMIT 1");
+  q.Bind("at", at).Into(id);
+  if (!q.One()) return 0;
+  return id;
 }
 
 }  // namespace
@@ -50,11 +70,18 @@ StatusOr<int64_t> SqlAuditRepository::Insert(const AuditEntry& e) {
   // (migration 0007), and the other writes need no lookup of the mark. An id skipped by a rolled-back
   // write only leaves its batch waiting until the next multiple; queries read waiting entries anyway.
   if (id % kLookupBatch == 0) {
-    ll mark = LookupMark(ctx_.s);
+    const LookupMark mark = ReadMark(ctx_.s);
+    // The running figures continue from the mark's (migration 0008).
     Query(ctx_.s,
-          "INSERT INTO audit_lookup (id, at, actor_id, action, entity, entity_id, ip, request_id) "
-          "SELECT id, at, actor_id, action, entity, entity_id, ip, request_id FROM audit_log WHERE id > :mark")
-        .Bind("mark", mark)
+          "INSERT INTO audit_lookup (id, at, actor_id, action, entity, entity_id, ip, request_id, at_max, lag_max) "
+          "SELECT id, at, actor_id, action, entity, entity_id, ip, request_id, at_max, "
+          "MAX(CASE WHEN at_max - at > :lag THEN at_max - at ELSE :lag END) OVER (ORDER BY id ROWS UNBOUNDED "
+          "PRECEDING) FROM (SELECT id, at, actor_id, action, entity, entity_id, ip, request_id, "
+          "MAX(CASE WHEN at > :atmax THEN at ELSE :atmax END) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS at_max "
+          "FROM audit_log WHERE id > :mark) w ORDER BY id")
+        .Bind("mark", mark.id)
+        .Bind("atmax", mark.at_max)
+        .Bind("lag", mark.lag_max)
         .Exec();
   }
   return static_cast<int64_t>(id);
@@ -140,15 +167,28 @@ StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Find(const AuditQuery& f) 
   // Two disjoint id ranges, each read in the requested order: entries up to the mark through
   // audit_lookup's indexes, and the few newer ones from audit_log by id (at most about
   // kLookupBatch rows to filter). One mark for both, so no entry is missed or read twice.
-  const ll mark = LookupMark(ctx_.s);
+  const LookupMark mark = ReadMark(ctx_.s);
+  // A time range becomes an id range that holds every entry of [from, to) (migration 0008):
+  // entries before the first with at_max >= from have at < from; those from the first with
+  // at_max >= to + lag_max on have at >= to. The filter on at still decides within it.
+  ll lo = 1, hi = mark.id;  // inclusive
+  if (f.from != 0) {
+    ll first = FirstIdWithAtMaxFrom(ctx_.s, f.from);
+    lo = first != 0 ? first : mark.id + 1;
+  }
+  if (f.to != 0 && f.to <= std::numeric_limits<ll>::max() - mark.lag_max) {
+    ll first = FirstIdWithAtMaxFrom(ctx_.s, f.to + mark.lag_max);
+    if (first != 0) hi = first - 1;
+  }
   auto indexed = [&] {
+    if (lo > hi) return std::vector<AuditEntry>();
     // The page's ids first, from audit_lookup alone (narrow rows, mostly covered by an index), then
     // their rows: joining first made PostgreSQL walk both tables in step.
     Query q(ctx_.s,
             "SELECT a.id, a.at, a.actor_id, a.actor_role, a.ip, a.user_agent, a.request_id, a.action, a.entity, "
             "a.entity_id, a.before_json, a.after_json, a.prev_hash, a.hash FROM (SELECT l.id FROM audit_lookup l "
-            "WHERE l.id <= :mark");
-    q.Bind("mark", mark);
+            "WHERE l.id >= :lo AND l.id <= :hi");
+    q.Bind("lo", lo).Bind("hi", hi);
     AppendAuditFilters(q, f, "l.");
     q.Sql(") k JOIN audit_log a ON a.id = k.id ORDER BY a.id");
     if (!f.ascending) q.Sql(" DESC");
@@ -156,7 +196,7 @@ StatusOr<std::vector<AuditEntry>> SqlAuditRepository::Find(const AuditQuery& f) 
   };
   auto newest = [&] {
     Query q(ctx_.s, kAuditColumns);
-    q.Sql(" WHERE id > :mark").Bind("mark", mark);
+    q.Sql(" WHERE id > :mark").Bind("mark", mark.id);
     AppendAuditFilters(q, f, "");
     return FetchEntries(q);
   };
@@ -223,13 +263,16 @@ StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const 
                                                         int64_t since) {
   // Indexed entries (audit_lookup, up to the mark) plus the newest ones not copied there yet. The
   // mark is bound as a value: PostgreSQL then plans the newest part as the short id range it is.
-  const ll mark = LookupMark(ctx_.s);
+  // `since` becomes a lower id bound as in Find, so the (actor_id, id) index serves the first part.
+  const ll mark = ReadMark(ctx_.s).id;
+  const ll first = FirstIdWithAtMaxFrom(ctx_.s, since);
+  const ll lo = first != 0 ? first : mark + 1;
   ll n = 0;
   Query q(ctx_.s,
-          "SELECT (SELECT COUNT(*) FROM audit_lookup WHERE id <= :mark AND actor_id = :actor AND at >= :since"
-          " AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :mark AND actor_id = :actor"
-          " AND at >= :since AND action LIKE :action)");
-  q.Bind("mark", mark).Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since))
+          "SELECT (SELECT COUNT(*) FROM audit_lookup WHERE id >= :lo AND id <= :mark AND actor_id = :actor"
+          " AND at >= :since AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :mark"
+          " AND actor_id = :actor AND at >= :since AND action LIKE :action)");
+  q.Bind("lo", lo).Bind("mark", mark).Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since))
       .Bind("action", action_like).Into(n);
   q.One();
   return static_cast<int64_t>(n);

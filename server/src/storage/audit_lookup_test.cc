@@ -11,6 +11,8 @@
 namespace salesdb {
 namespace {
 
+constexpr int kBatch = static_cast<int>(SqlAuditRepository::kLookupBatch);
+
 class AuditLookupTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(db_.status().ok()) << db_.status().ToString(); }
@@ -22,7 +24,7 @@ class AuditLookupTest : public ::testing::Test {
       ASSERT_TRUE(db_.store()
                       .Write([&](Tx& tx) {
                         AuditEntry e;
-                        e.at = 1'000'000 + k * 10;
+                        e.at = At(k);
                         e.actor_id = k % 3;
                         e.actor_role = "admin";
                         e.ip = k % 2 ? "10.0.0.1" : "10.0.0.2";
@@ -72,8 +74,8 @@ class AuditLookupTest : public ::testing::Test {
       if (q.entity_id != 0 && k % 7 != q.entity_id) continue;
       if (!q.ip.empty() && (k % 2 ? "10.0.0.1" : "10.0.0.2") != q.ip) continue;
       if (!q.request_id.empty() && "req-" + std::to_string((k + 1) / 2) != q.request_id) continue;
-      if (q.from != 0 && 1'000'000 + k * 10 < q.from) continue;
-      if (q.to != 0 && 1'000'000 + k * 10 >= q.to) continue;
+      if (q.from != 0 && At(k) < q.from) continue;
+      if (q.to != 0 && At(k) >= q.to) continue;
       if (q.ascending ? id <= q.after_id : (q.before_id != 0 && id >= q.before_id)) continue;
       ids.push_back(id);
     }
@@ -82,27 +84,65 @@ class AuditLookupTest : public ::testing::Test {
     return ids;
   }
 
+  // The time of the k-th entry: in id order unless disorder_, where every seventh write is 3 s late
+  // (its time taken before it queued) and the clock steps back a minute at k = 700.
+  int64_t At(int k) const {
+    int64_t t = 1'000'000 + int64_t{k} * 10;
+    if (disorder_ && k % 7 == 3) t -= 3'000;
+    if (disorder_ && k >= 700) t -= 60'000;
+    return t;
+  }
+
+  // Pages through q's results with the keyset cursor, as the API and the anomaly rules do, in both
+  // orders and with small and large pages; every page must match the brute-force answer.
+  void CheckPaging(const AuditQuery& base) {
+    for (int limit : {500, 7}) {
+      for (bool ascending : {false, true}) {
+        AuditQuery page = base;
+        page.limit = limit;
+        page.ascending = ascending;
+        std::vector<int64_t> got;
+        for (int guard = 0; guard < 1000; ++guard) {
+          std::vector<int64_t> ids = Ids(page);
+          ASSERT_EQ(ids, Expected(page)) << "limit " << limit << (ascending ? " ascending" : " descending")
+                                         << " from " << page.after_id << "/" << page.before_id << " at ["
+                                         << page.from << ", " << page.to << ")";
+          bool more = ids.size() > static_cast<size_t>(limit);
+          if (more) ids.resize(limit);
+          got.insert(got.end(), ids.begin(), ids.end());
+          if (!more) break;
+          (ascending ? page.after_id : page.before_id) = ids.back();
+        }
+        AuditQuery everything = base;
+        everything.limit = 100000;
+        everything.ascending = ascending;
+        EXPECT_EQ(got, Expected(everything));
+      }
+    }
+  }
+
   TestDatabase db_{"audit-lookup"};
   int appended_ = 0;
+  bool disorder_ = false;
 };
 
 TEST_F(AuditLookupTest, EntriesAreCopiedInBatchesInTheirOwnTransaction) {
-  Append(63);
+  Append(kBatch - 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup"), 0);
-  Append(1);  // the 64th waiting entry copies all of them
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup"), 64);
-  Append(100);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup"), 128);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 164);
+  Append(1);  // the kBatch-th waiting entry copies all of them
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup"), kBatch);
+  Append(kBatch + 36);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup"), 2 * kBatch);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 2 * kBatch + 36);
   // The copies match their entries.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup l JOIN audit_log a ON a.id = l.id WHERE l.at = a.at AND "
                   "l.actor_id = a.actor_id AND l.action = a.action AND l.entity = a.entity AND l.entity_id = "
                   "a.entity_id AND l.ip = a.ip AND l.request_id = a.request_id"),
-            128);
+            2 * kBatch);
 }
 
 TEST_F(AuditLookupTest, FindSeesCopiedAndWaitingEntriesInOrder) {
-  Append(150);  // 128 copied, 22 waiting
+  Append(2 * kBatch + 22);  // 2 * kBatch copied, 22 waiting
   std::vector<AuditQuery> queries;
   AuditQuery all;
   all.limit = 500;
@@ -122,41 +162,50 @@ TEST_F(AuditLookupTest, FindSeesCopiedAndWaitingEntriesInOrder) {
   q.ip = "10.0.0.1";
   queries.push_back(q);
   q = all;
-  q.request_id = "req-64";  // entries 128 (copied) and 129 (waiting)
+  q.request_id = "req-" + std::to_string(kBatch);  // entries 2 * kBatch (copied) and 2 * kBatch + 1 (waiting)
   queries.push_back(q);
   q = all;
-  q.from = 1'000'000 + 100 * 10;
-  q.to = 1'000'000 + 140 * 10;
+  q.from = 1'000'000 + (2 * kBatch - 28) * 10;  // across the mark
+  q.to = 1'000'000 + (2 * kBatch + 12) * 10;
   queries.push_back(q);
-  for (AuditQuery base : queries) {
-    for (int limit : {500, 5}) {
-      for (bool ascending : {false, true}) {
-        AuditQuery page = base;
-        page.limit = limit;
-        page.ascending = ascending;
-        // Page through everything with the keyset cursor, as the API and the anomaly rules do.
-        std::vector<int64_t> got, want;
-        for (int guard = 0; guard < 200; ++guard) {
-          std::vector<int64_t> ids = Ids(page);
-          ASSERT_EQ(ids, Expected(page)) << "limit " << limit << (ascending ? " ascending" : " descending")
-                                         << " from " << page.after_id << "/" << page.before_id;
-          bool more = ids.size() > static_cast<size_t>(limit);
-          if (more) ids.resize(limit);
-          got.insert(got.end(), ids.begin(), ids.end());
-          if (!more) break;
-          (ascending ? page.after_id : page.before_id) = ids.back();
-        }
-        AuditQuery everything = base;
-        everything.limit = 1000;
-        everything.ascending = ascending;
-        EXPECT_EQ(got, Expected(everything));
-      }
+  for (const AuditQuery& base : queries) CheckPaging(base);
+}
+
+// Time ranges are read through id bounds (migration 0008); they must stay exact when times are not
+// in id order: late writes, and a clock that steps back.
+TEST_F(AuditLookupTest, TimeRangesAreExactWhenTimesAreOutOfOrder) {
+  disorder_ = true;
+  Append(2 * kBatch + 22);  // the step back (k = 700) lies between the two copies
+  // The running figures, worked out by brute force.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup l WHERE at_max = (SELECT MAX(at) FROM audit_lookup m WHERE "
+                  "m.id <= l.id) AND lag_max = (SELECT MAX(m.at_max - m.at) FROM audit_lookup m WHERE m.id <= l.id)"),
+            2 * kBatch);
+  std::vector<int64_t> points = {0, At(5), At(400), At(690), At(699), At(705), At(900), At(1030), At(1040)};
+  for (int64_t from : points) {
+    for (int64_t to : points) {
+      if (to != 0 && to <= from) continue;
+      AuditQuery q;
+      q.from = from;
+      q.to = to;
+      CheckPaging(q);
+      q.actor_id = 1;  // with a filter served by another index
+      CheckPaging(q);
     }
+    // The reveal limit's count bounds its ids the same way.
+    int64_t n = -1, want = 0;
+    ASSERT_TRUE(db_.store()
+                    .Read([&](Tx& tx) {
+                      ASSIGN_OR_RETURN(n, tx.audit().CountByActorSince(0, "%.reveal", from));
+                      return Status::Ok();
+                    })
+                    .ok());
+    for (int k = 0; k < appended_; k += 12) want += At(k) >= from ? 1 : 0;  // actor 0's reveals: k % 12 == 0
+    EXPECT_EQ(n, want) << "since " << from;
   }
 }
 
 TEST_F(AuditLookupTest, CountByActorSinceCountsWaitingEntriesToo) {
-  Append(70);  // 64 copied, 6 waiting
+  Append(kBatch + 6);  // kBatch copied, 6 waiting
   auto count = [&](int64_t since) {
     int64_t n = -1;
     EXPECT_TRUE(db_.store()
@@ -167,25 +216,33 @@ TEST_F(AuditLookupTest, CountByActorSinceCountsWaitingEntriesToo) {
                     .ok());
     return n;
   };
-  // Actor 0's contact.reveal entries are k % 12 == 0: k = 0 … 60, all copied (ids 1 … 64).
-  EXPECT_EQ(count(0), 6);
-  EXPECT_EQ(count(1'000'000 + 48 * 10), 2);  // k = 48, 60
-  Append(2);                                  // k = 70, 71: none match
-  Append(1);                                  // k = 72 (id 73): matches, still waiting
-  EXPECT_EQ(count(1'000'000 + 48 * 10), 3);
+  // Actor 0's contact.reveal entries are k % 12 == 0.
+  auto expected = [&](int64_t since) {
+    int64_t n = 0;
+    for (int k = 0; k < appended_; k += 12) n += At(k) >= since ? 1 : 0;
+    return n;
+  };
+  const int64_t since = 1'000'000 + (kBatch - 30) * 10;  // the last copied matches
+  EXPECT_EQ(count(0), expected(0));
+  EXPECT_EQ(count(since), expected(since));
+  const int64_t before = count(since);
+  Append(12);  // exactly one more match, still waiting above the mark
+  EXPECT_EQ(count(since), before + 1);
+  EXPECT_EQ(count(since), expected(since));
 }
 
 TEST_F(AuditLookupTest, ArchivingRemovesTheCopiesToo) {
-  Append(140);
-  ASSERT_TRUE(db_.store().Write([](Tx& tx) { return tx.audit().DeleteArchived(100); }).ok());
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 40);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup"), 28);  // 101..128
+  const int n = 2 * kBatch + 12, archived = kBatch + 36;
+  Append(n);
+  ASSERT_TRUE(db_.store().Write([&](Tx& tx) { return tx.audit().DeleteArchived(archived); }).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), n - archived);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_lookup"), 2 * kBatch - archived);  // archived + 1 .. 2 * kBatch
   AuditQuery q;
-  q.limit = 500;
+  q.limit = 5000;
   std::vector<int64_t> ids = Ids(q);
-  ASSERT_EQ(ids.size(), 40u);
-  EXPECT_EQ(ids.front(), 140);
-  EXPECT_EQ(ids.back(), 101);
+  ASSERT_EQ(ids.size(), static_cast<size_t>(n - archived));
+  EXPECT_EQ(ids.front(), n);
+  EXPECT_EQ(ids.back(), archived + 1);
 }
 
 }  // namespace

@@ -138,6 +138,9 @@ class SqlDashboardRepository final : public DashboardRepository {
 
 class SqlAuditRepository final : public AuditRepository {
  public:
+  // Insert copies the entries waiting above audit_lookup's mark into it at every multiple of this
+  // many ids (migration 0007), so a query reads at most about this many entries outside the indexes.
+  static constexpr int64_t kLookupBatch = 512;
   SALESDB_REPO_CTOR(SqlAuditRepository)
   StatusOr<std::string> LockHead() override;
   StatusOr<int64_t> Insert(const AuditEntry& e) override;
