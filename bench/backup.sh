@@ -4,7 +4,8 @@
 #     on its own connection: wall time, size vs the database file, the writer's worst commit latency
 #   - restore of that backup (database deleted first): wall time
 # Usage: bench/backup.sh [customers] [salesdb binary]. Prints one Markdown table row block.
-# BENCH_RESTORE=0 skips the restore.
+# BENCH_RESTORE=0 skips the restore. BENCH_WAL_AUTOCHECKPOINT sets the writer's wal_autocheckpoint
+# (SQLite's default 1000, as the server's writer; 0: the writer never checkpoints, for comparison).
 # BENCH_SEEDED_DIR=<data folder> reuses a folder seeded before with `salesdb seed --customers N`
 # (its salesdb.db and keys/ are copied; the folder stays untouched): seeding 1,000,000 takes minutes.
 # Also reports the CPU time (user+system) of `backup create` and `restore`: wall times swing with
@@ -43,6 +44,7 @@ cat > "$WORK/writer.py" <<'PY'
 import sqlite3, sys, time, os
 db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
+db.execute(f"PRAGMA wal_autocheckpoint={int(os.environ.get('BENCH_WAL_AUTOCHECKPOINT', '1000'))}")
 db.execute("CREATE TABLE IF NOT EXISTS bench_writes (id INTEGER PRIMARY KEY, at REAL)")
 worst = 0.0; n = 0; stop = sys.argv[2]; slow = open(sys.argv[3], "w")
 while not os.path.exists(stop):
