@@ -4,6 +4,8 @@
 #     on its own connection: wall time, size vs the database file, the writer's worst commit latency
 #   - restore of that backup (database deleted first): wall time
 # Usage: bench/backup.sh [customers] [salesdb binary]. Prints one Markdown table row block.
+# BENCH_RESTORE=0 skips the restore. BENCH_WAL_AUTOCHECKPOINT sets the writer's wal_autocheckpoint
+# (SQLite's default 1000, as the server's writer; 0: the writer never checkpoints, for comparison).
 # BENCH_SEEDED_DIR=<data folder> reuses a folder seeded before with `salesdb seed --customers N`
 # (its salesdb.db and keys/ are copied; the folder stays untouched): seeding 1,000,000 takes minutes.
 # Also reports the CPU time (user+system) of `backup create` and `restore`: wall times swing with
@@ -36,22 +38,26 @@ fi
 sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 DB_BYTES=$(stat -c %s "$DB")
 
-# A writer on its own connection, committing (synchronous=FULL) every ~5 ms; prints its worst commit.
+# A writer on its own connection, committing (synchronous=FULL) every ~5 ms; prints its worst commit
+# and writes each commit slower than 20 ms (its start, epoch ms, and its length) to slow.txt.
 cat > "$WORK/writer.py" <<'PY'
 import sqlite3, sys, time, os
 db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
+db.execute(f"PRAGMA wal_autocheckpoint={int(os.environ.get('BENCH_WAL_AUTOCHECKPOINT', '1000'))}")
 db.execute("CREATE TABLE IF NOT EXISTS bench_writes (id INTEGER PRIMARY KEY, at REAL)")
-worst = 0.0; n = 0; stop = sys.argv[2]
+worst = 0.0; n = 0; stop = sys.argv[2]; slow = open(sys.argv[3], "w")
 while not os.path.exists(stop):
-    t = time.perf_counter()
+    wall = time.time(); t = time.perf_counter()
     db.execute("BEGIN IMMEDIATE"); db.execute("INSERT INTO bench_writes (at) VALUES (?)", (t,)); db.execute("COMMIT")
-    worst = max(worst, time.perf_counter() - t); n += 1
+    took = time.perf_counter() - t
+    if took > 0.020: slow.write(f"{wall*1000:.0f} {took*1000:.1f}\n")
+    worst = max(worst, took); n += 1
     time.sleep(0.005)
 db.execute("DROP TABLE bench_writes")
 print(f"{worst*1000:.1f} {n}")
 PY
-python3 "$WORK/writer.py" "$DB" "$WORK/stop" > "$WORK/writer.out" &
+python3 "$WORK/writer.py" "$DB" "$WORK/stop" "$WORK/slow.txt" > "$WORK/writer.out" &
 WRITER=$!
 sleep 1
 START=$(date +%s.%N)
@@ -64,17 +70,37 @@ BACKUP_BYTES=$(stat -c %s "$FILE")
 SNAPSHOT_MS=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['snapshot_ms'])" "$FILE.manifest.json")
 CREATE_S=$(python3 -c "print(f'{$END-$START:.1f}')")
 
-rm -f "$DB" "$DB-wal" "$DB-shm"
-START=$(date +%s.%N)
-cpu_run "$WORK/restore.cpu" "$BIN" restore "$FILE" > "$WORK/restore.out"
-END=$(date +%s.%N)
-RESTORE_S=$(python3 -c "print(f'{$END-$START:.1f}')")
+if [ "${BENCH_RESTORE:-1}" = 1 ]; then
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  START=$(date +%s.%N)
+  cpu_run "$WORK/restore.cpu" "$BIN" restore "$FILE" > "$WORK/restore.out"
+  END=$(date +%s.%N)
+  RESTORE_S=$(python3 -c "print(f'{$END-$START:.1f}')")
+  RESTORE_CPU=$(cat "$WORK/restore.cpu")
+else  # BENCH_RESTORE=0: the backup only
+  RESTORE_S=- RESTORE_CPU=- && touch "$WORK/restore.out"
+fi
 RATIO=$(python3 -c "print(f'{100*$BACKUP_BYTES/$DB_BYTES:.1f}')")
 CREATE_CPU=$(cat "$WORK/create.cpu")
-RESTORE_CPU=$(cat "$WORK/restore.cpu")
 
-# With SALESDB_LOG_LEVEL=debug: the time and process CPU of each step, on stderr.
+# With SALESDB_LOG_LEVEL=debug: the time and process CPU of each step, on stderr, and the writer's
+# slow commits (> 20 ms) with the backup steps that were running when each began.
 grep -h '"backup phase"' "$WORK/create.out" "$WORK/restore.out" >&2 || true
+python3 - "$WORK/create.out" "$WORK/slow.txt" >&2 <<'PY'
+import json, sys
+phases = []
+for line in open(sys.argv[1]):
+    if '"backup phase"' in line:
+        p = json.loads(line); phases.append((p["ts"] - p["ms"], p["ts"], p["phase"]))
+slow = [tuple(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
+print(f"writer: {len(slow)} commits slower than 20 ms")
+for at, ms in sorted(slow, key=lambda s: -s[1])[:15]:
+    during = [name for start, end, name in phases if start <= at + ms and at <= end]
+    print(f"  {ms:7.1f} ms at +{(at - phases[0][0]) / 1000 if phases else 0:6.1f} s: {'; '.join(during) or '-'}")
+PY
+
+# BENCH_KEEP=<folder>: keeps the writer's slow commits and the backup's output there.
+if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP" && cp "$WORK/slow.txt" "$WORK/create.out" "$WORK/restore.out" "$BENCH_KEEP/"; fi
 
 cat <<OUT
 | customers | database file | backup file | size | backup incl. verification (CPU) | restore (CPU) | snapshot read txn | writer's worst commit during backup |

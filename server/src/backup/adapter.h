@@ -2,15 +2,15 @@
 // database written to a plain file (with the row counts and content hashes of that same moment), a
 // check of such a file restored into a scratch database, and the replacement of the live database.
 //
-// SQLite: the online backup API (sqlite3_backup_step(-1)) on a connection of its own copies every
-// page in one read transaction, one moment, while writers go on (WAL). What can be rebuilt from the
-// rows is then dropped from that work copy: secondary indexes, and the index of external-content
-// FTS5 tables ('delete-all'); they are listed in a table `salesdb_backup_rebuild` instead, and
-// VACUUM INTO writes the rest densely to the snapshot file (rollback-journal mode, one file). That
-// makes the backup smaller (index b-trees of sealed values hardly compress) and its check cheaper
-// (integrity_check need not match every index against its table); a completing Check rebuilds them
-// at restore. A snapshot without that table (format version 1: a page copy with its indexes) needs
-// no rebuild.
+// SQLite: a connection of its own writes the snapshot from the live database (attached, only read) in
+// one transaction, one moment, while writers go on (WAL). What can be rebuilt from the rows is left
+// out: tables are created as in the live database and filled with SQLite's transfer optimisation
+// (as VACUUM does), secondary indexes are not created and the index of external-content FTS5 tables
+// stays empty; both are listed in a table `salesdb_backup_rebuild` instead (rollback-journal file).
+// That makes the backup smaller (index b-trees of sealed values hardly compress) and its check
+// cheaper (integrity_check need not match every index against its table); a completing Check
+// rebuilds them at restore. A snapshot without that table (format version 1: a page copy with its
+// indexes) needs no rebuild.
 // PostgreSQL: a REPEATABLE READ transaction exports its snapshot; the hashes are computed in it and
 // pg_dump (custom format, uncompressed: zstd does that) dumps that same snapshot. Checks restore
 // with pg_restore into a scratch database that is dropped afterwards. Client binaries are found in

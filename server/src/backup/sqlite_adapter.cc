@@ -6,8 +6,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <regex>
@@ -81,6 +85,34 @@ Status Query(Conn& c, const std::string& sql, const std::function<void(sqlite3_s
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return SqliteError(c.db, sql);
   return Status::Ok();
+}
+
+// The same with one text parameter (?1).
+Status Query(Conn& c, const std::string& sql, const std::string& param, const std::function<void(sqlite3_stmt*)>& row) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
+  sqlite3_bind_text(st, 1, param.c_str(), -1, SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return SqliteError(c.db, sql);
+  return Status::Ok();
+}
+
+// A file path for a file: URI (RFC 3986 path characters kept, the rest percent-encoded).
+std::string UriPath(const std::string& path) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : path) {
+    if (std::isalnum(ch) || std::strchr("/-._~", ch)) {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
 }
 
 // Memory-mapped reads: a whole-file scan (integrity_check, hashing) then costs no read() per page.
@@ -338,61 +370,17 @@ class SqliteAdapter final : public DatabaseAdapter {
     std::error_code ec;
     if (!std::filesystem::exists(path_, ec)) return NotFound("no database at " + path_);
     info.database_bytes = std::filesystem::file_size(path_, ec);
-    // Work file: a page copy of the live database, from which what can be rebuilt is then dropped.
-    const std::string full = out + "-full";
-    struct RemoveFull {
-      const std::string& path;
-      ~RemoveFull() { (void)FileSystem::Posix().Remove(path); }
-    } remove_full{full};
-    for (const std::string* p : {&full, &out}) {
-      // Created 0600 before SQLite opens it, so the copy is never readable by others.
-      auto f = FileSystem::Posix().Create(*p, 0600);
+    // Created 0600 before SQLite opens it, so the snapshot is never readable by others.
+    {
+      auto f = FileSystem::Posix().Create(out, 0600);
       if (!f.ok()) return f.status();
       RETURN_IF_ERROR((*f)->Close());
     }
     auto start = std::chrono::steady_clock::now();
-    {
-      Conn src, dst;
-      RETURN_IF_ERROR(Open(src, path_, SQLITE_OPEN_READONLY));
-      RETURN_IF_ERROR(Open(dst, full, SQLITE_OPEN_READWRITE));
-      RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF"));
-      sqlite3_backup* b = sqlite3_backup_init(dst.db, "main", src.db, "main");
-      if (!b) return SqliteError(dst.db, "start the online backup");
-      // One step of all pages: one read transaction, one moment, and WAL writers are not blocked.
-      int rc;
-      for (int attempt = 0;; ++attempt) {
-        rc = sqlite3_backup_step(b, -1);
-        if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 200) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(50));
-          continue;
-        }
-        break;
-      }
-      info.snapshot_ms = MsSince(start);
-      sqlite3_backup_finish(b);
-      if (rc != SQLITE_DONE) return SqliteError(dst.db, "online backup");
-    }
-    LogPhase("snapshot: page copy", start);
-    start = std::chrono::steady_clock::now();
     Conn dst;
-    RETURN_IF_ERROR(Open(dst, full, SQLITE_OPEN_READWRITE));
-    // No journal and no syncs: a work file, removed on any failure.
-    RETURN_IF_ERROR(Exec(dst, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA mmap_size = 1099511627776"));
-    RETURN_IF_ERROR(Exec(dst, "BEGIN"));
-    RETURN_IF_ERROR(LeaveOutWhatCanBeRebuilt(dst));
-    RETURN_IF_ERROR(Exec(dst, "COMMIT"));
-    // VACUUM INTO writes the remaining pages densely (a rollback-journal file: no -wal needed).
-    {
-      sqlite3_stmt* st = nullptr;
-      if (sqlite3_prepare_v2(dst.db, "VACUUM INTO ?1", -1, &st, nullptr) != SQLITE_OK) {
-        return SqliteError(dst.db, "VACUUM INTO");
-      }
-      sqlite3_bind_text(st, 1, out.c_str(), -1, SQLITE_TRANSIENT);
-      int rc = sqlite3_step(st);
-      sqlite3_finalize(st);
-      if (rc != SQLITE_DONE) return SqliteError(dst.db, "VACUUM INTO the snapshot");
-    }
-    LogPhase("snapshot: leave out indexes, vacuum", start);
+    RETURN_IF_ERROR(Open(dst, out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI));
+    RETURN_IF_ERROR(CopyLeavingOutWhatCanBeRebuilt(dst, &info.snapshot_ms));
+    LogPhase("snapshot: copy without what can be rebuilt", start);
     info.schema_version = SchemaVersion(dst);
     start = std::chrono::steady_clock::now();
     Status beside;
@@ -508,54 +496,128 @@ class SqliteAdapter final : public DatabaseAdapter {
   }
 
  private:
-  // On the page copy, in one transaction: drops the secondary indexes and empties the index of each
-  // external-content FTS5 table ('delete-all'), listing both in the rebuild table (adapter.h).
-  Status LeaveOutWhatCanBeRebuilt(Conn& c) {
-    std::vector<std::pair<std::string, std::string>> rebuild;  // (kind, name)
+  // Writes the snapshot into `c` (an empty file) from the live database, attached, in
+  // one transaction: one read transaction of the live database, so one moment, and WAL writers go
+  // on meanwhile. The copy has what the live database has (tables and their rows with the same
+  // rowids, UNIQUE/PRIMARY KEY indexes, virtual tables, triggers, views, planner statistics, the
+  // AUTOINCREMENT counters) except what can be rebuilt from the rows: secondary indexes are not
+  // created and the index of each external-content FTS5 table is left empty; both are listed in the
+  // rebuild table (adapter.h). Like VACUUM, it copies each table with SQLite's transfer optimisation
+  // (INSERT INTO t SELECT * FROM live.t into an empty table with the same definition and no
+  // triggers yet: records and UNIQUE index entries are appended in order, not decoded). Only the
+  // snapshot's own size is written, without journal or syncs (a work file, removed on any failure):
+  // no page copy of the whole database whose writeback and fsync would compete with the live
+  // database's commits on the same file system. `read_ms`: how long the read transaction was open.
+  Status CopyLeavingOutWhatCanBeRebuilt(Conn& c, int64_t* read_ms) {
+    RETURN_IF_ERROR(Exec(c, "PRAGMA main.journal_mode = OFF; PRAGMA main.synchronous = OFF; "
+                            "PRAGMA main.cache_size = -65536; PRAGMA foreign_keys = OFF"));
+    {
+      Conn live;  // the page size (which a page copy kept) is taken over before anything is created
+      RETURN_IF_ERROR(Open(live, path_, SQLITE_OPEN_READONLY));
+      int page_size = 4096;
+      RETURN_IF_ERROR(Query(live, "PRAGMA page_size", [&](sqlite3_stmt* st) { page_size = sqlite3_column_int(st, 0); }));
+      RETURN_IF_ERROR(Exec(c, "PRAGMA main.page_size = " + std::to_string(page_size)));
+    }
+    sqlite3_stmt* attach = nullptr;
+    if (sqlite3_prepare_v2(c.db, "ATTACH ?1 AS live", -1, &attach, nullptr) != SQLITE_OK) return SqliteError(c.db, "ATTACH");
+    // Attached read-write (it is only read here): SQLite drops the CHECK constraints of a read-only
+    // database's tables, which makes them differ from the copies' and stops the transfer optimisation.
+    const std::string uri = "file:" + UriPath(path_) + "?mode=rw";
+    sqlite3_bind_text(attach, 1, uri.c_str(), -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(attach);
+    sqlite3_finalize(attach);
+    if (rc != SQLITE_DONE) return SqliteError(c.db, "attach the live database");
+    auto start = std::chrono::steady_clock::now();
+    RETURN_IF_ERROR(Exec(c, "BEGIN"));
+    Status st = CopyInTransaction(c);
+    *read_ms = MsSince(start);
+    if (!st.ok()) {
+      (void)Exec(c, "ROLLBACK");
+      return st;
+    }
+    RETURN_IF_ERROR(Exec(c, "COMMIT"));
+    return Exec(c, "DETACH live");
+  }
+
+  Status CopyInTransaction(Conn& c) {
+    struct Object {
+      std::string type, name, sql;
+    };
+    std::vector<Object> objects;  // the live schema, in the order it was created
+    RETURN_IF_ERROR(Query(c, "SELECT type, name, sql FROM live.sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid",
+                          [&](sqlite3_stmt* st) { objects.push_back({Text(st, 0), Text(st, 1), Text(st, 2)}); }));
+    auto in_main = [&](const std::string& name) { return HasTable(c, name); };
+    // Virtual tables first: they create their shadow tables, which are then not created again.
+    std::vector<std::pair<std::string, std::string>> rebuild;  // (kind, name) in the order they run
     std::vector<std::string> rebuild_sql;
-    RETURN_IF_ERROR(Query(c, "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'table') ORDER BY rowid",
-                          [&](sqlite3_stmt* st) {
-                            std::string type = Text(st, 0), name = Text(st, 1), sql = Text(st, 2);
-                            // An index without SQL belongs to a UNIQUE/PRIMARY KEY constraint: it stays.
-                            if (type == "index" && !sql.empty()) {
-                              rebuild.emplace_back("index", name);
-                              rebuild_sql.push_back(sql);
-                            } else if (type == "table" && IsExternalContentFts5(sql)) {
-                              rebuild.emplace_back("fts5", name);
-                              rebuild_sql.push_back("INSERT INTO " + QuoteIdent(name) + "(" + QuoteIdent(name) +
-                                                    ") VALUES ('rebuild')");
-                            }
-                          }));
-    // DROP INDEX also deletes the index's planner statistics: they are kept aside and put back, so
-    // that the rebuilt indexes have them again.
+    std::set<std::string> left_empty;  // index tables of the external-content FTS5 tables
+    for (const Object& o : objects) {
+      if (o.type != "table" || o.sql.rfind("CREATE VIRTUAL TABLE", 0) != 0) continue;
+      RETURN_IF_ERROR(Exec(c, o.sql));
+      if (IsExternalContentFts5(o.sql)) {
+        for (const char* shadow : {"_data", "_idx", "_docsize"}) left_empty.insert(o.name + shadow);
+        rebuild.emplace_back("fts5", o.name);
+        rebuild_sql.push_back("INSERT INTO " + QuoteIdent(o.name) + "(" + QuoteIdent(o.name) + ") VALUES ('rebuild')");
+      }
+    }
+    std::vector<std::string> tables, created_by_vtab;
+    for (const Object& o : objects) {
+      if (o.type != "table" || o.sql.rfind("CREATE VIRTUAL TABLE", 0) == 0 || o.name.rfind("sqlite_", 0) == 0) continue;
+      if (in_main(o.name)) {
+        created_by_vtab.push_back(o.name);
+      } else {
+        RETURN_IF_ERROR(Exec(c, o.sql));
+        tables.push_back(o.name);
+      }
+    }
+    // Statistics tables cannot be created by name: ANALYZE of the still empty tables creates them.
     std::vector<std::string> stats;
-    RETURN_IF_ERROR(Query(c, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sqlite_stat%'",
+    RETURN_IF_ERROR(Query(c, "SELECT name FROM live.sqlite_schema WHERE type = 'table' AND name LIKE 'sqlite_stat%'",
                           [&](sqlite3_stmt* st) { stats.push_back(Text(st, 0)); }));
-    for (const std::string& t : stats) {
-      RETURN_IF_ERROR(Exec(c, "CREATE TEMP TABLE " + QuoteIdent("kept_" + t) + " AS SELECT * FROM main." + QuoteIdent(t)));
+    if (!stats.empty()) RETURN_IF_ERROR(Exec(c, "ANALYZE main"));
+    // The rows. Shadow tables a virtual table created hold its fresh state: replaced by the live
+    // rows, except the index tables of an FTS5 index that is rebuilt (left empty, as 'delete-all' would).
+    for (const std::string& t : created_by_vtab) {
+      if (left_empty.count(t)) continue;
+      RETURN_IF_ERROR(Exec(c, "DELETE FROM main." + QuoteIdent(t)));
+      RETURN_IF_ERROR(CopyRows(c, t));
     }
-    for (const auto& [kind, name] : rebuild) {
-      RETURN_IF_ERROR(Exec(c, kind == "index" ? "DROP INDEX " + QuoteIdent(name)
-                                              : "INSERT INTO " + QuoteIdent(name) + "(" + QuoteIdent(name) +
-                                                    ") VALUES ('delete-all')"));
+    for (const std::string& t : tables) RETURN_IF_ERROR(CopyRows(c, t));
+    std::vector<std::string> main_stats;
+    RETURN_IF_ERROR(Query(c, "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name LIKE 'sqlite_stat%'",
+                          [&](sqlite3_stmt* st) { main_stats.push_back(Text(st, 0)); }));
+    for (const std::string& t : main_stats) {
+      RETURN_IF_ERROR(Exec(c, "DELETE FROM main." + QuoteIdent(t)));
+      if (std::find(stats.begin(), stats.end(), t) != stats.end()) {
+        RETURN_IF_ERROR(Exec(c, "INSERT INTO main." + QuoteIdent(t) + " SELECT * FROM live." + QuoteIdent(t)));
+      } else {
+        RETURN_IF_ERROR(Exec(c, "DROP TABLE main." + QuoteIdent(t)));
+      }
     }
-    for (const std::string& t : stats) {
-      RETURN_IF_ERROR(Exec(c, "DELETE FROM main." + QuoteIdent(t) + "; INSERT INTO main." + QuoteIdent(t) +
-                                  " SELECT * FROM temp." + QuoteIdent("kept_" + t)));
+    if (HasTable(c, "sqlite_sequence")) {
+      RETURN_IF_ERROR(Exec(c, "DELETE FROM main.sqlite_sequence; INSERT INTO main.sqlite_sequence SELECT * FROM live.sqlite_sequence"));
+    }
+    // Triggers and views once the rows are in (a trigger on the destination would stop the transfer
+    // optimisation); secondary indexes go to the rebuild list, before the FTS5 rebuilds, which read
+    // their content table.
+    std::vector<std::pair<std::string, std::string>> indexes;
+    for (const Object& o : objects) {
+      if (o.type == "trigger" || o.type == "view") {
+        RETURN_IF_ERROR(Exec(c, o.sql));
+      } else if (o.type == "index") {
+        indexes.emplace_back(o.name, o.sql);
+      }
     }
     RETURN_IF_ERROR(Exec(c, std::string("CREATE TABLE ") + kRebuildTable +
                                 " (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)"));
+    std::vector<std::array<std::string, 3>> rows;
+    for (const auto& [name, sql] : indexes) rows.push_back({"index", name, sql});
+    for (size_t i = 0; i < rebuild.size(); ++i) rows.push_back({rebuild[i].first, rebuild[i].second, rebuild_sql[i]});
     sqlite3_stmt* st = nullptr;
-    std::string insert = std::string("INSERT INTO ") + kRebuildTable + " (kind, name, sql) VALUES (?1, ?2, ?3)";
+    std::string insert = std::string("INSERT INTO main.") + kRebuildTable + " (kind, name, sql) VALUES (?1, ?2, ?3)";
     if (sqlite3_prepare_v2(c.db, insert.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, insert);
-    // Indexes first: an FTS5 rebuild reads its content table, which then has its indexes.
-    std::vector<size_t> order;
-    for (size_t i = 0; i < rebuild.size(); ++i) if (rebuild[i].first == "index") order.push_back(i);
-    for (size_t i = 0; i < rebuild.size(); ++i) if (rebuild[i].first != "index") order.push_back(i);
-    for (size_t i : order) {
-      sqlite3_bind_text(st, 1, rebuild[i].first.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(st, 2, rebuild[i].second.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(st, 3, rebuild_sql[i].c_str(), -1, SQLITE_TRANSIENT);
+    for (const auto& row : rows) {
+      for (int i = 0; i < 3; ++i) sqlite3_bind_text(st, i + 1, row[i].c_str(), -1, SQLITE_TRANSIENT);
       int rc = sqlite3_step(st);
       sqlite3_reset(st);
       if (rc != SQLITE_DONE) {
@@ -565,6 +627,28 @@ class SqliteAdapter final : public DatabaseAdapter {
     }
     sqlite3_finalize(st);
     return Status::Ok();
+  }
+
+  // Copies the rows of table `t` from live into main, keeping their rowids: the transfer optimisation
+  // keeps them when the table has an INTEGER PRIMARY KEY or a UNIQUE index; a rowid table with
+  // neither names its rowid (which SQLite would otherwise renumber).
+  Status CopyRows(Conn& c, const std::string& t) {
+    bool rowid_kept = false;
+    std::string columns;
+    RETURN_IF_ERROR(Query(c,
+                          "SELECT (SELECT count(*) FROM pragma_index_list(?1, 'main')) > 0 "
+                          "OR (SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1) = 1 "
+                          "OR ((SELECT count(*) FROM pragma_table_info(?1, 'main') WHERE pk > 0) = 1 "
+                          "AND (SELECT upper(type) FROM pragma_table_info(?1, 'main') WHERE pk = 1) = 'INTEGER'), "
+                          "(SELECT group_concat('\"' || replace(name, '\"', '\"\"') || '\"', ', ') "
+                          "FROM pragma_table_info(?1, 'main'))",
+                          t, [&](sqlite3_stmt* st) {
+                            rowid_kept = sqlite3_column_int(st, 0) != 0;
+                            columns = Text(st, 1);
+                          }));
+    if (rowid_kept) return Exec(c, "INSERT INTO main." + QuoteIdent(t) + " SELECT * FROM live." + QuoteIdent(t));
+    return Exec(c, "INSERT INTO main." + QuoteIdent(t) + " (rowid, " + columns + ") SELECT rowid, " + columns +
+                       " FROM live." + QuoteIdent(t) + " ORDER BY rowid");
   }
 
   std::string path_;

@@ -367,22 +367,37 @@ TEST(BackupTest, WritesDuringBackupGiveOneMomentsState) {
 }
 
 // kill -9 of `salesdb backup create` at random moments: never a complete-looking file that is not
-// complete, never a damaged live database. SALESDB_KILL_ITERATIONS sets the count (default 40;
-// the documented run used 200, see docs/backups.md).
+// complete, never a damaged live database. 200 iterations, as issue 5 asks (SALESDB_KILL_ITERATIONS
+// changes the count); about 0.4 s each on the 2-core machine, see docs/backups.md.
 TEST(BackupTest, KillDuringBackupNeverLeavesAFalseBackupOrDamage) {
   TestServer server;
   if (server.postgres()) GTEST_SKIP() << "the SQLite run covers the process; pg_dump's own atomicity is PostgreSQL's";
   std::string out;
   ASSERT_EQ(server.Cli("seed --customers 300", &out), 0) << out;
   server.Stop();
-  int iterations = 40;
+  int iterations = 200;
   if (const char* n = std::getenv("SALESDB_KILL_ITERATIONS")) iterations = std::atoi(n);
+  ASSERT_GT(iterations, 0);
   std::string bin = std::getenv("SALESDB_BIN") ? std::getenv("SALESDB_BIN") : SALESDB_DEFAULT_BIN;
-  // Measure one backup, then kill at random points in [0, 1.2 × its duration].
-  auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(server.Cli("backup create", &out), 0) << out;
-  int64_t full_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  // The median of three backups' durations is the backup's length (one slow run on a busy machine
+  // would otherwise stretch the window past the backup).
+  std::vector<int64_t> runs_us;
+  for (int i = 0; i < 3; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(server.Cli("backup create", &out), 0) << out;
+    runs_us.push_back(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(runs_us.begin(), runs_us.end());
+  const int64_t window_us = runs_us[1] * 6 / 5;
+  // Kill points are spread evenly over [0, 1.2 × the backup's length]: iteration i kills at a random
+  // point of its own slice of that window, the slices in a shuffled order, so that every phase of the
+  // backup (snapshot, hashing, compression, verification, rename, manifest) gets its share of kills
+  // whatever the count, and the tail past the end checks the finishing steps and complete runs.
   std::mt19937 rng(12345);
+  std::vector<int> slices(iterations);
+  for (int i = 0; i < iterations; ++i) slices[i] = i;
+  std::shuffle(slices.begin(), slices.end(), rng);
   std::set<std::string> checked;
   int killed_mid_way = 0;
   std::string db = server.data_dir() + "/salesdb.db";
@@ -391,7 +406,8 @@ TEST(BackupTest, KillDuringBackupNeverLeavesAFalseBackupOrDamage) {
     setenv("SALESDB_LOG_LEVEL", "error", 1);
     {
       Process p({bin, "backup", "create"}, server.data_dir() + "/kill.log");
-      std::this_thread::sleep_for(std::chrono::microseconds(rng() % (full_us * 6 / 5 + 1)));
+      const int64_t at_us = (slices[i] * window_us + static_cast<int64_t>(rng() % (window_us + 1))) / iterations;
+      std::this_thread::sleep_for(std::chrono::microseconds(at_us));
       int status = 0;
       if (waitpid(p.pid(), &status, WNOHANG) == 0) ++killed_mid_way;
     }  // SIGKILL
@@ -417,8 +433,8 @@ TEST(BackupTest, KillDuringBackupNeverLeavesAFalseBackupOrDamage) {
       EXPECT_TRUE(fs::exists(e.path().string() + ".manifest.json")) << n;
     }
   }
-  std::printf("[ kill -9 ] %d iterations, %d killed during a backup, %zu complete backups verified\n", iterations,
-              killed_mid_way, checked.size());
+  std::printf("[ kill -9 ] %d iterations over a %.0f ms window, %d killed during a backup, %zu complete backups verified\n",
+              iterations, window_us / 1000.0, killed_mid_way, checked.size());
 }
 
 TEST(BackupTest, FullDiskIsAClearErrorAndLeavesNoPartialFile) {

@@ -191,6 +191,67 @@ test('a viewer sees no edit buttons and the server refuses the edit anyway', asy
   }
 });
 
+test('an admin backs up now and restores that backup through the typed-confirmation dialog', async () => {
+  await page.goto('/admin/backups');
+  const table = page.getByRole('table', { name: 'Backups' });
+  const rows = table.locator('tbody tr');
+  // The list has loaded once every row names a file (no skeleton rows left).
+  await rows.filter({ has: page.locator('code') }).first().waitFor();
+  const before = new Set(await table.locator('tbody tr code').allTextContents());
+
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  // The new backup appears once it is written and verified (the list polls while the job runs).
+  const fresh = rows.filter({ hasText: 'api' }).filter({ hasText: 'Passed' });
+  await fresh.first().waitFor({ timeout: 120_000 });
+  const file = (await fresh.first().locator('code').textContent()).trim();
+  assert.ok(!before.has(file), `a new backup file, not one of ${[...before]}`);
+  assert.match(file, /^salesdb-\d{8}T\d{6}Z-\d+\.sdbk$/);
+  const row = rows.filter({ hasText: file });
+  const cells = await row.locator('td').allTextContents();
+  assert.equal(cells[1], 'Verified');
+  assert.match(cells[2], /^\d+(\.\d)? (B|KB|MB)$/);
+  assert.match(cells[3], /ago|now/);
+  assert.equal(cells[5], 'Passed');
+  await shot(page, '12-backups');
+
+  // A customer created after the backup: the restore must take it away again.
+  const later = await apiCall(page, 'POST', '/customers', { name: `After the backup ${stamp}`, region: 'east_china', industry: 'internet', tier: 'key', status: 'lead' });
+  assert.equal(later.status, 201, JSON.stringify(later.json));
+
+  await row.getByRole('button', { name: 'Restore' }).click();
+  const dialog = page.getByRole('dialog').filter({ hasText: 'Restore this backup?' });
+  await dialog.waitFor();
+  const confirm = dialog.getByRole('button', { name: 'Replace the data and restore' });
+  const name = dialog.getByRole('textbox', { name: 'Backup name' });
+  assert.equal(await confirm.isDisabled(), true);
+  await name.fill(file.slice(0, -1));
+  assert.equal(await confirm.isDisabled(), true, 'a name one character short does not enable the restore');
+  await name.fill(`${file} `);
+  assert.equal(await confirm.isDisabled(), true, 'a name with a trailing space does not enable the restore');
+  await name.fill(file);
+  await confirm.waitFor({ state: 'visible' });
+  assert.equal(await confirm.isEnabled(), true);
+  await shot(page, '13-restore-confirm');
+  await confirm.click();
+
+  const done = page.getByRole('dialog').filter({ hasText: 'Backup restored' });
+  await done.waitFor({ timeout: 180_000 });
+  await done.getByText(`Restored ${file}`).waitFor();
+  await done.getByRole('table', { name: 'Rows per table' }).getByRole('row', { name: /customers/ }).first().waitFor();
+  await shot(page, '14-restore-done');
+  // The admin's session predates the backup, so it is still signed in.
+  await done.getByRole('button', { name: 'Close' }).click();
+  await done.waitFor({ state: 'hidden' });
+
+  // The safety backup of the replaced state is listed, and the app serves the restored data.
+  await rows.filter({ hasText: 'pre-restore' }).first().waitFor();
+  assert.equal((await apiCall(page, 'GET', `/customers/${later.json.id}`)).status, 404);
+  await page.goto(`/customers?q=${encodeURIComponent(`After the backup ${stamp}`)}`);
+  await page.getByText('No customers match these filters.').waitFor();
+  await page.goto(`/customers/${customerId}`);
+  await page.getByRole('heading', { name: customerName }).waitFor();
+});
+
 test('switch language to Chinese and back', async () => {
   await page.goto('/customers');
   await page.getByRole('button', { name: '中文' }).click();
