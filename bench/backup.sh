@@ -4,8 +4,10 @@
 #     on its own connection: wall time, size vs the database file, the writer's worst commit latency
 #   - restore of that backup (database deleted first): wall time
 # Usage: bench/backup.sh [customers] [salesdb binary]. Prints one Markdown table row block.
-# BENCH_RESTORE=0 skips the restore. BENCH_WAL_AUTOCHECKPOINT sets the writer's wal_autocheckpoint
-# (SQLite's default 1000, as the server's writer; 0: the writer never checkpoints, for comparison).
+# BENCH_RESTORE=0 skips the restore. The writer checkpoints as the server does (storage/database.h):
+# its connection's automatic checkpoints off, a thread on a connection of its own checkpointing
+# (PASSIVE; the server's wakes when a commit leaves 1000 pages in the WAL, this one every 20 ms). BENCH_WAL_AUTOCHECKPOINT=1000 makes the writer checkpoint
+# inside its own commits instead (SQLite's default, the server before 2026-11-26), for comparison.
 # BENCH_SEEDED_DIR=<data folder> reuses a folder seeded before with `salesdb seed --customers N`
 # (its salesdb.db and keys/ are copied; the folder stays untouched): seeding 1,000,000 takes minutes.
 # Also reports the CPU time (user+system) of `backup create` and `restore`: wall times swing with
@@ -41,10 +43,18 @@ DB_BYTES=$(stat -c %s "$DB")
 # A writer on its own connection, committing (synchronous=FULL) every ~5 ms; prints its worst commit
 # and writes each commit slower than 20 ms (its start, epoch ms, and its length) to slow.txt.
 cat > "$WORK/writer.py" <<'PY'
-import sqlite3, sys, time, os
+import sqlite3, sys, time, os, threading
 db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=FULL")
-db.execute(f"PRAGMA wal_autocheckpoint={int(os.environ.get('BENCH_WAL_AUTOCHECKPOINT', '1000'))}")
+inline = int(os.environ.get('BENCH_WAL_AUTOCHECKPOINT', '0'))
+db.execute(f"PRAGMA wal_autocheckpoint={inline}")
+def checkpointer():
+    c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30, check_same_thread=False)
+    c.execute("PRAGMA synchronous=FULL")
+    while not os.path.exists(sys.argv[2]):
+        c.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        time.sleep(0.02)
+if not inline: threading.Thread(target=checkpointer, daemon=True).start()
 db.execute("CREATE TABLE IF NOT EXISTS bench_writes (id INTEGER PRIMARY KEY, at REAL)")
 worst = 0.0; n = 0; stop = sys.argv[2]; slow = open(sys.argv[3], "w")
 while not os.path.exists(stop):

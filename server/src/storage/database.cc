@@ -19,6 +19,8 @@ constexpr size_t kMaxQueuedWrites = 10000;
 // Distinct statements kept prepared per connection; the list queries vary with their filters.
 constexpr size_t kStatementCacheSize = 96;
 constexpr size_t kMaxBatch = 256;
+// SQLite's default automatic checkpoint threshold (pages in the WAL).
+constexpr int kCheckpointPages = 1000;
 
 bool Contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 
@@ -65,6 +67,19 @@ void ApplySqlitePragmas(soci::session& s, bool reader) {
 }
 
 }  // namespace
+
+// sqlite3_wal_hook callback of the writer connection, after each commit. Installing it also turns
+// off the connection's automatic checkpoints (they are a wal_hook of SQLite's own).
+// Should the checkpointer fall far behind (readers pinning old frames), the writer checkpoints
+// itself at 16 times the threshold, so that the WAL stays bounded.
+int OnWalCommit(void* arg, sqlite_api::sqlite3* db, const char* name, int pages) {
+  if (pages >= 16 * kCheckpointPages) {
+    sqlite_api::sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+  static_cast<Database*>(arg)->WalGrew(pages);
+  return SQLITE_OK;
+}
 
 Status MapDbError(const std::exception& e) {
   std::string what = e.what();
@@ -131,6 +146,11 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
         ApplySqlitePragmas(db->pool_->at(i), /*reader=*/true);
         db->AttachStatementCache(db->pool_->at(i));
       }
+      db->checkpointer_ = std::make_unique<soci::session>(*soci::factory_sqlite3(), db->connect_string_);
+      *db->checkpointer_ << "PRAGMA busy_timeout = 10000";
+      *db->checkpointer_ << "PRAGMA synchronous = FULL";
+      sqlite_api::sqlite3_wal_hook(StatementCache::Handle(*db->writer_), OnWalCommit, db.get());
+      db->checkpoint_thread_ = std::thread([d = db.get()] { d->CheckpointLoop(); });
       db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
     }
   } catch (const std::exception& e) {
@@ -147,6 +167,14 @@ Database::~Database() {
     }
     queue_cv_.notify_all();
     writer_thread_.join();
+  }
+  if (checkpoint_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(checkpoint_mu_);
+      checkpoint_stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    checkpoint_thread_.join();
   }
   DetachStatementCaches();
 }
@@ -323,6 +351,34 @@ void Database::WriterLoop() {
     }
     done_cv_.notify_all();
     batch.clear();
+  }
+}
+
+void Database::WalGrew(int pages) {
+  if (pages < kCheckpointPages) return;
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    checkpoint_due_ = true;
+  }
+  checkpoint_cv_.notify_one();
+}
+
+// PASSIVE: copies what no reader still needs, never waits for the writer or readers; the writer
+// starts the WAL over once a checkpoint has copied all of it. A failure is logged and tried again
+// at the next wake-up.
+void Database::CheckpointLoop() {
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_due_; });
+    if (checkpoint_stopping_) return;
+    checkpoint_due_ = false;
+    lock.unlock();
+    try {
+      *checkpointer_ << "PRAGMA wal_checkpoint(PASSIVE)";
+    } catch (const std::exception& e) {
+      log::Warn("WAL checkpoint failed", {{"error", std::string(e.what())}});
+    }
+    lock.lock();
   }
 }
 
