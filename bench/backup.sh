@@ -38,6 +38,9 @@ else
   "$BIN" seed --customers "$N" >&2
 fi
 sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+# The copy above leaves gigabytes of dirty pages: written back now, not during the measurement (their
+# writeback held the writer's first commits up for 0.6–1.0 s before the backup had started).
+sync
 DB_BYTES=$(stat -c %s "$DB")
 
 # A writer on its own connection, committing (synchronous=FULL) every ~5 ms; prints its worst commit
@@ -64,6 +67,7 @@ while not os.path.exists(stop):
     if took > 0.020: slow.write(f"{wall*1000:.0f} {took*1000:.1f}\n")
     worst = max(worst, took); n += 1
     time.sleep(0.005)
+slow.close()
 db.execute("DROP TABLE bench_writes")
 print(f"{worst*1000:.1f} {n}")
 PY

@@ -207,7 +207,7 @@ StatusOr<Manifest> BackupEngine::CreateLocked(const std::string& reason, Manifes
   const std::string snapshot = PathOf(".snapshot-" + std::to_string(m.id) + ".tmp");
   auto fail = [&](Status st) {
     (void)fs_.Remove(partial);
-    (void)fs_.Remove(snapshot);
+    (void)fs_.RemoveWorkFile(snapshot);
     return st;
   };
 
@@ -246,7 +246,7 @@ StatusOr<Manifest> BackupEngine::CreateLocked(const std::string& reason, Manifes
   m.tables = info->tables;
   m.database_bytes = info->database_bytes;
   m.snapshot_ms = info->snapshot_ms;
-  (void)fs_.Remove(snapshot);
+  (void)fs_.RemoveWorkFile(snapshot);
 
   // Verified under its temporary name: nothing is called a backup before it has been restored once.
   Status verified = VerifyData(partial, m, "");
@@ -290,7 +290,7 @@ Status BackupEngine::VerifyData(const std::string& data_path, const Manifest& m,
   std::string plain = keep_plain.empty() ? PathOf(".verify-" + std::to_string(m.id) + "-" + RandomHex() + ".tmp")
                                          : keep_plain;
   auto cleanup = [&](Status st) {
-    if (keep_plain.empty() || !st.ok()) (void)fs_.Remove(plain);
+    if (keep_plain.empty() || !st.ok()) (void)fs_.RemoveWorkFile(plain);
     return st;
   };
   auto phase = std::chrono::steady_clock::now();

@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "base/files.h"
 
@@ -96,6 +98,26 @@ class PosixFileSystem final : public FileSystem {
 };
 
 }  // namespace
+
+// Cut down in steps before the unlink, so that the file system frees the blocks in small journal
+// transactions: a verification's decoded snapshot (gigabytes, mostly still in the page cache) freed
+// at once held the live database's next fsync up for about 100 ms at a million customers. Only for
+// the engine's own work files: a reader of the file would see it shrink.
+Status FileSystem::RemoveWorkFile(const std::string& path) {
+  constexpr off_t kStep = 64 << 20;
+  if (int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC); fd >= 0) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) {
+      for (off_t size = st.st_size; size > kStep;) {
+        size -= kStep;
+        if (::ftruncate(fd, size) != 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+    ::close(fd);
+  }
+  return Remove(path);
+}
 
 Status FileSystem::WriteAtomic(const std::string& path, std::string_view data, int mode) {
   std::string tmp = path + ".tmp";

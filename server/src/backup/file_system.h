@@ -31,6 +31,9 @@ class FileSystem {
   // fsync of a folder, so that renames inside it survive a crash.
   virtual Status SyncDir(const std::string& dir) = 0;
 
+  // Removes one of the engine's own large work files (snapshots, decoded copies) gently: see the .cc.
+  Status RemoveWorkFile(const std::string& path);
+
   // Writes `data` to `path` atomically and durably: temp file, fsync, rename, folder fsync.
   Status WriteAtomic(const std::string& path, std::string_view data, int mode);
 
