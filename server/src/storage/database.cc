@@ -354,8 +354,13 @@ void Database::WriterLoop() {
   }
 }
 
+// Called on the writer thread only. `pages` counts the WAL's frames since the writer last started
+// it over, so a checkpoint is asked for each kCheckpointPages new frames (not after every commit
+// while a checkpoint that ran beside the writer could not let the WAL start over).
 void Database::WalGrew(int pages) {
-  if (pages < kCheckpointPages) return;
+  if (pages < wal_pages_at_request_) wal_pages_at_request_ = 0;  // the WAL started over
+  if (pages - wal_pages_at_request_ < kCheckpointPages) return;
+  wal_pages_at_request_ = pages;
   {
     std::lock_guard<std::mutex> lock(checkpoint_mu_);
     checkpoint_due_ = true;

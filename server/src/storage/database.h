@@ -91,14 +91,15 @@ class Database {
   bool stopping_ = false;
   std::thread writer_thread_;
 
-  // SQLite: the WAL is checkpointed (PASSIVE) on a connection and thread of its own, woken when a
-  // commit leaves kCheckpointPages or more in the WAL, instead of inside that commit: after a long
+  // SQLite: the WAL is checkpointed (PASSIVE) on a connection and thread of its own, woken when
+  // commits have added kCheckpointPages to the WAL, instead of inside the commit: after a long
   // read (a backup's snapshot) the committing writer copied the whole backlog and every write
   // waited behind it (0.7–2 s at a million customers).
   std::unique_ptr<soci::session> checkpointer_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false;
+  int wal_pages_at_request_ = 0;  // writer thread only
   bool checkpoint_stopping_ = false;
   std::thread checkpoint_thread_;
 };
