@@ -1,10 +1,6 @@
 #include "audit/audit_log.h"
 
-#include <openssl/evp.h>
-#include <sodium.h>
-
 #include <algorithm>
-#include <memory>
 
 #include "audit/archive.h"
 #include "audit/redact.h"
@@ -25,23 +21,8 @@ std::string AuditLog::ComputeHash(const AuditEntry& e, const std::string& prev_h
   const nlohmann::json content = nlohmann::json::array(
       {0, e.at, e.actor_id, e.actor_role, e.ip, e.user_agent, e.request_id, e.action, e.entity, e.entity_id,
        e.before_json, e.after_json});
-  const std::string text = content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  // SHA-256(prev_hash + "\n" + text), fed in pieces rather than copied into one string first, by
-  // OpenSSL: it uses the CPU's SHA instructions where there are some (several times libsodium's
-  // portable SHA-256; the same digest).
-  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (sha256 == nullptr || ctx == nullptr || EVP_DigestInit_ex(ctx.get(), sha256, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size()) != 1 ||
-      EVP_DigestUpdate(ctx.get(), "\n", 1) != 1 || EVP_DigestUpdate(ctx.get(), text.data(), text.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) {
-    return crypto::Sha256Hex(prev_hash + "\n" + text);  // OpenSSL unusable: the same digest, slower
-  }
-  char hex[EVP_MAX_MD_SIZE * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, length);
-  return hex;
+  return crypto::Sha256Hex(prev_hash + "\n" +
+                           content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Status AuditLog::Record(Tx& tx, AuditEntry e) {
