@@ -297,9 +297,14 @@ TEST(BackupTest, VerifyNamesEachKindOfDamage) {
   };
   EXPECT_NE(damaged([&] { fs::resize_file(copy, fs::file_size(copy) - 100); }).find("(truncated)"), std::string::npos);
   EXPECT_NE(damaged([&] {
+              // Flip the byte's bits: writing a fixed value would leave the file intact whenever the
+              // (random, encrypted) byte already had that value, one backup in 256.
               std::fstream f(copy, std::ios::in | std::ios::out | std::ios::binary);
+              f.seekg(200);
+              char byte = 0;
+              f.get(byte);
               f.seekp(200);
-              f.put('\x5a');
+              f.put(static_cast<char>(~byte));
             }).find("(checksum)"),
             std::string::npos);
   EXPECT_NE(damaged([&] {
