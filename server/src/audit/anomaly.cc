@@ -68,6 +68,11 @@ bool IsSensitiveRead(const std::string& action) {
   return EndsWith(action, ".export") || EndsWith(action, ".reveal") || action == "report.run";
 }
 
+bool RulesRead(const std::string& a) {
+  return a == "auth.login_failed" || a == "auth.login" || IsSensitiveRead(a) || a == "customer.bulk_read" ||
+         a == "user.role_change" || a == "user.create" || a == "audit.verify_failed" || IsDeletion(a);
+}
+
 const std::vector<std::string>& BaselineActions() {
   static const std::vector<std::string> kActions = {
       "auth.login",    "customer.bulk_read", "customer.export", "contact.export", "license.export",

@@ -62,6 +62,10 @@ struct Firing {
 
 // Exports, reveals and report runs: actions ending in ".export" or ".reveal", or "report.run".
 bool IsSensitiveRead(const std::string& action);
+// Whether any rule reads entries with this action, as the entry evaluated or in its look-back
+// (logins, failed logins, sensitive and bulk reads, role changes, user creation, deletions, audit
+// verification failures). EvaluateRules gives the same firings with or without the others.
+bool RulesRead(const std::string& action);
 // The actions baselines are computed from (for indexed queries by action).
 const std::vector<std::string>& BaselineActions();
 // The longest look-back any rule needs before the first entry it evaluates.

@@ -1,5 +1,6 @@
 #include "audit/audit_daemon.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "audit/archive.h"
@@ -28,9 +29,10 @@ AuditEntry Slim(AuditEntry e) {
   return e;
 }
 
-// Appends every entry matching q (ascending, paged by id) to out, slimmed.
+// Appends every entry matching q (ascending, paged by id) to out, slimmed; with `rule_inputs_only`
+// only the entries some anomaly rule reads (RulesRead). Returns the id of the last entry read (0: none).
 template <typename Container>
-Status FindAll(Store& store, AuditQuery q, Container& out) {
+StatusOr<int64_t> FindAll(Store& store, AuditQuery q, Container& out, bool rule_inputs_only = false) {
   for (;;) {
     std::vector<AuditEntry> rows;
     RETURN_IF_ERROR(store.Read([&](Tx& tx) {
@@ -39,10 +41,12 @@ Status FindAll(Store& store, AuditQuery q, Container& out) {
     }));
     bool more = static_cast<int>(rows.size()) > q.limit;
     if (more) rows.resize(q.limit);
-    if (rows.empty()) return Status::Ok();
+    if (rows.empty()) return q.after_id;
     q.after_id = rows.back().id;
-    for (auto& e : rows) out.push_back(Slim(std::move(e)));
-    if (!more) return Status::Ok();
+    for (auto& e : rows) {
+      if (!rule_inputs_only || RulesRead(e.action)) out.push_back(Slim(std::move(e)));
+    }
+    if (!more) return q.after_id;
   }
 }
 
@@ -248,7 +252,7 @@ Status AuditDaemon::RefreshBaselines(int64_t now) {
     q.to = to;
     q.ascending = true;
     q.limit = kBatch;
-    RETURN_IF_ERROR(FindAll(store_, q, history));
+    RETURN_IF_ERROR(FindAll(store_, q, history).status());
   }
   baselines_ = ComputeBaselines(history);
   baselines_at_ = now;
@@ -261,25 +265,34 @@ StatusOr<std::vector<SecurityAlert>> AuditDaemon::EvaluateNow() {
   const int64_t lookback = LongestWindowMs(options_.rules);
   if (baselines_at_ == 0 || now - baselines_at_ >= options_.baseline_refresh_ms) RETURN_IF_ERROR(RefreshBaselines(now));
   if (!evaluated_once_) {
-    // After a start, re-evaluate the look-back: alerts already stored are not stored twice.
+    // After a start, re-evaluate the look-back: alerts already stored are not stored twice. The
+    // head is read first: the scans go on from it even when the look-back holds no entry.
+    std::pair<int64_t, std::string> head;
+    RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+      ASSIGN_OR_RETURN(head, tx.audit().Head());
+      return Status::Ok();
+    }));
     AuditQuery q;
     q.from = now - lookback;
     q.ascending = true;
     q.limit = kBatch;
-    RETURN_IF_ERROR(FindAll(store_, q, window_));
+    ASSIGN_OR_RETURN(int64_t last_read, FindAll(store_, q, window_, /*rule_inputs_only=*/true));
+    scanned_through_ = std::max(head.first, last_read);
     last_evaluated_id_ = 0;
     evaluated_once_ = true;
   } else {
-    int64_t after = window_.empty() ? last_evaluated_id_ : window_.back().id;
     for (;;) {
       std::vector<AuditEntry> batch;
       RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-        ASSIGN_OR_RETURN(batch, tx.audit().Scan(after, kBatch));
+        ASSIGN_OR_RETURN(batch, tx.audit().Scan(scanned_through_, kBatch));
         return Status::Ok();
       }));
-      for (auto& e : batch) window_.push_back(Slim(std::move(e)));
+      if (batch.empty()) break;
+      scanned_through_ = batch.back().id;
+      for (auto& e : batch) {
+        if (RulesRead(e.action)) window_.push_back(Slim(std::move(e)));
+      }
       if (static_cast<int>(batch.size()) < kBatch) break;
-      after = window_.back().id;
     }
   }
   std::vector<AuditEntry> entries(window_.begin(), window_.end());

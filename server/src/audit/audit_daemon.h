@@ -81,7 +81,10 @@ class AuditDaemon {
 
   std::mutex work_mu_;  // one step at a time
   int64_t last_checkpoint_id_ = -1;  // -1: not read from the file yet
-  std::deque<AuditEntry> window_;    // recent entries, the rules' look-back
+  // The rules' look-back: recent entries that some rule reads (RulesRead), so that creates and
+  // updates, however many an hour, take no room here.
+  std::deque<AuditEntry> window_;
+  int64_t scanned_through_ = 0;  // the id of the newest entry read from the log
   int64_t last_evaluated_id_ = 0;
   bool evaluated_once_ = false;
   Baselines baselines_;
