@@ -61,6 +61,13 @@ void DashboardService::RefreshLoop() {
     if (stopping_) return;
     std::string scope = std::move(pending_.front());
     pending_.pop_front();
+    const Cached& last = cache_[scope];
+    if (last.valid && last.compute_ms > slow_compute_ms_ &&
+        std::chrono::steady_clock::now() - last.finished < std::chrono::milliseconds(kSlowRefreshSpacing * last.compute_ms)) {
+      // Asked for by requests that then took the slow summary just computed: the spacing of slow
+      // refreshes holds (the next request after it asks again).
+      continue;
+    }
     uint64_t epoch = epoch_;
     lock.unlock();
     uint64_t generation = ctx_.store.generation();
