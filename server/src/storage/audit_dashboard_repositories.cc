@@ -302,6 +302,19 @@ void ScopeFilter(Query& q, const std::string& scope_region) {
   if (!scope_region.empty()) q.Sql(" AND c.region = :scope").Bind("scope", scope_region);
 }
 
+// " AND <column> names a customer counted by the summary": not in the trash (a few rows, read once
+// through the deleted_at index), and of the scope's region. The licence and opportunity aggregates
+// are read from their own table with this filter instead of a join: a join looked up the customer
+// row of every licence (1.4 million random reads at 1,000,000 customers).
+void LiveCustomerFilter(Query& q, const char* column, const std::string& scope_region) {
+  if (scope_region.empty()) {
+    q.Sql(std::string(" AND ") + column + " NOT IN (SELECT id FROM customers WHERE deleted_at IS NOT NULL)");
+  } else {
+    q.Sql(std::string(" AND ") + column + " IN (SELECT id FROM customers WHERE deleted_at IS NULL AND region = :scope)")
+        .Bind("scope", scope_region);
+  }
+}
+
 }  // namespace
 
 StatusOr<DashboardSummary> SqlDashboardRepository::Summary(const std::string& scope_region, int64_t now) {
@@ -310,7 +323,12 @@ StatusOr<DashboardSummary> SqlDashboardRepository::Summary(const std::string& sc
   {
     std::string status;
     ll n = 0;
-    Query q(ctx_.s, "SELECT c.status, COUNT(*) FROM customers c WHERE c.deleted_at IS NULL");
+    // Company-wide, the (status, deleted_at, …) index holds all it needs; SQLite's planner (without
+    // statistics, and with nearly every row live) would walk the deleted_at index and read every row.
+    bool whole = scope_region.empty() && ctx_.dialect == Dialect::kSqlite;
+    Query q(ctx_.s, whole ? "SELECT c.status, COUNT(*) FROM customers c INDEXED BY customers_status_updated "
+                            "WHERE c.deleted_at IS NULL"
+                          : "SELECT c.status, COUNT(*) FROM customers c WHERE c.deleted_at IS NULL");
     ScopeFilter(q, scope_region);
     q.Sql(" GROUP BY c.status").Into(status).Into(n);
     q.Each([&] {
@@ -322,10 +340,11 @@ StatusOr<DashboardSummary> SqlDashboardRepository::Summary(const std::string& sc
   {
     std::string currency;
     ll count = 0, sum = 0;
-    Query q(ctx_.s,
-            "SELECT l.currency, COUNT(*), SUM(l.annual_value_minor) FROM licenses l JOIN customers c ON "
-            "c.id = l.customer_id WHERE l.status = 'active' AND c.deleted_at IS NULL");
-    ScopeFilter(q, scope_region);
+    // One pass over the table (SQLite: NOT INDEXED, rather than the status index and a row read per
+    // active licence).
+    Query q(ctx_.s, std::string("SELECT l.currency, COUNT(*), SUM(l.annual_value_minor) FROM licenses l") +
+                        (ctx_.dialect == Dialect::kSqlite ? " NOT INDEXED" : "") + " WHERE l.status = 'active'");
+    LiveCustomerFilter(q, "l.customer_id", scope_region);
     q.Sql(" GROUP BY l.currency ORDER BY l.currency").Into(currency).Into(count).Into(sum);
     q.Each([&] {
       out.active_licenses += count;
@@ -338,11 +357,10 @@ StatusOr<DashboardSummary> SqlDashboardRepository::Summary(const std::string& sc
     Query q(ctx_.s,
             "SELECT SUM(CASE WHEN l.expires_at <= :d30 THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN l.expires_at <= :d60 THEN 1 ELSE 0 END), COUNT(*) "
-            "FROM licenses l JOIN customers c ON c.id = l.customer_id WHERE l.status = 'active' "
-            "AND c.deleted_at IS NULL AND l.expires_at >= :now AND l.expires_at <= :d90");
+            "FROM licenses l WHERE l.status = 'active' AND l.expires_at >= :now AND l.expires_at <= :d90");
     q.Bind("d30", static_cast<ll>(now + 30 * 86400000LL)).Bind("d60", static_cast<ll>(now + 60 * 86400000LL))
         .Bind("now", static_cast<ll>(now)).Bind("d90", static_cast<ll>(now + 90 * 86400000LL));
-    ScopeFilter(q, scope_region);
+    LiveCustomerFilter(q, "l.customer_id", scope_region);
     q.Into(d30, i30).Into(d60, i60).Into(d90, i90);
     q.One();
     out.expiring_30 = i30 == soci::i_ok ? d30 : 0;
@@ -378,10 +396,9 @@ StatusOr<DashboardSummary> SqlDashboardRepository::Summary(const std::string& sc
     for (const char* s : kStages) out.pipeline.push_back({s, 0, 0});
     std::string stage;
     ll count = 0, sum = 0;
-    Query q(ctx_.s,
-            "SELECT o.stage, COUNT(*), SUM(o.amount_minor) FROM opportunities o JOIN customers c ON "
-            "c.id = o.customer_id WHERE c.deleted_at IS NULL");
-    ScopeFilter(q, scope_region);
+    Query q(ctx_.s, std::string("SELECT o.stage, COUNT(*), SUM(o.amount_minor) FROM opportunities o") +
+                        (ctx_.dialect == Dialect::kSqlite ? " NOT INDEXED" : "") + " WHERE 1 = 1");
+    LiveCustomerFilter(q, "o.customer_id", scope_region);
     q.Sql(" GROUP BY o.stage").Into(stage).Into(count).Into(sum);
     q.Each([&] {
       for (auto& s : out.pipeline) {
