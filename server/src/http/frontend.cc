@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <random>
 #include <string_view>
 #include <filesystem>
 
@@ -82,7 +83,10 @@ std::string RequestIdFor(const std::string& client_value) {
     plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
   }
   if (plain) return client_value;
-  return TimeOrderedRequestId(SystemClock::Get().NowMs(), randombytes_random());
+  // Request ids must be unique, not secret: a generator per thread, seeded once from libsodium,
+  // instead of a getrandom system call per request.
+  thread_local std::mt19937 random(randombytes_random());
+  return TimeOrderedRequestId(SystemClock::Get().NowMs(), static_cast<uint32_t>(random()));
 }
 
 bool IsLoopback(const std::string& ip) {
