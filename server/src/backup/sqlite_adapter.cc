@@ -14,7 +14,6 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <regex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -138,8 +137,9 @@ std::string QuoteIdent(const std::string& name) {
 }
 
 // The snapshot's list of what it left out and a completing Check rebuilds (see adapter.h): one row per
-// CREATE INDEX statement (kind 'index') and per external-content FTS5 table (kind 'fts5', whose
-// statement is its 'rebuild' command), in the order they are run.
+// CREATE INDEX statement (kind 'index'), in the order they are run. Snapshots written before
+// 2026-11-26 12:00 UTC also left the index of each external-content FTS5 table empty and list it with
+// kind 'fts5' (statement: its 'rebuild' command, after the indexes); those still restore.
 constexpr char kRebuildTable[] = "salesdb_backup_rebuild";
 
 bool HasTable(Conn& c, const std::string& name) {
@@ -154,8 +154,8 @@ bool HasTable(Conn& c, const std::string& name) {
   return found;
 }
 
-// Tables whose rows are not data: the rebuild list and the index tables of the FTS5 indexes it
-// rebuilds (their rows are derived from the content table, so they are not hashed).
+// Tables whose rows are not data: the rebuild list and the index tables of the FTS5 indexes an
+// older snapshot lists (empty in it and derived from the content table, so they are not hashed).
 StatusOr<std::set<std::string>> NotHashed(Conn& c) {
   std::set<std::string> out;
   if (!HasTable(c, kRebuildTable)) return out;
@@ -165,14 +165,6 @@ StatusOr<std::set<std::string>> NotHashed(Conn& c) {
     for (const char* shadow : {"_data", "_idx", "_docsize"}) out.insert(name + shadow);
   }));
   return out;
-}
-
-// An FTS5 table whose index can be rebuilt from another table: `content=<table>` among its options
-// (not content='' — contentless — and not content_rowid=…).
-bool IsExternalContentFts5(const std::string& create_sql) {
-  static const std::regex fts5(R"(\busing\s+fts5\s*\()", std::regex::icase);
-  static const std::regex content(R"([\s,(]content\s*=\s*['"`\[]?[A-Za-z_])", std::regex::icase);
-  return std::regex_search(create_sql, fts5) && std::regex_search(create_sql, content);
 }
 
 // The tables that are hashed: every table but SQLite's own, virtual ones (their shadow tables
@@ -500,9 +492,8 @@ class SqliteAdapter final : public DatabaseAdapter {
   // one transaction: one read transaction of the live database, so one moment, and WAL writers go
   // on meanwhile. The copy has what the live database has (tables and their rows with the same
   // rowids, UNIQUE/PRIMARY KEY indexes, virtual tables, triggers, views, planner statistics, the
-  // AUTOINCREMENT counters) except what can be rebuilt from the rows: secondary indexes are not
-  // created and the index of each external-content FTS5 table is left empty; both are listed in the
-  // rebuild table (adapter.h). Like VACUUM, it copies each table with SQLite's transfer optimisation
+  // AUTOINCREMENT counters, FTS5 indexes) except the secondary indexes, which can be rebuilt from the
+  // rows: they are not created but listed in the rebuild table (adapter.h). Like VACUUM, it copies each table with SQLite's transfer optimisation
   // (INSERT INTO t SELECT * FROM live.t into an empty table with the same definition and no
   // triggers yet: records and UNIQUE index entries are appended in order, not decoded). Only the
   // snapshot's own size is written, without journal or syncs (a work file, removed on any failure):
@@ -547,18 +538,11 @@ class SqliteAdapter final : public DatabaseAdapter {
     RETURN_IF_ERROR(Query(c, "SELECT type, name, sql FROM live.sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid",
                           [&](sqlite3_stmt* st) { objects.push_back({Text(st, 0), Text(st, 1), Text(st, 2)}); }));
     auto in_main = [&](const std::string& name) { return HasTable(c, name); };
-    // Virtual tables first: they create their shadow tables, which are then not created again.
-    std::vector<std::pair<std::string, std::string>> rebuild;  // (kind, name) in the order they run
-    std::vector<std::string> rebuild_sql;
-    std::set<std::string> left_empty;  // index tables of the external-content FTS5 tables
+    // Virtual tables first: they create their shadow tables, which are then not created again. An
+    // FTS5 index travels with the backup (its shadow tables are copied like any table): it
+    // compresses to about an eighth of its size and costs a restore more to rebuild than any index.
     for (const Object& o : objects) {
-      if (o.type != "table" || o.sql.rfind("CREATE VIRTUAL TABLE", 0) != 0) continue;
-      RETURN_IF_ERROR(Exec(c, o.sql));
-      if (IsExternalContentFts5(o.sql)) {
-        for (const char* shadow : {"_data", "_idx", "_docsize"}) left_empty.insert(o.name + shadow);
-        rebuild.emplace_back("fts5", o.name);
-        rebuild_sql.push_back("INSERT INTO " + QuoteIdent(o.name) + "(" + QuoteIdent(o.name) + ") VALUES ('rebuild')");
-      }
+      if (o.type == "table" && o.sql.rfind("CREATE VIRTUAL TABLE", 0) == 0) RETURN_IF_ERROR(Exec(c, o.sql));
     }
     std::vector<std::string> tables, created_by_vtab;
     for (const Object& o : objects) {
@@ -575,10 +559,8 @@ class SqliteAdapter final : public DatabaseAdapter {
     RETURN_IF_ERROR(Query(c, "SELECT name FROM live.sqlite_schema WHERE type = 'table' AND name LIKE 'sqlite_stat%'",
                           [&](sqlite3_stmt* st) { stats.push_back(Text(st, 0)); }));
     if (!stats.empty()) RETURN_IF_ERROR(Exec(c, "ANALYZE main"));
-    // The rows. Shadow tables a virtual table created hold its fresh state: replaced by the live
-    // rows, except the index tables of an FTS5 index that is rebuilt (left empty, as 'delete-all' would).
+    // The rows. Shadow tables a virtual table created hold its fresh state: replaced by the live rows.
     for (const std::string& t : created_by_vtab) {
-      if (left_empty.count(t)) continue;
       RETURN_IF_ERROR(Exec(c, "DELETE FROM main." + QuoteIdent(t)));
       RETURN_IF_ERROR(CopyRows(c, t));
     }
@@ -598,8 +580,7 @@ class SqliteAdapter final : public DatabaseAdapter {
       RETURN_IF_ERROR(Exec(c, "DELETE FROM main.sqlite_sequence; INSERT INTO main.sqlite_sequence SELECT * FROM live.sqlite_sequence"));
     }
     // Triggers and views once the rows are in (a trigger on the destination would stop the transfer
-    // optimisation); secondary indexes go to the rebuild list, before the FTS5 rebuilds, which read
-    // their content table.
+    // optimisation); secondary indexes go to the rebuild list.
     std::vector<std::pair<std::string, std::string>> indexes;
     for (const Object& o : objects) {
       if (o.type == "trigger" || o.type == "view") {
@@ -612,7 +593,6 @@ class SqliteAdapter final : public DatabaseAdapter {
                                 " (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, sql TEXT NOT NULL)"));
     std::vector<std::array<std::string, 3>> rows;
     for (const auto& [name, sql] : indexes) rows.push_back({"index", name, sql});
-    for (size_t i = 0; i < rebuild.size(); ++i) rows.push_back({rebuild[i].first, rebuild[i].second, rebuild_sql[i]});
     sqlite3_stmt* st = nullptr;
     std::string insert = std::string("INSERT INTO main.") + kRebuildTable + " (kind, name, sql) VALUES (?1, ?2, ?3)";
     if (sqlite3_prepare_v2(c.db, insert.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, insert);
