@@ -1,6 +1,5 @@
 // SQLite side of DatabaseAdapter (see adapter.h). Uses the C API directly: the online backup API,
 // VACUUM INTO, the row walk for content hashes and per-thread connections are not reachable through SOCI.
-#include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -21,6 +20,7 @@
 #include "backup/adapter.h"
 #include "backup/file_system.h"
 #include "base/log.h"
+#include "security/crypto.h"
 
 namespace salesdb::backup {
 
@@ -124,13 +124,6 @@ void MapForScan(Conn& c) {
   sqlite3_exec(c.db, "PRAGMA mmap_size = 1099511627776; PRAGMA cache_size = -65536", nullptr, nullptr, nullptr);
 }
 
-std::string Hex(const unsigned char* p, size_t n) {
-  std::string out(2 * n + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), p, n);
-  out.pop_back();
-  return out;
-}
-
 std::string QuoteIdent(const std::string& name) {
   std::string out = "\"";
   for (char ch : name) {
@@ -196,12 +189,11 @@ StatusOr<TableDigest> HashTable(Conn& c, const std::string& t) {
     sql = "SELECT * FROM " + QuoteIdent(t);
     if (sqlite3_prepare_v2(c.db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return SqliteError(c.db, sql);
   }
-  crypto_hash_sha256_state sha;
-  crypto_hash_sha256_init(&sha);
+  crypto::Sha256 sha;
   std::string buf;
   buf.reserve(1 << 17);
   auto flush = [&] {
-    crypto_hash_sha256_update(&sha, reinterpret_cast<const unsigned char*>(buf.data()), buf.size());
+    sha.Update(buf);
     buf.clear();
   };
   int64_t rows = 0;
@@ -231,9 +223,7 @@ StatusOr<TableDigest> HashTable(Conn& c, const std::string& t) {
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return SqliteError(c.db, "read table " + t);
   flush();
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&sha, h);
-  return TableDigest{rows, Hex(h, sizeof h)};
+  return TableDigest{rows, sha.HexDigest()};
 }
 
 // Read-only connections to one file, each inside a read transaction begun before Run returns
