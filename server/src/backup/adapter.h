@@ -9,9 +9,9 @@
 // (rollback-journal file). That makes the backup smaller (index b-trees of sealed values hardly
 // compress) and its check cheaper (integrity_check need not match every index against its table); a
 // completing Check rebuilds them at restore. FTS5 indexes are kept: they compress well and take
-// longer to rebuild than any index (snapshots written before 2026-11-26 12:00 UTC left them empty
-// and listed them too; those still restore). A snapshot without that table (format version 1: a page copy with its
-// indexes) needs no rebuild.
+// longer to rebuild than any index (snapshots of earlier versions, until 2026-11-26, left them empty
+// and listed them too; those still restore). A snapshot without that table (format version 1: a
+// page copy with its indexes) needs no rebuild.
 // PostgreSQL: a REPEATABLE READ transaction exports its snapshot; the hashes are computed in it and
 // pg_dump (custom format, uncompressed: zstd does that) dumps that same snapshot. Checks restore
 // with pg_restore into a scratch database that is dropped afterwards. Client binaries are found in

@@ -318,7 +318,7 @@ TEST_F(EngineTest, SnapshotLeavesIndexesOutAndRestoreRebuildsThem) {
   EXPECT_TRUE(WorkFiles().empty());
 }
 
-// Snapshots written before 2026-11-26 12:00 UTC left the FTS5 index empty and listed its 'rebuild'
+// Snapshots of earlier versions (until 2026-11-26) left the FTS5 index empty and listed its 'rebuild'
 // (kind 'fts5') after the indexes; the shadow tables were not hashed. Such a backup still restores
 // with a working search index.
 TEST_F(EngineTest, RestoresABackupThatLeftTheFts5IndexOut) {

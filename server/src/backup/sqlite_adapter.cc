@@ -134,8 +134,8 @@ std::string QuoteIdent(const std::string& name) {
 }
 
 // The snapshot's list of what it left out and a completing Check rebuilds (see adapter.h): one row per
-// CREATE INDEX statement (kind 'index'), in the order they are run. Snapshots written before
-// 2026-11-26 12:00 UTC also left the index of each external-content FTS5 table empty and list it with
+// CREATE INDEX statement (kind 'index'), in the order they are run. Snapshots of earlier versions
+// (until 2026-11-26) also left the index of each external-content FTS5 table empty and list it with
 // kind 'fts5' (statement: its 'rebuild' command, after the indexes); those still restore.
 constexpr char kRebuildTable[] = "salesdb_backup_rebuild";
 
