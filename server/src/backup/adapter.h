@@ -5,12 +5,13 @@
 // SQLite: a connection of its own writes the snapshot from the live database (attached, only read) in
 // one transaction, one moment, while writers go on (WAL). What can be rebuilt from the rows is left
 // out: tables are created as in the live database and filled with SQLite's transfer optimisation
-// (as VACUUM does), secondary indexes are not created and the index of external-content FTS5 tables
-// stays empty; both are listed in a table `salesdb_backup_rebuild` instead (rollback-journal file).
-// That makes the backup smaller (index b-trees of sealed values hardly compress) and its check
-// cheaper (integrity_check need not match every index against its table); a completing Check
-// rebuilds them at restore. A snapshot without that table (format version 1: a page copy with its
-// indexes) needs no rebuild.
+// (as VACUUM does), secondary indexes are not created but listed in a table `salesdb_backup_rebuild`
+// (rollback-journal file). That makes the backup smaller (index b-trees of sealed values hardly
+// compress) and its check cheaper (integrity_check need not match every index against its table); a
+// completing Check rebuilds them at restore. FTS5 indexes are kept: they compress well and take
+// longer to rebuild than any index (snapshots of earlier versions, until 2026-11-26, left them empty
+// and listed them too; those still restore). A snapshot without that table (format version 1: a
+// page copy with its indexes) needs no rebuild.
 // PostgreSQL: a REPEATABLE READ transaction exports its snapshot; the hashes are computed in it and
 // pg_dump (custom format, uncompressed: zstd does that) dumps that same snapshot. Checks restore
 // with pg_restore into a scratch database that is dropped afterwards. Client binaries are found in

@@ -23,13 +23,6 @@ Status Failed(const char* check, const std::string& message) {
   return FailedPrecondition(std::string(check) + ": " + message).WithSlug(check);
 }
 
-std::string Hex(const unsigned char* p, size_t n) {
-  std::string out(2 * n + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), p, n);
-  out.pop_back();
-  return out;
-}
-
 }  // namespace
 
 Encoder::Encoder(const BackupKey& key, WritableFile& out, int zstd_level) : key_(key), out_(out) {
@@ -37,7 +30,6 @@ Encoder::Encoder(const BackupKey& key, WritableFile& out, int zstd_level) : key_
   ZSTD_CCtx_setParameter(zstd_, ZSTD_c_compressionLevel, zstd_level);
   ZSTD_CCtx_setParameter(zstd_, ZSTD_c_checksumFlag, 1);
   ZSTD_CCtx_setParameter(zstd_, ZSTD_c_nbWorkers, 2);  // ignored when libzstd lacks threads
-  crypto_hash_sha256_init(&sha_);
   zbuf_.resize(ZSTD_CStreamOutSize());
   cbuf_.resize(4 + kRecordCipherMax);  // length prefix + sealed record
 }
@@ -45,7 +37,7 @@ Encoder::Encoder(const BackupKey& key, WritableFile& out, int zstd_level) : key_
 Encoder::~Encoder() { ZSTD_freeCCtx(zstd_); }
 
 Status Encoder::Emit(std::string_view data) {
-  crypto_hash_sha256_update(&sha_, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  sha_.Update(data);
   file_bytes_ += data.size();
   return out_.Append(data);
 }
@@ -101,12 +93,7 @@ Status Encoder::Finish() {
   return Status::Ok();
 }
 
-std::string Encoder::sha256_hex() {
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_state copy = sha_;
-  crypto_hash_sha256_final(&copy, h);
-  return Hex(h, sizeof h);
-}
+std::string Encoder::sha256_hex() { return sha_.HexDigest(); }
 
 Status DecodeFile(const std::string& path, const BackupKey& key,
                   const std::function<Status(std::string_view)>& sink, DecodeStats* stats) {
@@ -186,8 +173,7 @@ Status DecodeFile(const std::string& path, const BackupKey& key,
 StatusOr<std::string> FileSha256(const std::string& path, uint64_t* size) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("cannot open " + path);
-  crypto_hash_sha256_state sha;
-  crypto_hash_sha256_init(&sha);
+  crypto::Sha256 sha;
   std::string buf(1 << 20, '\0');
   uint64_t total = 0;
   while (in) {
@@ -195,12 +181,10 @@ StatusOr<std::string> FileSha256(const std::string& path, uint64_t* size) {
     auto got = in.gcount();
     if (got <= 0) break;
     total += static_cast<uint64_t>(got);
-    crypto_hash_sha256_update(&sha, reinterpret_cast<const unsigned char*>(buf.data()), static_cast<size_t>(got));
+    sha.Update(buf.data(), static_cast<size_t>(got));
   }
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&sha, h);
   if (size) *size = total;
-  return Hex(h, sizeof h);
+  return sha.HexDigest();
 }
 
 }  // namespace salesdb::backup

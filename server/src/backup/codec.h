@@ -23,6 +23,7 @@
 #include "backup/file_system.h"
 #include "backup/key_source.h"
 #include "base/status.h"
+#include "security/crypto.h"
 
 namespace salesdb::backup {
 
@@ -53,7 +54,7 @@ class Encoder {
   WritableFile& out_;
   ZSTD_CCtx* zstd_ = nullptr;
   crypto_secretstream_xchacha20poly1305_state state_{};
-  crypto_hash_sha256_state sha_{};
+  crypto::Sha256 sha_;
   std::string pending_;  // compressed bytes not yet sealed
   std::string zbuf_;
   std::string cbuf_;

@@ -163,6 +163,23 @@ TEST_F(EngineTest, CreateWritesAVerifiedPrivateBackupWithItsManifest) {
   EXPECT_GT(monitoring::Registry::Global().Value("salesdb_backup_last_success_timestamp_seconds"), 0);
 }
 
+// Encodes the database file `plain` with Key(1) into the backup file `path` and writes its manifest
+// `m` (sizes and checksum filled in), as the engine would have.
+bool WriteBackupFile(const std::string& plain, const std::string& path, Manifest& m) {
+  auto out = FileSystem::Posix().Create(path, 0600);
+  if (!out.ok()) return false;
+  const BackupKey key = Key(1);  // the encoder keeps a reference
+  Encoder enc(key, **out, 3);
+  std::ifstream in(plain, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!enc.Write(data).ok() || !enc.Finish().ok() || !(*out)->Close().ok()) return false;
+  m.plain_bytes = enc.plain_bytes();
+  m.file_bytes = enc.file_bytes();
+  m.sha256 = enc.sha256_hex();
+  std::ofstream(path + ".manifest.json") << m.ToJson().dump(2);
+  return true;
+}
+
 // "type name" of every schema object of the database file at `path`.
 std::vector<std::string> SchemaOf(const std::string& path) {
   sqlite3* db = nullptr;
@@ -239,18 +256,21 @@ TEST_F(EngineTest, SnapshotLeavesIndexesOutAndRestoreRebuildsThem) {
   const auto schema = SchemaOf(live);
   const std::string fts_hits =
       "customers_fts WHERE customers_fts MATCH "
-      "(SELECT '\"' || replace(substr(name, 1, 5), '\"', '\"\"') || '\"' FROM customers LIMIT 1)";
+      "(SELECT '\"' || replace(substr(name, 1, 5), '\"', '\"\"') || '\"' FROM customers ORDER BY id LIMIT 1)";
   const int64_t hits = Count(fts_hits);
   ASSERT_GT(hits, 0);
   auto engine = Engine();
   auto m = engine->Create("manual");
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->format_version, 2);
-  EXPECT_TRUE(m->tables.count("customers_fts_config"));
-  for (const char* derived : {"customers_fts_data", "customers_fts_idx", "customers_fts_docsize", "salesdb_backup_rebuild"}) {
-    EXPECT_FALSE(m->tables.count(derived)) << derived;
+  // The FTS5 index travels with the backup (hashed like any table); the rebuild list does not.
+  for (const char* kept : {"customers_fts_config", "customers_fts_data", "customers_fts_idx", "customers_fts_docsize"}) {
+    EXPECT_TRUE(m->tables.count(kept)) << kept;
   }
-  // The decoded snapshot holds no secondary index and lists each one, and the FTS5 index, for the restore.
+  EXPECT_FALSE(m->tables.count("salesdb_backup_rebuild"));
+  EXPECT_EQ(m->tables.at("customers_fts_docsize").rows, Count("customers"));
+  // The decoded snapshot holds no secondary index and lists each one for the restore; its FTS5
+  // index is complete.
   const std::string plain = dir_ + "/decoded.db";
   {
     std::ofstream out(plain, std::ios::binary);
@@ -270,17 +290,19 @@ TEST_F(EngineTest, SnapshotLeavesIndexesOutAndRestoreRebuildsThem) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(plain.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db,
-                     "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL), "
-                     "(SELECT count(*) FROM salesdb_backup_rebuild WHERE kind = 'index'), "
-                     "(SELECT group_concat(name) FROM salesdb_backup_rebuild WHERE kind = 'fts5'), "
-                     "(SELECT count(*) FROM customers_fts_docsize)",
-                     -1, &st, nullptr);
+  const std::string counts =
+      "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL), "
+      "(SELECT count(*) FROM salesdb_backup_rebuild WHERE kind = 'index'), "
+      "(SELECT count(*) FROM salesdb_backup_rebuild WHERE kind <> 'index'), "
+      "(SELECT count(*) FROM customers_fts_docsize), "
+      "(SELECT count(*) FROM " + fts_hits + ")";
+  sqlite3_prepare_v2(db, counts.c_str(), -1, &st, nullptr);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW) << sqlite3_errmsg(db);
   EXPECT_EQ(sqlite3_column_int64(st, 0), 0);
   EXPECT_EQ(sqlite3_column_int64(st, 1), secondary);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 2)), "customers_fts");
-  EXPECT_EQ(sqlite3_column_int64(st, 3), 0);
+  EXPECT_EQ(sqlite3_column_int64(st, 2), 0);
+  EXPECT_EQ(sqlite3_column_int64(st, 3), Count("customers"));
+  EXPECT_EQ(sqlite3_column_int64(st, 4), hits);
   sqlite3_finalize(st);
   sqlite3_close(db);
 
@@ -290,9 +312,67 @@ TEST_F(EngineTest, SnapshotLeavesIndexesOutAndRestoreRebuildsThem) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(SchemaOf(live), schema);
   EXPECT_EQ(Count(fts_hits), hits);
+  Exec("INSERT INTO customers_fts(customers_fts) VALUES ('integrity-check')");  // index = content
   EXPECT_EQ(Count("sqlite_stat1"), stats);
   EXPECT_EQ(Count("pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
   EXPECT_TRUE(WorkFiles().empty());
+}
+
+// Snapshots of earlier versions (until 2026-11-26) left the FTS5 index empty and listed its 'rebuild'
+// (kind 'fts5') after the indexes; the shadow tables were not hashed. Such a backup still restores
+// with a working search index.
+TEST_F(EngineTest, RestoresABackupThatLeftTheFts5IndexOut) {
+  const std::string live = dir_ + "/salesdb.db";
+  const std::string fts_hits =
+      "customers_fts WHERE customers_fts MATCH "
+      "(SELECT '\"' || replace(substr(name, 1, 5), '\"', '\"\"') || '\"' FROM customers ORDER BY id LIMIT 1)";
+  const int64_t hits = Count(fts_hits);
+  ASSERT_GT(hits, 0);
+  const auto schema = SchemaOf(live);
+  auto engine = Engine();
+  auto made = engine->Create("manual");
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  const std::string plain = dir_ + "/old-layout.db";
+  {
+    std::ofstream out(plain, std::ios::binary);
+    ASSERT_TRUE(DecodeFile(dir_ + "/backups/" + made->file, Key(1),
+                           [&](std::string_view chunk) {
+                             out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+                             return Status::Ok();
+                           },
+                           nullptr)
+                    .ok());
+  }
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(plain.c_str(), &db);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "INSERT INTO customers_fts(customers_fts) VALUES ('delete-all');"
+                           "INSERT INTO salesdb_backup_rebuild (kind, name, sql) VALUES ('fts5', 'customers_fts', "
+                           "'INSERT INTO \"customers_fts\"(\"customers_fts\") VALUES (''rebuild'')')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  Manifest m = *made;
+  m.id = clock_.NowMs() - 3'600'000;
+  m.created_at = m.id;
+  m.file = BackupFileName(m.id);
+  m.tables = Format1Digests(plain);
+  for (const char* derived : {"customers_fts_data", "customers_fts_idx", "customers_fts_docsize", "salesdb_backup_rebuild"}) {
+    ASSERT_EQ(m.tables.erase(derived), 1u) << derived;
+  }
+  ASSERT_TRUE(WriteBackupFile(plain, dir_ + "/backups/" + m.file, m));
+
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(live + suffix);
+  EXPECT_TRUE(engine->Verify(m.file, false).ok());
+  auto r = engine->Restore(m.file);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(SchemaOf(live), schema);
+  EXPECT_EQ(Count(fts_hits), hits);
+  Exec("INSERT INTO customers_fts(customers_fts) VALUES ('integrity-check')");
+  EXPECT_EQ(Count("pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 }
 
 // The snapshot is written table by table (adapter.h): what a page copy kept by itself must be kept
@@ -358,21 +438,7 @@ TEST_F(EngineTest, RestoresAFormat1BackupOfAPageCopy) {
   ASSERT_TRUE(m.tables.count("customers_fts_data"));
   m.verification = Outcome{"passed", m.id, "", ""};
   fs::create_directories(dir_ + "/backups");
-  {
-    auto out = FileSystem::Posix().Create(dir_ + "/backups/" + m.file, 0600);
-    ASSERT_TRUE(out.ok());
-    const BackupKey key = Key(1);  // the encoder keeps a reference
-    Encoder enc(key, **out, 3);
-    std::ifstream in(copy, std::ios::binary);
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    ASSERT_TRUE(enc.Write(data).ok());
-    ASSERT_TRUE(enc.Finish().ok());
-    ASSERT_TRUE((*out)->Close().ok());
-    m.plain_bytes = enc.plain_bytes();
-    m.file_bytes = enc.file_bytes();
-    m.sha256 = enc.sha256_hex();
-  }
-  std::ofstream(dir_ + "/backups/" + m.file + ".manifest.json") << m.ToJson().dump(2);
+  ASSERT_TRUE(WriteBackupFile(copy, dir_ + "/backups/" + m.file, m));
   const auto schema = SchemaOf(live);
   const int64_t activities = Count("activities");
   Exec("DELETE FROM activities");

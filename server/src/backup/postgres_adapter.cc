@@ -10,6 +10,7 @@
 #include "backup/file_system.h"
 #include "backup/process.h"
 #include "base/log.h"
+#include "security/crypto.h"
 
 namespace salesdb::backup {
 namespace {
@@ -108,13 +109,12 @@ StatusOr<TableDigests> Digests(PgConn& conn) {
     PgResult started;
     started.r = PQexec(conn.c, copy.c_str());
     if (PQresultStatus(started.r) != PGRES_COPY_OUT) return Internal(PQresultErrorMessage(started.r));
-    crypto_hash_sha256_state sha;
-    crypto_hash_sha256_init(&sha);
+    crypto::Sha256 sha;
     int64_t rows = 0;
     char* buf = nullptr;
     int n;
     while ((n = PQgetCopyData(conn.c, &buf, 0)) > 0) {
-      crypto_hash_sha256_update(&sha, reinterpret_cast<unsigned char*>(buf), static_cast<size_t>(n));
+      sha.Update(buf, static_cast<size_t>(n));
       ++rows;  // libpq hands over one row per call in COPY OUT
       PQfreemem(buf);
     }
@@ -124,9 +124,7 @@ StatusOr<TableDigests> Digests(PgConn& conn) {
       return Internal("COPY of " + table + " failed: " + std::string(PQerrorMessage(conn.c)));
     }
     while (PGresult* extra = PQgetResult(conn.c)) PQclear(extra);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&sha, h);
-    out[table] = TableDigest{rows, Hex(h, sizeof h)};
+    out[table] = TableDigest{rows, sha.HexDigest()};
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <new>
+
 namespace salesdb::crypto {
 
 Status InitCrypto() {
@@ -57,6 +59,28 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 std::string TokenHash(std::string_view token) { return Sha256Hex(token); }
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+
+void Sha256::Update(const void* data, size_t size) { EVP_DigestUpdate(ctx_, data, size); }
+
+std::string Sha256::HexDigest() const {
+  EVP_MD_CTX* copy = EVP_MD_CTX_new();
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  unsigned int size = 0;
+  if (copy == nullptr || EVP_MD_CTX_copy_ex(copy, ctx_) != 1 || EVP_DigestFinal_ex(copy, digest, &size) != 1) {
+    EVP_MD_CTX_free(copy);
+    throw std::bad_alloc();
+  }
+  EVP_MD_CTX_free(copy);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
