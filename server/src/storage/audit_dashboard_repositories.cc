@@ -49,12 +49,9 @@ namespace {
 constexpr char kAuditInsertColumns[] =
     "INSERT INTO audit_log (at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, "
     "before_json, after_json, prev_hash, hash) VALUES ";
-// Rows per INSERT on PostgreSQL, where each statement is a round trip: a batch of n entries takes one
-// statement per set bit of n (and one per 32 beyond), so only six statement texts exist to prepare
-// and cache, whatever the batch sizes. On SQLite a statement is a function call, and binding by name
-// costs a scan of the statement's parameters per value (quadratic in the rows of one INSERT): there
-// the one-row INSERT, prepared once, runs per entry.
-constexpr size_t kMaxRowsPerInsertPg = 32;
+// Rows per INSERT: a batch of n entries takes one statement per set bit of n (and one per 32 beyond),
+// so only six statement texts exist to prepare and cache, whatever the batch sizes.
+constexpr size_t kMaxRowsPerInsert = 32;
 
 // Copies the entries above audit_lookup's mark into it (same transaction) once the log has passed a
 // multiple of kLookupBatch ids: their index pages are written once for the batch rather than once
@@ -127,9 +124,8 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
     head = p.entry.hash;
   }
   ll last_id = head_id;
-  const size_t max_rows = dialect == Dialect::kPostgres ? kMaxRowsPerInsertPg : 1;
   for (size_t done = 0; done < entries.size();) {
-    size_t rows = max_rows;
+    size_t rows = kMaxRowsPerInsert;
     while (rows > entries.size() - done) rows /= 2;
     Query ins(s, kAuditInsertColumns);
     for (size_t i = 0; i < rows; ++i) {
