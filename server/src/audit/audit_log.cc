@@ -15,24 +15,39 @@ constexpr int kScanBatch = 10000;
 
 }  // namespace
 
-std::string AuditLog::ComputeHash(const AuditEntry& e, const std::string& prev_hash) {
-  // Canonical content: a JSON array in a fixed field order (no key-order ambiguity). The id slot is
-  // always 0: ids are assigned by the database after the hash is computed.
+std::string AuditLog::CanonicalContent(const AuditEntry& e) {
+  // A JSON array in a fixed field order (no key-order ambiguity). The id slot is always 0: ids are
+  // assigned by the database after the hash is computed.
   const nlohmann::json content = nlohmann::json::array(
       {0, e.at, e.actor_id, e.actor_role, e.ip, e.user_agent, e.request_id, e.action, e.entity, e.entity_id,
        e.before_json, e.after_json});
-  return crypto::Sha256Hex(prev_hash + "\n" +
-                           content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string AuditLog::LinkHash(const std::string& prev_hash, const std::string& canonical) {
+  std::string message;
+  message.reserve(prev_hash.size() + 1 + canonical.size());
+  message.append(prev_hash).append(1, '\n').append(canonical);
+  return crypto::Sha256Hex(message);
+}
+
+std::string AuditLog::ComputeHash(const AuditEntry& e, const std::string& prev_hash) {
+  return LinkHash(prev_hash, CanonicalContent(e));
+}
+
+// Everything but the link to the predecessor is done here, on the caller's side of the chain: the
+// batch end that holds the head (AuditBatch::Flush) only hashes and inserts.
 Status AuditLog::Record(Tx& tx, AuditEntry e) {
   e.before_json = audit::RedactAuditJson(e.entity, e.before_json);
   e.after_json = audit::RedactAuditJson(e.entity, e.after_json);
-  ASSIGN_OR_RETURN(std::string head, tx.audit().LockHead());
-  e.prev_hash = head;
   e.id = 0;
-  e.hash = ComputeHash(e, head);
-  return tx.audit().Insert(e).status();
+  e.prev_hash.clear();
+  e.hash.clear();
+  PreparedAuditEntry prepared;
+  prepared.canonical = CanonicalContent(e);
+  prepared.entry = std::move(e);
+  prepared.link = &LinkHash;
+  return tx.audit().Append(std::move(prepared));
 }
 
 void AuditLog::EnableBulkReadAudit(Store& store, const Clock& clock, int64_t rows_per_minute) {

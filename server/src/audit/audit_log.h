@@ -1,8 +1,10 @@
 // The hash-chained audit log: every entry carries the SHA-256 of the previous entry's hash and its
 // own canonical content, so editing, deleting, inserting or reordering rows breaks the chain, and
 // signed checkpoints (audit/checkpoints.h) pin the chain so that rewriting it, or cutting its tail,
-// shows too. Record() runs inside the write transaction of the change it records and redacts the
-// before/after JSON (audit/redact.h). Thread-safe.
+// shows too. Record() runs inside the write transaction of the change it records: it redacts the
+// before/after JSON (audit/redact.h) and builds the entry's canonical content, and hands the entry
+// to the transaction (AuditRepository::Append), which links it to the chain's head and inserts it at
+// the end of its group-commit batch, before COMMIT. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +30,14 @@ class AuditLog final : public AuditSink {
   Status NoteRead(const Actor& actor, const std::string& entity, int64_t rows) override;
   void EnableBulkReadAudit(Store& store, const Clock& clock, int64_t rows_per_minute);
 
-  // The hash an entry must carry, given its predecessor's hash. The row id is not part of it (it is
-  // not known before insert); order is bound by the link to the predecessor.
+  // The hash an entry must carry, given its predecessor's hash: LinkHash(prev_hash,
+  // CanonicalContent(e)). The row id is not part of it (it is not known before insert); order is
+  // bound by the link to the predecessor.
   static std::string ComputeHash(const AuditEntry& e, const std::string& prev_hash);
+  // The entry's content as hashed: a JSON array of its fields in a fixed order (id slot 0).
+  static std::string CanonicalContent(const AuditEntry& e);
+  // SHA-256 (hex) of the predecessor's hash, a newline and the canonical content.
+  static std::string LinkHash(const std::string& prev_hash, const std::string& canonical);
 
  private:
   struct Window {

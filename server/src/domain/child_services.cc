@@ -228,7 +228,7 @@ StatusOr<std::string> RevealChild(ServiceContext& ctx, const Actor& actor, int64
     AuditEntry e = MakeAuditEntry(actor, now, std::string(Kind<T>::kName) + ".reveal", Kind<T>::kName, id);
     e.after_json = nlohmann::json({{"field", field}}).dump();
     RETURN_IF_ERROR(ctx.audit.Record(tx, std::move(e)));
-    ASSIGN_OR_RETURN(int64_t recent, tx.audit().CountByActorSince(actor.user_id, "%.reveal", now - kRevealWindowMs));
+    ASSIGN_OR_RETURN(int64_t recent, tx.audit().CountByActorSince(actor.user_id, ".reveal", now - kRevealWindowMs));
     if (recent > kRevealLimit) {
       return ResourceExhausted("too many reveals: at most " + std::to_string(kRevealLimit) + " per " +
                                std::to_string(kRevealWindowMs / 60000) + " minutes")

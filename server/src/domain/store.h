@@ -218,6 +218,16 @@ struct SecurityAlert {
   std::string detail_json;
 };
 
+// An audit entry whose content is final (redacted), waiting for its place in the hash chain.
+// `canonical` holds the bytes its hash covers besides the predecessor's hash, and `link` gives its
+// hash from the predecessor's (audit/audit_log.h owns that format); the repository chains entries
+// with it, so that only this cheap step waits for the chain's head.
+struct PreparedAuditEntry {
+  AuditEntry entry;
+  std::string canonical;
+  std::string (*link)(const std::string& prev_hash, const std::string& canonical) = nullptr;
+};
+
 class AuditRepository {
  public:
   virtual ~AuditRepository() = default;
@@ -232,14 +242,18 @@ class AuditRepository {
   // Deletes entries with id <= last_id: only for entries already sealed into an archive
   // (audit/archive.h). The one path past the append-only triggers; ordinary writes stay refused.
   virtual Status DeleteArchived(int64_t last_id) = 0;
-  // Hash of the newest entry ("" when the log is empty). Locks the head until the transaction ends,
-  // so that concurrent appenders chain one after the other.
-  virtual StatusOr<std::string> LockHead() = 0;
-  virtual StatusOr<int64_t> Insert(const AuditEntry& e) = 0;
+  // Adds an entry to this write transaction. It is chained and inserted when the transaction's
+  // group-commit batch ends, right before COMMIT: the entries of the batch's successful writes, in
+  // the order appended, after the chain's head, under one lock of the head that serializes appenders
+  // across connections and processes. When this write fails, its entries are dropped with it.
+  // FailedPrecondition outside a write transaction.
+  virtual Status Append(PreparedAuditEntry e) = 0;
   // Entries with id > after_id in id order, at most limit (verification, export).
   virtual StatusOr<std::vector<AuditEntry>> Scan(int64_t after_id, int limit) = 0;
-  // Entries by actor_id at or after `since` whose action matches the SQL LIKE pattern (rate limits).
-  virtual StatusOr<int64_t> CountByActorSince(int64_t actor_id, const std::string& action_like, int64_t since) = 0;
+  // Entries by actor_id at or after `since` whose action ends with `action_suffix` (rate limits),
+  // the entries appended in this transaction and its batch but not yet inserted included.
+  virtual StatusOr<int64_t> CountByActorSince(int64_t actor_id, const std::string& action_suffix,
+                                              int64_t since) = 0;
 };
 
 class Tx;

@@ -1,7 +1,9 @@
 // The audit log table and the dashboard aggregates.
+#include <algorithm>
 #include <ctime>
 #include <limits>
 
+#include "storage/audit_batch.h"
 #include "storage/repositories.h"
 
 namespace salesdb {
@@ -9,8 +11,8 @@ namespace {
 using ll = long long;
 
 // audit_lookup (migrations 0007, 0008) holds the query columns of every entry up to its largest id,
-// the mark; entries above the mark are only in audit_log. Insert copies them over at every multiple
-// of SqlAuditRepository::kLookupBatch ids.
+// the mark; entries above the mark are only in audit_log. The end of a batch copies them over each
+// time the log passes a multiple of SqlAuditRepository::kLookupBatch ids.
 constexpr ll kLookupBatch = SqlAuditRepository::kLookupBatch;
 
 // The newest row of audit_lookup: the mark and its running figures (migration 0008).
@@ -42,49 +44,120 @@ ll FirstIdWithAtMaxFrom(soci::session& s, ll at) {
 
 // ---------------------------------------------------------------- audit log
 
-StatusOr<std::string> SqlAuditRepository::LockHead() {
-  if (ctx_.dialect == Dialect::kPostgres) {
-    // Serializes appenders across connections and instances until this transaction ends.
-    ctx_.s << "SELECT pg_advisory_xact_lock(7428001)";
-  }
-  std::string hash;
-  Query q(ctx_.s, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1");
-  q.Into(hash);
-  if (!q.One()) return std::string();
-  return hash;
+namespace {
+
+constexpr char kAuditInsertColumns[] =
+    "INSERT INTO audit_log (at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, "
+    "before_json, after_json, prev_hash, hash) VALUES ";
+// Rows per INSERT: a batch of n entries takes one statement per set bit of n (and one per 32 beyond),
+// so only six statement texts exist to prepare and cache, whatever the batch sizes.
+constexpr size_t kMaxRowsPerInsert = 32;
+
+// Copies the entries above audit_lookup's mark into it (same transaction) once the log has passed a
+// multiple of kLookupBatch ids: their index pages are written once for the batch rather than once
+// per entry (migration 0007), and other writes need no lookup of the mark. The running figures
+// continue from the mark's (migration 0008).
+void CopyIntoLookup(soci::session& s) {
+  const LookupMark mark = ReadMark(s);
+  Query(s,
+        "INSERT INTO audit_lookup (id, at, actor_id, action, entity, entity_id, ip, request_id, at_max, lag_max) "
+        "SELECT id, at, actor_id, action, entity, entity_id, ip, request_id, at_max, "
+        "MAX(CASE WHEN at_max - at > :lag THEN at_max - at ELSE :lag END) OVER (ORDER BY id ROWS UNBOUNDED "
+        "PRECEDING) FROM (SELECT id, at, actor_id, action, entity, entity_id, ip, request_id, "
+        "MAX(CASE WHEN at > :atmax THEN at ELSE :atmax END) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS at_max "
+        "FROM audit_log WHERE id > :mark) w ORDER BY id")
+      .Bind("mark", mark.id)
+      .Bind("atmax", mark.at_max)
+      .Bind("lag", mark.lag_max)
+      .Exec();
 }
 
-StatusOr<int64_t> SqlAuditRepository::Insert(const AuditEntry& e) {
-  ll id = 0;
-  Query q(ctx_.s,
-          "INSERT INTO audit_log (at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, "
-          "before_json, after_json, prev_hash, hash) VALUES (:at, :actor, :role, :ip, :ua, :rid, :action, :entity, "
-          ":eid, :before, :after, :prev, :hash) RETURNING id");
-  q.Bind("at", static_cast<ll>(e.at)).Bind("actor", static_cast<ll>(e.actor_id)).Bind("role", e.actor_role)
-      .Bind("ip", e.ip).Bind("ua", e.user_agent).Bind("rid", e.request_id).Bind("action", e.action)
-      .Bind("entity", e.entity).Bind("eid", static_cast<ll>(e.entity_id)).Bind("before", e.before_json)
-      .Bind("after", e.after_json).Bind("prev", e.prev_hash).Bind("hash", e.hash).Into(id);
-  q.One();
-  // At every kLookupBatch-th id, copy the entries above the mark into audit_lookup (same
-  // transaction): their index pages are written once for the batch rather than once per entry
-  // (migration 0007), and the other writes need no lookup of the mark. An id skipped by a rolled-back
-  // write only leaves its batch waiting until the next multiple; queries read waiting entries anyway.
-  if (id % kLookupBatch == 0) {
-    const LookupMark mark = ReadMark(ctx_.s);
-    // The running figures continue from the mark's (migration 0008).
-    Query(ctx_.s,
-          "INSERT INTO audit_lookup (id, at, actor_id, action, entity, entity_id, ip, request_id, at_max, lag_max) "
-          "SELECT id, at, actor_id, action, entity, entity_id, ip, request_id, at_max, "
-          "MAX(CASE WHEN at_max - at > :lag THEN at_max - at ELSE :lag END) OVER (ORDER BY id ROWS UNBOUNDED "
-          "PRECEDING) FROM (SELECT id, at, actor_id, action, entity, entity_id, ip, request_id, "
-          "MAX(CASE WHEN at > :atmax THEN at ELSE :atmax END) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS at_max "
-          "FROM audit_log WHERE id > :mark) w ORDER BY id")
-        .Bind("mark", mark.id)
-        .Bind("atmax", mark.at_max)
-        .Bind("lag", mark.lag_max)
-        .Exec();
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+void AuditBatch::EndWrite(bool kept) {
+  if (kept) {
+    for (PreparedAuditEntry& e : staged_) kept_.push_back(std::move(e));
   }
-  return static_cast<int64_t>(id);
+  staged_.clear();
+}
+
+int64_t AuditBatch::CountPending(int64_t actor_id, const std::string& action_suffix, int64_t since) const {
+  int64_t n = 0;
+  for (const auto* list : {&kept_, &staged_}) {
+    for (const PreparedAuditEntry& p : *list) {
+      const AuditEntry& e = p.entry;
+      if (e.actor_id == actor_id && e.at >= since && EndsWith(e.action, action_suffix)) ++n;
+    }
+  }
+  return n;
+}
+
+void AuditBatch::Clear() {
+  kept_.clear();
+  staged_.clear();
+}
+
+void AuditBatch::Flush(soci::session& s, Dialect dialect) {
+  std::vector<PreparedAuditEntry> entries;
+  entries.swap(kept_);
+  staged_.clear();
+  if (entries.empty()) return;
+  if (dialect == Dialect::kPostgres) {
+    // Serializes appenders across connections and instances (and CLI processes) until COMMIT.
+    Query(s, "SELECT pg_advisory_xact_lock(7428001)").Exec();
+  }
+  ll head_id = 0;
+  std::string head;
+  Query q(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+  q.Into(head_id).Into(head);
+  if (!q.One()) {
+    head_id = 0;
+    head.clear();
+  }
+  for (PreparedAuditEntry& p : entries) {
+    p.entry.prev_hash = std::move(head);
+    p.entry.hash = p.link(p.entry.prev_hash, p.canonical);
+    head = p.entry.hash;
+  }
+  ll last_id = head_id;
+  for (size_t done = 0; done < entries.size();) {
+    size_t rows = kMaxRowsPerInsert;
+    while (rows > entries.size() - done) rows /= 2;
+    Query ins(s, kAuditInsertColumns);
+    for (size_t i = 0; i < rows; ++i) {
+      const AuditEntry& e = entries[done + i].entry;
+      const std::string n = std::to_string(i);
+      ins.Sql(i == 0 ? "(" : ", (");
+      ins.Sql(":at" + n + ", :actor" + n + ", :role" + n + ", :ip" + n + ", :ua" + n + ", :rid" + n + ", :action" +
+              n + ", :entity" + n + ", :eid" + n + ", :before" + n + ", :after" + n + ", :prev" + n + ", :hash" + n +
+              ")");
+      ins.Bind("at" + n, static_cast<ll>(e.at)).Bind("actor" + n, static_cast<ll>(e.actor_id))
+          .Bind("role" + n, e.actor_role).Bind("ip" + n, e.ip).Bind("ua" + n, e.user_agent)
+          .Bind("rid" + n, e.request_id).Bind("action" + n, e.action).Bind("entity" + n, e.entity)
+          .Bind("eid" + n, static_cast<ll>(e.entity_id)).Bind("before" + n, e.before_json)
+          .Bind("after" + n, e.after_json).Bind("prev" + n, e.prev_hash).Bind("hash" + n, e.hash);
+    }
+    // Rows are numbered in the order of VALUES, which is the chain's order.
+    ins.Sql(" RETURNING id");
+    ll id = 0;
+    ins.Into(id);
+    ins.Each([&] { last_id = std::max(last_id, id); });
+    done += rows;
+  }
+  // An id skipped by a failed batch only leaves the copy waiting until the log passes the next
+  // multiple; queries read waiting entries anyway.
+  if (last_id / kLookupBatch > head_id / kLookupBatch) CopyIntoLookup(s);
+}
+
+Status SqlAuditRepository::Append(PreparedAuditEntry e) {
+  if (ctx_.audit_batch == nullptr) return FailedPrecondition("audit entries are written in write transactions only");
+  if (e.link == nullptr) return InvalidArgument("an audit entry to append needs its link function");
+  ctx_.audit_batch->Append(std::move(e));
+  return Status::Ok();
 }
 
 namespace {
@@ -259,7 +332,7 @@ Status SqlAuditRepository::DeleteArchived(int64_t last_id) {
   return Status::Ok();
 }
 
-StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const std::string& action_like,
+StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const std::string& action_suffix,
                                                         int64_t since) {
   // Indexed entries (audit_lookup, up to the mark) plus the newest ones not copied there yet. The
   // mark is bound as a value: PostgreSQL then plans the newest part as the short id range it is.
@@ -273,8 +346,10 @@ StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const 
           " AND at >= :since AND action LIKE :action) + (SELECT COUNT(*) FROM audit_log WHERE id > :mark"
           " AND actor_id = :actor AND at >= :since AND action LIKE :action)");
   q.Bind("lo", lo).Bind("mark", mark).Bind("actor", static_cast<ll>(actor_id)).Bind("since", static_cast<ll>(since))
-      .Bind("action", action_like).Into(n);
+      .Bind("action", "%" + action_suffix).Into(n);
   q.One();
+  // Plus the entries of this batch that wait for its end (AuditBatch).
+  if (ctx_.audit_batch != nullptr) n += ctx_.audit_batch->CountPending(actor_id, action_suffix, since);
   return static_cast<int64_t>(n);
 }
 

@@ -308,6 +308,7 @@ void Database::WriterLoop() {
         bool alone = batch.size() == 1;
         bool any_ok = false;
         for (Job* j : batch) {
+          bool kept = false;
           try {
             if (!alone) Query(s, "SAVEPOINT w").Exec();
             try {
@@ -317,19 +318,31 @@ void Database::WriterLoop() {
             }
             if (j->result.ok()) {
               if (!alone) Query(s, "RELEASE w").Exec();
-              any_ok = true;
+              kept = true;
             } else if (!alone) {
               Query(s, "ROLLBACK TO w").Exec();
               Query(s, "RELEASE w").Exec();
             }
           } catch (const std::exception& e) {
             j->result = MapDbError(e);
+            // Should RELEASE have failed, the write's changes go too, like its audit entries.
+            if (!alone) {
+              try {
+                Query(s, "ROLLBACK TO w").Exec();
+                Query(s, "RELEASE w").Exec();
+              } catch (const std::exception&) {
+              }
+            }
           }
+          // A write's audit entries stay exactly when its changes do.
+          audit_batch_.EndWrite(kept);
+          any_ok = any_ok || kept;
         }
         try {
           if (!any_ok && alone) {
             Query(s, "ROLLBACK").Exec();
           } else {
+            audit_batch_.Flush(s, dialect_);
             Query(s, "COMMIT").Exec();
             if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
           }
@@ -344,6 +357,7 @@ void Database::WriterLoop() {
           }
         }
       }
+      audit_batch_.Clear();
     }
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
@@ -403,6 +417,11 @@ Status Database::Checkpoint() {
     s << "PRAGMA wal_checkpoint(TRUNCATE)";
     return Status::Ok();
   });
+}
+
+size_t Database::QueuedWrites() {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  return queue_.size();
 }
 
 Status Database::Ping() {

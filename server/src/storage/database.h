@@ -3,7 +3,9 @@
 // Writes, on both databases: one writer connection driven by one thread that batches concurrent
 // writes into group commits (each write in its own SAVEPOINT, so one failing write does not undo
 // the others; the batch commits once: one fsync, under SQLite's synchronous=FULL or PostgreSQL's
-// synchronous_commit). Each caller is answered after the commit that holds its write.
+// synchronous_commit). The audit entries of the batch's successful writes are chained and inserted
+// together right before its COMMIT (storage/audit_batch.h); should that fail, the whole batch rolls
+// back. Each caller is answered after the commit that holds its write.
 // Reads: SQLite, a pool of read-only connections, each Read one snapshot (a read transaction);
 // PostgreSQL, a pool of connections (each statement its own snapshot). Lost
 // PostgreSQL connections are re-opened and the work retried once when it cannot have been
@@ -24,6 +26,7 @@
 
 #include "base/config.h"
 #include "base/status.h"
+#include "storage/audit_batch.h"
 #include "storage/statement_cache.h"
 
 namespace salesdb {
@@ -52,6 +55,11 @@ class Database {
   Status Checkpoint();
   // Cheap liveness probe for /readyz.
   Status Ping();
+  // Writes waiting for the writer thread (not counting the batch it is writing).
+  size_t QueuedWrites();
+  // The audit entries of the batch being written (storage/audit_batch.h): flushed by the writer
+  // right before each COMMIT. Only for the work of a Write, on the writer thread.
+  AuditBatch& audit_batch() { return audit_batch_; }
   const std::string& description() const { return description_; }
 
  private:
@@ -90,6 +98,7 @@ class Database {
   std::deque<Job*> queue_;
   bool stopping_ = false;
   std::thread writer_thread_;
+  AuditBatch audit_batch_;  // writer thread only
 
   // SQLite: the WAL is checkpointed (PASSIVE) on a connection and thread of its own, woken when
   // commits have added kCheckpointPages to the WAL, instead of inside the commit: after a long

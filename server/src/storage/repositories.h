@@ -6,6 +6,7 @@
 
 #include "domain/field_cipher.h"
 #include "domain/store.h"
+#include "storage/audit_batch.h"
 #include "storage/database.h"
 #include "storage/sql_query.h"
 
@@ -15,6 +16,7 @@ struct RepoContext {
   soci::session& s;
   Dialect dialect;
   FieldCipher* cipher = nullptr;  // seals contacts, licences and activities (storage/field_encryption.h)
+  AuditBatch* audit_batch = nullptr;  // write transactions: where appended audit entries wait
 };
 
 #define SALESDB_REPO_CTOR(Name) \
@@ -138,14 +140,14 @@ class SqlDashboardRepository final : public DashboardRepository {
 
 class SqlAuditRepository final : public AuditRepository {
  public:
-  // Insert copies the entries waiting above audit_lookup's mark into it at every multiple of this
-  // many ids (migration 0007), so a query reads at most about this many entries outside the indexes.
+  // The end of a batch (AuditBatch::Flush) copies the entries waiting above audit_lookup's mark into
+  // it each time the log passes a multiple of this many ids (migration 0007), so a query reads at
+  // most about this many entries outside the indexes.
   static constexpr int64_t kLookupBatch = 512;
   SALESDB_REPO_CTOR(SqlAuditRepository)
-  StatusOr<std::string> LockHead() override;
-  StatusOr<int64_t> Insert(const AuditEntry& e) override;
+  Status Append(PreparedAuditEntry e) override;
   StatusOr<std::vector<AuditEntry>> Scan(int64_t after_id, int limit) override;
-  StatusOr<int64_t> CountByActorSince(int64_t actor_id, const std::string& action_like, int64_t since) override;
+  StatusOr<int64_t> CountByActorSince(int64_t actor_id, const std::string& action_suffix, int64_t since) override;
   StatusOr<std::pair<int64_t, std::string>> Head() override;
   StatusOr<AuditEntry> Get(int64_t id) override;
   StatusOr<std::vector<AuditEntry>> Find(const AuditQuery& q) override;

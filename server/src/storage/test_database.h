@@ -45,6 +45,8 @@ class TestDatabase {
   TestDatabase& operator=(const TestDatabase&) = delete;
 
   const Status& status() const { return status_; }
+  // The data folder: another Database opened on it shares the SQLite file (like a CLI process).
+  std::string dir() const { return dir_.string(); }
   Database& db() { return *db_; }
   SqlStore& store() { return *store_; }
 
