@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -37,14 +38,20 @@ constexpr int kBackupNice = 10;
 template <typename Fn>
 auto OnBackgroundThread(Fn fn) -> decltype(fn()) {
   std::optional<decltype(fn())> result;
+  std::exception_ptr failure;  // what fn threw, thrown again on the caller's thread
   std::jthread worker([&] {
     const auto tid = static_cast<id_t>(syscall(SYS_gettid));
     errno = 0;
     const int nice = getpriority(PRIO_PROCESS, tid);
     if (errno == 0 && nice < kBackupNice) setpriority(PRIO_PROCESS, tid, kBackupNice);
-    result.emplace(fn());
+    try {
+      result.emplace(fn());
+    } catch (...) {
+      failure = std::current_exception();
+    }
   });
   worker.join();
+  if (failure) std::rethrow_exception(failure);
   return std::move(*result);
 }
 using monitoring::Registry;
