@@ -126,9 +126,13 @@ TEST(AnomalyTest, BruteForceBurstThenSuccess) {
   EXPECT_EQ(Rules(fired), (std::multiset<std::string>{"failed_logins_account", "failed_logins_ip",
                                                         "login_after_failures"}));
   for (const auto& f : fired) {
-    if (f.rule == "failed_logins_ip") EXPECT_EQ(f.subject, "ip:203.0.113.7");
-    if (f.rule == "failed_logins_account") EXPECT_EQ(f.subject, "user:7");
-    if (f.rule == "login_after_failures") EXPECT_EQ(f.entry_id, r.entries().back().id);
+    if (f.rule == "failed_logins_ip") {
+      EXPECT_EQ(f.subject, "ip:203.0.113.7");
+    } else if (f.rule == "failed_logins_account") {
+      EXPECT_EQ(f.subject, "user:7");
+    } else if (f.rule == "login_after_failures") {
+      EXPECT_EQ(f.entry_id, r.entries().back().id);
+    }
   }
 }
 
