@@ -11,9 +11,6 @@ namespace {
 using nlohmann::json;
 constexpr int64_t kHourMs = 3600 * 1000;
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 json ParseObject(const std::string& text) {
   json j = json::parse(text, nullptr, false);
@@ -40,7 +37,7 @@ int RoleRank(const std::string& role) {
 
 int HourOfDay(int64_t at_ms) { return static_cast<int>((at_ms / kHourMs) % 24); }
 
-bool IsDeletion(const std::string& action) { return EndsWith(action, ".delete") || EndsWith(action, ".purge"); }
+bool IsDeletion(const std::string& action) { return action.ends_with(".delete") || action.ends_with(".purge"); }
 
 // Entries at index ≤ i within `window_ms` before entries[i] that match pred (entries[i] included).
 template <typename Pred>
@@ -65,7 +62,7 @@ Firing Fire(const AuditEntry& e, const char* rule, const char* severity, std::st
 }  // namespace
 
 bool IsSensitiveRead(const std::string& action) {
-  return EndsWith(action, ".export") || EndsWith(action, ".reveal") || action == "report.run";
+  return action.ends_with(".export") || action.ends_with(".reveal") || action == "report.run";
 }
 
 bool RulesRead(const std::string& a) {

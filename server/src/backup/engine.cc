@@ -64,9 +64,6 @@ constexpr char kFailures[] = "salesdb_backup_failures_total";
 constexpr size_t kReadChunk = 1 << 20;
 constexpr int64_t kNewestCacheMs = 5000;
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 Status Check(const char* check, const std::string& message) {
   return FailedPrecondition(std::string(check) + ": " + message).WithSlug(check);
@@ -174,11 +171,11 @@ void BackupEngine::CleanUpWorkFiles() {
   std::vector<std::string> data_files;
   for (const auto& e : fs::directory_iterator(settings_.dir, ec)) {
     std::string n = e.path().filename().string();
-    bool work = EndsWith(n, ".partial") || EndsWith(n, ".tmp") || n.rfind(".snapshot-", 0) == 0 ||
+    bool work = n.ends_with(".partial") || n.ends_with(".tmp") || n.rfind(".snapshot-", 0) == 0 ||
                 n.rfind(".verify-", 0) == 0;
     if (work && !in_use_.count(e.path().string())) {
       (void)fs_.Remove(e.path().string());
-    } else if (EndsWith(n, kBackupSuffix)) {
+    } else if (n.ends_with(kBackupSuffix)) {
       data_files.push_back(e.path().string());
     }
   }
@@ -402,7 +399,7 @@ StatusOr<std::vector<BackupEntry>> BackupEngine::List() {
   if (!fs::exists(settings_.dir, ec)) return out;
   for (const auto& d : fs::directory_iterator(settings_.dir, ec)) {
     std::string n = d.path().filename().string();
-    if (!EndsWith(n, kBackupSuffix) || n[0] == '.') continue;
+    if (!n.ends_with(kBackupSuffix) || n[0] == '.') continue;
     auto e = Load(d.path().string());
     if (e.ok()) out.push_back(std::move(e).value());
   }
@@ -506,7 +503,7 @@ StatusOr<PruneReport> BackupEngine::Prune() {
     }
     std::vector<RetentionItem> remote;
     for (const auto& n : *names) {
-      if (!EndsWith(n, kBackupSuffix)) continue;
+      if (!n.ends_with(kBackupSuffix)) continue;
       auto dash = n.rfind('-');
       int64_t id = std::atoll(n.substr(dash + 1).c_str());
       if (id > 0) remote.push_back({id, id, true});

@@ -140,15 +140,10 @@ std::string QuoteIdent(const std::string& name) {
 constexpr char kRebuildTable[] = "salesdb_backup_rebuild";
 
 bool HasTable(Conn& c, const std::string& name) {
-  sqlite3_stmt* st = nullptr;
   bool found = false;
-  if (sqlite3_prepare_v2(c.db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &st, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
-    found = sqlite3_step(st) == SQLITE_ROW;
-  }
-  sqlite3_finalize(st);
-  return found;
+  Status st = Query(c, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", name,
+                    [&](sqlite3_stmt*) { found = true; });
+  return st.ok() && found;
 }
 
 // Tables whose rows are not data: the rebuild list and the index tables of the FTS5 indexes an

@@ -31,6 +31,11 @@ bool DashboardService::Fresh(const Cached& c, uint64_t generation, int64_t now) 
   return c.valid && c.generation >= generation && now - c.computed_at < kMaxAgeMs;
 }
 
+// Slow refreshes of a scope are at least kSlowRefreshSpacing times their own duration apart.
+bool DashboardService::SlowSpacingPassed(const Cached& c) const {
+  return std::chrono::steady_clock::now() - c.finished >= std::chrono::milliseconds(kSlowRefreshSpacing * c.compute_ms);
+}
+
 void DashboardService::Request(const std::string& scope) {
   if (std::find(pending_.begin(), pending_.end(), scope) != pending_.end()) return;
   pending_.push_back(scope);
@@ -62,8 +67,7 @@ void DashboardService::RefreshLoop() {
     std::string scope = std::move(pending_.front());
     pending_.pop_front();
     const Cached& last = cache_[scope];
-    if (last.valid && last.compute_ms > slow_compute_ms_ &&
-        std::chrono::steady_clock::now() - last.finished < std::chrono::milliseconds(kSlowRefreshSpacing * last.compute_ms)) {
+    if (last.valid && last.compute_ms > slow_compute_ms_ && !SlowSpacingPassed(last)) {
       // Asked for by requests that then took the slow summary just computed: the spacing of slow
       // refreshes holds (the next request after it asks again).
       continue;
@@ -125,7 +129,7 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
         });
         if (stopping_) return Unavailable("the server is shutting down");
         if (!Fresh(c, generation, ctx_.clock.NowMs()) && !c.valid) return c.error;
-      } else if (std::chrono::steady_clock::now() - c.finished >= std::chrono::milliseconds(kSlowRefreshSpacing * c.compute_ms)) {
+      } else if (SlowSpacingPassed(c)) {
         // Slow: the previous summary is answered, and refreshes are spaced out so that steady
         // writes do not keep a core busy recomputing.
         Request(scope);

@@ -165,6 +165,7 @@ class DashboardService {
     std::vector<License> renewals;
   };
   bool Fresh(const Cached& c, uint64_t generation, int64_t now) const;
+  bool SlowSpacingPassed(const Cached& c) const;
   void Request(const std::string& scope);  // with mu_ held
   void RefreshLoop();
 

@@ -72,9 +72,6 @@ void CopyIntoLookup(soci::session& s) {
       .Exec();
 }
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 }  // namespace
 
@@ -90,7 +87,7 @@ int64_t AuditBatch::CountPending(int64_t actor_id, const std::string& action_suf
   for (const auto* list : {&kept_, &staged_}) {
     for (const PreparedAuditEntry& p : *list) {
       const AuditEntry& e = p.entry;
-      if (e.actor_id == actor_id && e.at >= since && EndsWith(e.action, action_suffix)) ++n;
+      if (e.actor_id == actor_id && e.at >= since && e.action.ends_with(action_suffix)) ++n;
     }
   }
   return n;
@@ -110,14 +107,11 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
     // Serializes appenders across connections and instances (and CLI processes) until COMMIT.
     Query(s, "SELECT pg_advisory_xact_lock(7428001)").Exec();
   }
-  ll head_id = 0;
+  ll head_id = 0;  // stays 0 and "" when the log is empty
   std::string head;
   Query q(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
   q.Into(head_id).Into(head);
-  if (!q.One()) {
-    head_id = 0;
-    head.clear();
-  }
+  q.One();
   for (PreparedAuditEntry& p : entries) {
     p.entry.prev_hash = std::move(head);
     p.entry.hash = p.link(p.entry.prev_hash, p.canonical);
