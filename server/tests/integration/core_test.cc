@@ -209,6 +209,16 @@ TEST_F(CoreTest, DashboardFollowsWritesAndScope) {
   ASSERT_EQ(listed.status, 200);
   EXPECT_EQ(emea_customers, static_cast<int64_t>(listed.json()["items"].size()));
   EXPECT_EQ(scoped["active_licenses"], 1);
+
+  // A customer in the trash leaves the summary with its licences (company-wide and in its region).
+  HttpResponse current = admin.Get("/api/v1/customers/" + std::to_string(customer));
+  ASSERT_EQ(current.status, 200);
+  ASSERT_EQ(admin.Delete("/api/v1/customers/" + std::to_string(customer), {{"If-Match", current.header("etag")}}).status,
+            204);
+  nlohmann::json trashed = summary(admin);
+  EXPECT_EQ(trashed["customers_by_status"]["lead"], before["customers_by_status"]["lead"]);
+  EXPECT_EQ(trashed["active_licenses"], before["active_licenses"]);
+  EXPECT_EQ(summary(manager)["active_licenses"], 0);
 }
 
 TEST_F(CoreTest, LicenceIssueRenewRevoke) {
