@@ -35,11 +35,25 @@ std::string AuditLog::ComputeHash(const AuditEntry& e, const std::string& prev_h
   return LinkHash(prev_hash, CanonicalContent(e));
 }
 
-// Everything but the link to the predecessor is done here, on the caller's side of the chain: the
-// batch end that holds the head (AuditBatch::Flush) only hashes and inserts.
 Status AuditLog::Record(Tx& tx, AuditEntry e) {
   e.before_json = audit::RedactAuditJson(e.entity, e.before_json);
   e.after_json = audit::RedactAuditJson(e.entity, e.after_json);
+  return Append(tx, std::move(e));
+}
+
+// Redacts the objects themselves: the same policy without parsing text the domain just wrote.
+Status AuditLog::RecordChange(Tx& tx, AuditEntry e, nlohmann::json* before, nlohmann::json* after) {
+  for (auto [j, text] : {std::pair{before, &e.before_json}, std::pair{after, &e.after_json}}) {
+    if (j == nullptr) continue;
+    audit::RedactAuditJson(e.entity, *j);
+    *text = j->is_null() ? std::string() : j->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  return Append(tx, std::move(e));
+}
+
+// Everything but the link to the predecessor is done here, on the caller's side of the chain: the
+// batch end that holds the head (AuditBatch::Flush) only hashes and inserts.
+Status AuditLog::Append(Tx& tx, AuditEntry e) {
   e.id = 0;
   e.prev_hash.clear();
   e.hash.clear();

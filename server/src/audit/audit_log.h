@@ -24,6 +24,7 @@ namespace salesdb {
 class AuditLog final : public AuditSink {
  public:
   Status Record(Tx& tx, AuditEntry e) override;
+  Status RecordChange(Tx& tx, AuditEntry e, nlohmann::json* before, nlohmann::json* after) override;
   // Counts rows of customer data shown to each user per clock minute; the first time a user passes
   // `rows_per_minute` in a minute, one "customer.bulk_read" entry is recorded for that minute.
   // Without EnableBulkReadAudit() reads are not tracked.
@@ -46,6 +47,8 @@ class AuditLog final : public AuditSink {
     bool recorded = false;
     std::unordered_map<std::string, int64_t> by_entity;
   };
+  // Links a redacted entry into the transaction's audit batch.
+  static Status Append(Tx& tx, AuditEntry e);
   std::mutex mu_;
   Store* store_ = nullptr;
   const Clock* clock_ = nullptr;

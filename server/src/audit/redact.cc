@@ -36,10 +36,12 @@ void MaskString(json& obj, const char* key, std::string (*mask)(const std::strin
 
 }  // namespace
 
-std::string RedactAuditJson(const std::string& entity, const std::string& text) {
-  if (text.empty()) return text;
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return kRedacted;
+void RedactAuditJson(const std::string& entity, json& j) {
+  if (j.is_null()) return;
+  if (!j.is_object()) {
+    j = kRedacted;
+    return;
+  }
   RedactSecrets(j);
   if (entity == "contact") {
     MaskString(j, "email", &MaskEmail);
@@ -49,6 +51,13 @@ std::string RedactAuditJson(const std::string& entity, const std::string& text) 
   } else if (entity == "activity") {
     MaskString(j, "body", nullptr);
   }
+}
+
+std::string RedactAuditJson(const std::string& entity, const std::string& text) {
+  if (text.empty()) return text;
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return kRedacted;
+  RedactAuditJson(entity, j);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -4,6 +4,7 @@
 // licence key with its last group), free text becomes "[redacted]". Pure and thread-safe.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace salesdb::audit {
@@ -15,5 +16,8 @@ inline constexpr char kRedacted[] = "[redacted]";
 // activity body ("[redacted]"), and for every entity any password, secret or token field.
 // Text that is not a JSON object is returned as "[redacted]" unless empty.
 std::string RedactAuditJson(const std::string& entity, const std::string& json);
+// The same on a parsed value, in place; a value that is not an object becomes "[redacted]" (null
+// stays null: no state).
+void RedactAuditJson(const std::string& entity, nlohmann::json& j);
 
 }  // namespace salesdb::audit

@@ -44,6 +44,24 @@ TEST(RedactTest, TheDomainsEncryptedMarkerIsKept) {
   EXPECT_EQ(json::parse(RedactAuditJson("activity", body.dump())), body);
 }
 
+TEST(RedactTest, ParsedValuesGetTheSamePolicyAsText) {
+  const json samples[] = {
+      {{"id", 4}, {"email", "li.wei@example.com"}, {"phone", "+86 138 0013 8000"}, {"amount", 1234.5}},
+      {{"nested", {{"token", "sdb_x"}, {"list", {1, 2.25, "x"}}}}, {"password", "hunter2"}, {"name", "李伟"}},
+      {{"email", kEncryptedMarker}, {"phone", ""}}};
+  for (const json& in : samples) {
+    json parsed = in;
+    RedactAuditJson("contact", parsed);
+    EXPECT_EQ(parsed.dump(), RedactAuditJson("contact", in.dump()));  // byte for byte: entries hash the text
+  }
+  json array = json::array({1, 2});
+  RedactAuditJson("contact", array);
+  EXPECT_EQ(array, kRedacted);
+  json none;
+  RedactAuditJson("contact", none);
+  EXPECT_TRUE(none.is_null());
+}
+
 TEST(RedactTest, EmptyStaysEmptyAndNonObjectsAreRedacted) {
   EXPECT_EQ(RedactAuditJson("contact", ""), "");
   EXPECT_EQ(RedactAuditJson("contact", "not json"), kRedacted);

@@ -46,17 +46,16 @@ Status Audit(const ServiceContext& ctx, Tx& tx, const Actor& actor, int64_t now,
              const char* entity, int64_t id, const T* before, const T* after) {
   AuditEntry e = MakeAuditEntry(actor, now, action, entity, id);
   // Sensitive fields never enter the audit log in the clear (domain/masking.h).
+  nlohmann::json b, a;
   if (before) {
-    nlohmann::json j = ToJson(*before);
-    RedactForAudit(entity, j);
-    e.before_json = j.dump();
+    b = ToJson(*before);
+    RedactForAudit(entity, b);
   }
   if (after) {
-    nlohmann::json j = ToJson(*after);
-    RedactForAudit(entity, j);
-    e.after_json = j.dump();
+    a = ToJson(*after);
+    RedactForAudit(entity, a);
   }
-  return ctx.audit.Record(tx, std::move(e));
+  return ctx.audit.RecordChange(tx, std::move(e), before ? &b : nullptr, after ? &a : nullptr);
 }
 
 // Loads the live parent customer of a child row and checks the actor may read it.

@@ -92,10 +92,17 @@ class Query::Native {
   Native(StatementCache& cache, const std::string& sql, const std::deque<Param>& params)
       : cache_(cache), sql_(sql), st_(cache.Acquire(sql)) {
     std::string placeholder;
+    int position = 0;
     for (const Param& p : params) {
-      placeholder.assign(1, ':').append(p.name);
-      int index = sqlite3_bind_parameter_index(st_, placeholder.c_str());
-      if (index == 0) throw soci::soci_error("no placeholder " + placeholder + " in the statement");
+      // Parameters are mostly bound in the order they appear in the SQL: check that position first
+      // (looking a name up scans them all, which a multi-row INSERT with hundreds of them feels).
+      int index = ++position;
+      const char* name = sqlite3_bind_parameter_name(st_, index);
+      if (name == nullptr || name[0] != ':' || p.name != name + 1) {
+        placeholder.assign(1, ':').append(p.name);
+        index = sqlite3_bind_parameter_index(st_, placeholder.c_str());
+        if (index == 0) throw soci::soci_error("no placeholder " + placeholder + " in the statement");
+      }
       int rc = p.is_number ? sqlite3_bind_int64(st_, index, p.number)
                            : sqlite3_bind_text(st_, index, p.text.data(), static_cast<int>(p.text.size()),
                                                SQLITE_STATIC);

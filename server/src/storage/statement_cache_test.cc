@@ -104,6 +104,20 @@ TEST_F(StatementCacheTest, ReadsBlobsNullsAndAffectedRows) {
   EXPECT_EQ(update.Exec(), 2);
 }
 
+TEST_F(StatementCacheTest, ParametersBindByNameInAnyOrder) {
+  // Bound out of the SQL's order, and one name used twice: each value still goes to its name.
+  std::string name;
+  long long id = 0;
+  Query q(session_, "SELECT name, id FROM t WHERE (id = :a OR id = :b) AND (n = :n OR :n IS NULL) ORDER BY id LIMIT 1");
+  q.Bind("n", 10LL).Bind("b", 1LL).Bind("a", 99LL).Into(name).Into(id);
+  ASSERT_TRUE(q.One());
+  EXPECT_EQ(id, 1);
+  Query in_order(session_, "SELECT name FROM t WHERE id = :a OR id = :b ORDER BY id DESC LIMIT 1");
+  in_order.Bind("a", 1LL).Bind("b", 2LL).Into(name);
+  ASSERT_TRUE(in_order.One());
+  EXPECT_EQ(name, "two");
+}
+
 TEST_F(StatementCacheTest, ErrorsLeaveTheStatementReusable) {
   Query dup(session_, "INSERT INTO t (id, name) VALUES (:id, :name)");
   dup.Bind("id", 1LL).Bind("name", "again");
