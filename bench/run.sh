@@ -21,6 +21,9 @@
 #   BENCH_RESULTS=bench/RESULTS.md  (BENCH_RESULTS=/dev/null to only print)
 #   BENCH_KEEP=0              1: keep the temp folder (server logs) for inspection
 #   BENCH_BIN=build/salesdb   the binary to measure (e.g. an older build for before/after)
+#   BENCH_AUDIT_ROUNDS=3      issue 6: after the routes, route (d) alternately on the server and on
+#                             build/salesdb_bench_no_audit (the same server recording no audit entries),
+#                             this many rounds of BENCH_AUDIT_DURATION=10 s each, same data; 0: skip
 #   BENCH_LIGHTHOUSE=1        after the SQLite wrk runs, Lighthouse (web/scripts/lighthouse.mjs, desktop and
 #                             mobile presets, / and /customers) against the same server and data (0: skip);
 #                             needs web/dist (make build) and Chromium (CHROME_PATH, default /usr/bin/chromium)
@@ -41,6 +44,9 @@ MICRO="${BENCH_MICRO:-1}"
 LABEL="${BENCH_LABEL:-}"
 RESULTS="${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}"
 KEEP="${BENCH_KEEP:-0}"
+AUDIT_ROUNDS="${BENCH_AUDIT_ROUNDS:-3}"
+AUDIT_DURATION="${BENCH_AUDIT_DURATION:-10}"
+NO_AUDIT_BIN="$(dirname "$BIN")/salesdb_bench_no_audit"
 WRK_THREADS=2
 WRK_CONNECTIONS=32
 export BENCH_DIR="$ROOT/bench" BENCH_CUSTOMERS="$SCALE"
@@ -121,6 +127,77 @@ peak_rss_mb() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 ROWS=()       # markdown table rows
 SUMMARY=()    # pass/fail notes
 
+# start_server BIN (in run_db): serves the database of run_db on its port; sets SERVER_PID.
+start_server() {
+  local -a serve=("$1" serve --listen "127.0.0.1:$port")
+  [ -n "$SERVER_THREADS" ] && serve+=(--threads "$SERVER_THREADS")
+  "${env_db[@]}" "${serve[@]}" >>"$WORK/$db-server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf "$url/livez" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "$db: server exited"; tail -n 20 "$WORK/$db-server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  log "$db: the server did not answer /livez"; exit 1
+}
+
+stop_server() {
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || log "$db: server exit status $?"
+  SERVER_PID=""
+}
+
+# Waits (up to 60 s) until the server has used less than a tenth of a core for a second: the audit
+# chain's start-up verification and the first dashboard summary are done.
+wait_until_idle() {
+  local before after
+  for _ in $(seq 1 60); do
+    before="$(cpu_ticks "$SERVER_PID")"; sleep 1; after="$(cpu_ticks "$SERVER_PID")"
+    [ $((after - before)) -le $((TICKS_PER_SEC / 10)) ] && return 0
+  done
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+AUDIT_AB=()   # issue 6 comparison notes, one per database
+# audit_ab (in run_db, server stopped): route (d) alternately with and without audit entries.
+audit_ab() {
+  local script="$ROOT/bench/${SCRIPT[activity]}" round bin label line
+  local -a p50_on=() p50_off=() rps_on=() rps_off=() cpu_on=() cpu_off=()
+  for round in $(seq 1 "$AUDIT_ROUNDS"); do
+    local order="on off"
+    [ $((round % 2)) -eq 0 ] && order="off on"  # neither side always runs on the warmer database
+    for label in $order; do
+      bin="$BIN"; [ "$label" = off ] && bin="$NO_AUDIT_BIN"
+      start_server "$bin"
+      wait_until_idle
+      wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$script" "$url" >/dev/null
+      local cpu0 cpu1
+      cpu0="$(cpu_ticks "$SERVER_PID")"
+      line="$(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${AUDIT_DURATION}s" --timeout 5s -s "$script" "$url" | grep '^BENCH ')"
+      cpu1="$(cpu_ticks "$SERVER_PID")"
+      stop_server
+      local requests p50 rps cpu
+      requests="$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")"
+      p50="$(sed -E 's/.* p50_us=([0-9]+).*/\1/' <<<"$line")"
+      rps="$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")"
+      cpu="$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICKS_PER_SEC" -v n="$requests" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')"
+      if [ "$label" = on ]; then p50_on+=("$p50"); rps_on+=("$rps"); cpu_on+=("$cpu")
+      else p50_off+=("$p50"); rps_off+=("$rps"); cpu_off+=("$cpu"); fi
+      log "$db: audit $label, round $round: $line"
+    done
+  done
+  local m_on m_off r_on r_off c_on c_off
+  m_on="$(median "${p50_on[@]}")"; m_off="$(median "${p50_off[@]}")"
+  r_on="$(median "${rps_on[@]}")"; r_off="$(median "${rps_off[@]}")"
+  c_on="$(median "${cpu_on[@]}")"; c_off="$(median "${cpu_off[@]}")"
+  AUDIT_AB+=("$(awk -v db="$db" -v n="$AUDIT_ROUNDS" -v d="$AUDIT_DURATION" -v a="$m_off" -v b="$m_on" -v ra="$r_off" \
+    -v rb="$r_on" -v ca="$c_off" -v cb="$c_on" -v p50s="without ${p50_off[*]} / with ${p50_on[*]}" 'BEGIN {
+    printf "%s, route (d), medians of %d interleaved %d s rounds without → with audit entries: p50 latency %.2f → %.2f ms (%+.1f %%; target ≤ +15 %%), %.0f → %.0f req/s, server CPU %d → %d µs/req (p50 µs per round: %s)",
+      db, n, d, a / 1000, b / 1000, (b / a - 1) * 100, ra, rb, ca, cb, p50s}')")
+  log "${AUDIT_AB[-1]}"
+}
+
 # run_db NAME: seeds a fresh database, starts a server, runs every route, stops the server.
 run_db() {
   local db="$1"
@@ -152,16 +229,8 @@ run_db() {
 
   local port
   port="$(free_port)"
-  local -a serve=("$BIN" serve --listen "127.0.0.1:$port")
-  [ -n "$SERVER_THREADS" ] && serve+=(--threads "$SERVER_THREADS")
-  "${env_db[@]}" "${serve[@]}" >"$WORK/$db-server.log" 2>&1 &
-  SERVER_PID=$!
   local url="http://127.0.0.1:$port"
-  for _ in $(seq 1 100); do
-    curl -sf "$url/livez" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { log "$db: server exited"; tail -n 20 "$WORK/$db-server.log" >&2; exit 1; }
-    sleep 0.1
-  done
+  start_server "$BIN"
   curl -sf -H "Authorization: Bearer $token" "$url/api/v1/auth/me" >/dev/null ||
     { log "$db: the bench token is not accepted"; exit 1; }
   # The server computes the company-wide dashboard summary at start (seconds at 1,000,000 customers);
@@ -208,9 +277,10 @@ run_db() {
   SUMMARY+=("$db: seeded $SCALE customers in ${seed_secs}s; server peak RSS over the whole run $peak MB")
   if [ "$db" = sqlite ] && [ "$LIGHTHOUSE" = 1 ]; then run_lighthouse "$url"; fi
 
-  kill -TERM "$SERVER_PID"
-  wait "$SERVER_PID" || log "$db: server exit status $?"
-  SERVER_PID=""
+  stop_server
+  if [ "$AUDIT_ROUNDS" -gt 0 ] && [[ " $ROUTES " == *" activity "* ]]; then
+    if [ -x "$NO_AUDIT_BIN" ]; then audit_ab; else log "no $NO_AUDIT_BIN (configure with -DSALESDB_BUILD_BENCH=ON)"; fi
+  fi
   if [ -n "$PG_DIR" ]; then "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR"; PG_DIR=""; fi
 }
 
@@ -283,9 +353,15 @@ fi
     echo "|---|---:|---:|---:|"
     printf '%s\n' "${MICRO_TABLE[@]}"
   fi
+  if [ "${#AUDIT_AB[@]}" -gt 0 ]; then
+    echo
+    echo "Audit overhead in \`make bench\` (issue 6):"
+    echo
+    printf -- '- %s.\n' "${AUDIT_AB[@]}"
+  fi
   if [ -n "$AUDIT_NOTE" ]; then
     echo
-    echo "Audit overhead (build/salesdb_audit_overhead_bench, SQLite): $AUDIT_NOTE."
+    echo "Audit overhead of the service call alone (build/salesdb_audit_overhead_bench, SQLite): $AUDIT_NOTE."
   fi
   print_lighthouse
 } | tee -a "$RESULTS"

@@ -54,6 +54,17 @@ void Check(const Status& s) {
   if (!s.ok()) Die(s.message() + (s.field_errors().empty() ? "" : " (" + s.ToString() + ")"));
 }
 
+#ifdef SALESDB_BENCH_WITHOUT_AUDIT
+// Only in build/salesdb_bench_no_audit, the comparison binary of bench/run.sh (issue 6: what the audit
+// trail adds to the create-activity route); built with the benchmarks, never installed or served.
+// The services' changes are not recorded.
+class DiscardingAuditSink final : public AuditSink {
+ public:
+  Status Record(Tx&, AuditEntry) override { return Status::Ok(); }
+  Status RecordChange(Tx&, AuditEntry, nlohmann::json*, nlohmann::json*) override { return Status::Ok(); }
+};
+#endif
+
 // Everything a command needs, built from the configuration.
 struct App {
   Config config;
@@ -61,6 +72,9 @@ struct App {
   std::unique_ptr<security::KeyRing> keyring;  // seals the encrypted columns
   std::unique_ptr<SqlStore> store;
   AuditLog audit;
+#ifdef SALESDB_BENCH_WITHOUT_AUDIT
+  DiscardingAuditSink discarding;
+#endif
   std::unique_ptr<ServiceContext> ctx;
   std::unique_ptr<AuthService> auth;
   std::unique_ptr<CustomerService> customers;
@@ -89,7 +103,11 @@ struct App {
     }
     OpenKeys();
     store = std::make_unique<SqlStore>(*db, keyring.get());
+#ifdef SALESDB_BENCH_WITHOUT_AUDIT
+    ctx = std::make_unique<ServiceContext>(ServiceContext{*store, discarding, SystemClock::Get()});
+#else
     ctx = std::make_unique<ServiceContext>(ServiceContext{*store, audit, SystemClock::Get()});
+#endif
     AuthSettings a{config.session_idle_minutes, config.session_absolute_hours, config.login_max_failures,
                    config.login_lockout_minutes, config.login_ip_max_failures, config.login_ip_window_minutes};
     auth = std::make_unique<AuthService>(*ctx, a);
