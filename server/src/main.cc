@@ -90,7 +90,7 @@ struct App {
   void Open(bool migrate) {
     Check(crypto::InitCrypto());
     Check(files::EnsureDir(config.data_dir, 0700));
-    auto opened = Database::Open(config, config.EffectiveThreads());
+    auto opened = Database::Open(config, config.RequestThreads());
     if (!opened.ok()) Die(opened.status().message());
     db = std::move(opened).value();
     if (migrate) {
@@ -341,6 +341,7 @@ int Serve(App& app) {
   options.host = listen->first;
   options.port = listen->second;
   options.threads = app.config.EffectiveThreads();
+  options.io_threads = app.config.EffectiveIoThreads();
   options.tls_cert = app.config.tls_cert;
   options.tls_key = app.config.tls_key;
   if (!app.config.tls_redirect_http.empty()) {
@@ -469,6 +470,7 @@ int main(int argc, char** argv) {
   cli.add_option("--config", config_file, "TOML configuration file (or SALESDB_CONFIG)");
   std::string data_dir, listen, database_url, master_key_file, backup_dir, web_dir, log_level, redirect_http;
   int threads = -1;
+  int io_threads = -1;
   bool insecure_http = false;
   cli.add_option("--data-dir", data_dir, "data folder (SALESDB_DATA_DIR, default ./data)");
   cli.add_option("--database-url", database_url, "sqlite:///path or postgresql://… (SALESDB_DATABASE_URL)");
@@ -479,7 +481,8 @@ int main(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "serve the API and web UI");
   serve->add_option("--listen", listen, "host:port (SALESDB_LISTEN, default 127.0.0.1:8080)");
   serve->add_option("--web-dir", web_dir, "built web UI assets (default web/dist)");
-  serve->add_option("--threads", threads, "HTTP worker threads (default 16)");
+  serve->add_option("--threads", threads, "HTTP worker threads for writes and slow requests (default 16)");
+  serve->add_option("--io-threads", io_threads, "HTTP I/O threads, which also answer quick reads (default: 2 per core)");
   serve->add_flag("--insecure-http", insecure_http, "allow plain HTTP on a non-loopback address");
   serve->add_option("--redirect-http", redirect_http,
                     "with TLS: also listen on this host:port for plain HTTP and answer it only with 308 to "
@@ -576,6 +579,7 @@ int main(int argc, char** argv) {
   if (!web_dir.empty()) c.web_dir = web_dir;
   if (!log_level.empty()) c.log_level = log_level;
   if (threads >= 0) c.threads = threads;
+  if (io_threads >= 0) c.io_threads = io_threads;
   if (insecure_http) c.insecure_http = true;
   if (!redirect_http.empty()) c.tls_redirect_http = redirect_http;
   Check(c.Validate());

@@ -1,7 +1,9 @@
 #include "base/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <thread>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -54,6 +56,7 @@ const std::vector<Setting>& Settings() {
       STR("backup_dir", "SALESDB_BACKUP_DIR", backup_dir),
       STR("web_dir", "SALESDB_WEB_DIR", web_dir),
       INT("threads", "SALESDB_THREADS", threads),
+      INT("io_threads", "SALESDB_IO_THREADS", io_threads),
       STR("log.level", "SALESDB_LOG_LEVEL", log_level),
       STR("log.file", "SALESDB_LOG_FILE", log_file),
       STR("tls.cert", "SALESDB_TLS_CERT", tls_cert),
@@ -188,6 +191,7 @@ Status Config::Validate() const {
     return InvalidArgument("config database_url: expected sqlite:///path or postgresql://...");
   }
   if (threads < 0 || threads > 256) return InvalidArgument("config threads: must be 0..256");
+  if (io_threads < 0 || io_threads > 64) return InvalidArgument("config io_threads: must be 0..64");
   if (log_level != "debug" && log_level != "info" && log_level != "warn" && log_level != "error") {
     return InvalidArgument("config log.level: one of debug, info, warn, error");
   }
@@ -257,6 +261,11 @@ Status Config::Validate() const {
 bool Config::IsPostgres() const {
   return database_url.rfind("postgresql://", 0) == 0 || database_url.rfind("postgres://", 0) == 0 ||
          database_url.find("dbname=") != std::string::npos;
+}
+
+int Config::EffectiveIoThreads() const {
+  if (io_threads > 0) return io_threads;
+  return std::clamp(2 * static_cast<int>(std::thread::hardware_concurrency()), 2, 16);
 }
 
 std::string Config::SqlitePath() const {

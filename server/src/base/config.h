@@ -31,8 +31,11 @@ struct Config {
   std::string backup_dir;
   // Built web UI assets served at /.                          toml: web_dir        env: SALESDB_WEB_DIR
   std::string web_dir = "web/dist";
-  // HTTP worker threads; 0: 16. Database readers match it.     toml: threads        env: SALESDB_THREADS
+  // HTTP worker threads (writes, logins, exports, ...); 0: 16. toml: threads        env: SALESDB_THREADS
   int threads = 0;
+  // HTTP I/O threads (parse requests, answer quick reads); 0: two per core, at least 2.
+  //                                                           toml: io_threads     env: SALESDB_IO_THREADS
+  int io_threads = 0;
   std::string log_level = "info";  // toml: log.level  env: SALESDB_LOG_LEVEL
   std::string log_file;            // toml: log.file   env: SALESDB_LOG_FILE (empty: stdout)
   // TLS: serve HTTPS when both are set.                      toml: tls.cert/tls.key env: SALESDB_TLS_CERT/_KEY
@@ -102,6 +105,9 @@ struct Config {
   bool IsPostgres() const;
   std::string EffectiveBackupDir() const;
   int EffectiveThreads() const { return threads > 0 ? threads : 16; }
+  int EffectiveIoThreads() const;
+  // Threads that may hold a database connection at once: workers and I/O threads.
+  int RequestThreads() const { return EffectiveThreads() + EffectiveIoThreads(); }
 };
 
 // Splits "host:port"; error names `listen`.

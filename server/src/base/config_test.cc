@@ -47,6 +47,7 @@ TEST_F(ConfigTest, TomlThenEnvironmentLaterWins) {
 data_dir = "/srv/salesdb"
 listen = "0.0.0.0:9000"
 threads = 4
+io_threads = 3
 [auth]
 session_idle_minutes = 10
 login_max_failures = 7
@@ -57,6 +58,8 @@ max_body_bytes = 2048
 )")).ok());
   EXPECT_EQ(c.data_dir, "/srv/salesdb");
   EXPECT_EQ(c.threads, 4);
+  EXPECT_EQ(c.io_threads, 3);
+  EXPECT_EQ(c.RequestThreads(), 7);
   EXPECT_EQ(c.session_idle_minutes, 10);
   EXPECT_EQ(c.log_level, "warn");
   EXPECT_EQ(c.max_body_bytes, 2048);
@@ -99,6 +102,7 @@ TEST_F(ConfigTest, BadValuesNameTheKey) {
            {"threads = \"many\"", "threads"},
            {"threads = -1", "threads"},
            {"threads = 1.5", "threads"},
+           {"io_threads = \"four\"", "io_threads"},
            {"[auth]\nsession_idle_minutes = \"x\"", "auth.session_idle_minutes"},
            {"insecure_http = \"maybe\"", "insecure_http"},
            {"[http]\nmax_body_bytes = \"1MB\"", "http.max_body_bytes"},
@@ -129,6 +133,7 @@ TEST_F(ConfigTest, ValidateNamesTheKey) {
            {[](Config& c) { c.listen = "127.0.0.1:70000"; }, "listen"},
            {[](Config& c) { c.database_url = "mysql://x"; }, "database_url"},
            {[](Config& c) { c.threads = 1000; }, "threads"},
+           {[](Config& c) { c.io_threads = 65; }, "io_threads"},
            {[](Config& c) { c.log_level = "loud"; }, "log.level"},
            {[](Config& c) { c.tls_cert = "cert.pem"; }, "tls.cert"},
            {[](Config& c) { c.session_idle_minutes = 0; }, "auth.session_idle_minutes"},

@@ -77,6 +77,32 @@ bool EtagMatches(const std::string& if_none_match, const std::string& etag) {
 
 }  // namespace
 
+namespace {
+
+// "/<digits>" after a collection's path, or nothing.
+bool IsCollectionOrRow(std::string_view path, std::string_view collection) {
+  if (!path.starts_with(collection)) return false;
+  std::string_view rest = path.substr(collection.size());
+  if (rest.empty()) return true;
+  if (rest.size() < 2 || rest[0] != '/') return false;
+  return rest.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+bool IsQuickRead(const api::Request& req) {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  std::string_view path = req.path;
+  if (!path.starts_with("/api/")) return true;  // static assets, /livez, /readyz, /metrics
+  if (req.query.contains("q")) return false;     // a text search may scan
+  if (path == "/api/v1" || path == "/api/v1/auth/me") return true;
+  for (std::string_view collection : {"/api/v1/customers", "/api/v1/contacts", "/api/v1/licenses",
+                                      "/api/v1/activities", "/api/v1/opportunities"}) {
+    if (IsCollectionOrRow(path, collection)) return true;
+  }
+  return false;
+}
+
 std::string RequestIdFor(const std::string& client_value) {
   bool plain = !client_value.empty() && client_value.size() <= 64;
   for (char c : client_value) {

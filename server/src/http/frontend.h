@@ -58,6 +58,14 @@ class Frontend {
   std::atomic<int64_t> in_flight_{0};
 };
 
+// Whether a request is a quick read, run on the I/O thread that parsed it: a GET or HEAD of a page or
+// one row of customer data (without a text search), of the caller's identity, of a probe or of a
+// static file — short CPU work that waits for no commit. Every other request (writes and logins,
+// which wait for a durable commit or hash a password; searches, exports, reports, audit queries, the
+// dashboard summary, which may take long) runs on the worker threads, so that it never holds an I/O
+// thread (http/server.h).
+bool IsQuickRead(const api::Request& req);
+
 // Generates a request id (base/request_id.h: time-ordered), or keeps the client's when it is short
 // and plain.
 std::string RequestIdFor(const std::string& client_value);

@@ -89,5 +89,38 @@ TEST_F(FrontendMaintenanceTest, OtherRequestsGet503WhileOperationsEndpointsAnswe
   EXPECT_EQ(Get("/readyz").status, 200);
 }
 
+api::Request Req(const std::string& method, const std::string& path,
+                 std::unordered_map<std::string, std::string> query = {}) {
+  api::Request r;
+  r.method = method;
+  r.path = path;
+  r.query = std::move(query);
+  return r;
+}
+
+TEST(QuickReadTest, PagesRowsProbesAndFilesRunOnTheIoThreads) {
+  for (const char* path : {"/", "/customers/42", "/assets/index-1a2b.js", "/livez", "/readyz", "/metrics",
+                           "/api/v1", "/api/v1/auth/me", "/api/v1/customers", "/api/v1/customers/42",
+                           "/api/v1/contacts", "/api/v1/licenses/7", "/api/v1/activities", "/api/v1/opportunities/3"}) {
+    EXPECT_TRUE(IsQuickRead(Req("GET", path))) << path;
+  }
+  EXPECT_TRUE(IsQuickRead(Req("HEAD", "/api/v1/customers/42")));
+  EXPECT_TRUE(IsQuickRead(Req("GET", "/api/v1/customers", {{"region", "emea"}, {"limit", "50"}})));
+}
+
+TEST(QuickReadTest, WritesSearchesAndSlowReadsGoToTheWorkers) {
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    EXPECT_FALSE(IsQuickRead(Req(method, "/api/v1/customers/42"))) << method;
+  }
+  EXPECT_FALSE(IsQuickRead(Req("POST", "/api/v1/auth/login")));
+  EXPECT_FALSE(IsQuickRead(Req("GET", "/api/v1/customers", {{"q", "acme"}})));
+  for (const char* path : {"/api/v1/dashboard/summary", "/api/v1/audit", "/api/v1/audit/export.csv",
+                           "/api/v1/audit/verify", "/api/v1/backups", "/api/v1/backups/3/download",
+                           "/api/v1/customers/42/timeline", "/api/v1/customers/export.csv", "/api/v1/customers/",
+                           "/api/v1/customersx", "/api/v1/customers/4x2", "/api/v1/users", "/api/v1/alerts"}) {
+    EXPECT_FALSE(IsQuickRead(Req("GET", path))) << path;
+  }
+}
+
 }  // namespace
 }  // namespace salesdb::http

@@ -1,9 +1,12 @@
 #include "http/server.h"
 
+#include <asio/post.hpp>
+#include <asio/thread_pool.hpp>
 #include <restinio/all.hpp>
 #include <restinio/tls.hpp>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -65,10 +68,9 @@ api::Request Convert(const restinio::request_handle_t& req, bool secure, bool* m
   return r;
 }
 
-template <typename Traits>
-restinio::request_handling_status_t Serve(Frontend& frontend, const restinio::request_handle_t& req, bool secure) {
-  bool malformed = false;
-  api::Request r = Convert(req, secure, &malformed);
+// Writes the frontend's answer to `r` (from any thread: RESTinio hands the response to the
+// connection's own executor).
+void Respond(Frontend& frontend, const restinio::request_handle_t& req, api::Request& r, bool malformed) {
   api::Response resp = malformed ? frontend.Reject(r, InvalidArgument("the query string is malformed"))
                                  : frontend.Handle(r);
   std::optional<restinio::sendfile_t> file;
@@ -89,7 +91,32 @@ restinio::request_handling_status_t Serve(Frontend& frontend, const restinio::re
   } else if (r.method != "HEAD") {
     out.set_body(std::move(resp.body));
   }
-  return out.done();
+  out.done();
+}
+
+// The worker threads, and how many requests are queued for them or running there.
+struct Workers {
+  explicit Workers(int threads) : pool(static_cast<size_t>(threads)) {}
+  asio::thread_pool pool;
+  std::atomic<int64_t> pending{0};
+};
+
+// Quick reads are answered on the I/O thread; everything else is queued for the workers
+// (frontend.h: IsQuickRead).
+restinio::request_handling_status_t Serve(Frontend& frontend, Workers& workers, const restinio::request_handle_t& req,
+                                          bool secure) {
+  bool malformed = false;
+  api::Request r = Convert(req, secure, &malformed);
+  if (malformed || IsQuickRead(r)) {
+    Respond(frontend, req, r, malformed);
+    return restinio::request_accepted();
+  }
+  workers.pending.fetch_add(1);
+  asio::post(workers.pool, [&frontend, &workers, req, r = std::move(r)]() mutable {
+    Respond(frontend, req, r, false);
+    workers.pending.fetch_sub(1);
+  });
+  return restinio::request_accepted();
 }
 
 using plain_traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
@@ -136,6 +163,7 @@ template <typename Traits, typename Configure>
 Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Health& health,
                const std::function<void()>& on_shutdown, bool secure, Configure configure) {
   using settings_t = restinio::server_settings_t<Traits>;
+  Workers workers(options.threads);
   auto settings = settings_t{}
                       .address(options.host)
                       .port(options.port)
@@ -143,8 +171,8 @@ Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Hea
                       .read_next_http_message_timelimit(std::chrono::seconds(60))
                       .incoming_http_msg_limits(
                           restinio::incoming_http_msg_limits_t{}.max_body_size(options.max_read_body_bytes))
-                      .request_handler([&frontend, secure](const restinio::request_handle_t& req) {
-                        return Serve<Traits>(frontend, req, secure);
+                      .request_handler([&frontend, &workers, secure](const restinio::request_handle_t& req) {
+                        return Serve(frontend, workers, req, secure);
                       });
   configure(settings);
   restinio::http_server_t<Traits> server{restinio::own_io_context(), std::move(settings)};
@@ -154,14 +182,14 @@ Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Hea
     return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + e.what());
   }
   log::Info("listening", {{"address", options.host}, {"port", options.port}, {"tls", secure},
-                          {"threads", options.threads}});
+                          {"io_threads", options.io_threads}, {"threads", options.threads}});
   auto redirect = OpenRedirect(secure ? options : ServerOptions{}, server.io_context());
   if (!redirect.ok()) {
     server.close_sync();
     return redirect.status();
   }
   std::vector<std::thread> pool;
-  for (int i = 0; i < options.threads; ++i) pool.emplace_back([&] { server.io_context().run(); });
+  for (int i = 0; i < options.io_threads; ++i) pool.emplace_back([&] { server.io_context().run(); });
 
   sigset_t set;
   sigemptyset(&set);
@@ -178,10 +206,12 @@ Status RunWith(const ServerOptions& options, Frontend& frontend, monitoring::Hea
     server.close_sync();
   });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms);
-  while (frontend.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((frontend.in_flight() > 0 || workers.pending.load() > 0) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the last answers be written
+  workers.pool.stop();  // past the grace period: queued requests are dropped with their connections
+  workers.pool.join();
   server.io_context().stop();
   for (auto& t : pool) t.join();
   return Status::Ok();

@@ -1,5 +1,8 @@
-// The RESTinio listener: converts RESTinio requests to api::Request, hands them to the Frontend on
-// a pool of I/O threads, and writes the answers. HTTPS when a certificate and key are given
+// The RESTinio listener: converts RESTinio requests to api::Request, hands them to the Frontend and
+// writes the answers. A few I/O threads (about one or two per core) parse requests and answer quick
+// reads themselves; requests that may wait (writes, logins, exports, ...) go to a pool of worker
+// threads, so that waiting requests never hold the threads that keep every connection moving and the
+// cores are not shared among more threads than needed. HTTPS when a certificate and key are given
 // (TLS 1.2+ only, modern ciphers), optionally with a plain-HTTP listener that only redirects to it. Run() blocks until SIGTERM or SIGINT, then shuts down
 // gracefully: /readyz turns 503, in-flight requests finish (up to a grace period), the listener
 // closes, and Run() returns 0.
@@ -17,6 +20,9 @@ namespace salesdb::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
+  // I/O threads: read requests, run quick reads (frontend.h: IsQuickRead) and write answers.
+  int io_threads = 4;
+  // Worker threads: every other request (writes wait there for their group commit).
   int threads = 16;
   std::string tls_cert;  // PEM chain; with tls_key: HTTPS
   std::string tls_key;
