@@ -1,6 +1,8 @@
 #include "audit/audit_log.h"
 
 #include <algorithm>
+#include <charconv>
+#include <string_view>
 
 #include "audit/archive.h"
 #include "audit/redact.h"
@@ -15,9 +17,106 @@ constexpr int kScanBatch = 10000;
 
 }  // namespace
 
+namespace {
+
+// Length of the UTF-8 sequence at s[i] when it is well-formed (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), else 0.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0x100u; };
+  const unsigned c = at(0);
+  const auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) { return at(k) >= lo && at(k) <= hi; };
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+// Appends `s` as a JSON string the way nlohmann::json's dump(-1, ' ', false) writes valid UTF-8
+// (short escapes for \b \t \n \f \r " and \\, \u00xx for the other control characters, the
+// rest as is); false when `s` is not valid UTF-8.
+bool AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    size_t plain = i;  // a run of printable ASCII goes out in one piece
+    while (plain < s.size() && static_cast<unsigned char>(s[plain]) >= 0x20 && static_cast<unsigned char>(s[plain]) < 0x80 &&
+           s[plain] != '"' && s[plain] != '\\') {
+      ++plain;
+    }
+    if (plain > i) {
+      out.append(s.data() + i, plain - i);
+      i = plain;
+      continue;
+    }
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) return false;
+      out.append(s, i, n);
+      i += n;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c <= 0x1F) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += static_cast<char>(c);  // 0x7f
+        }
+    }
+    ++i;
+  }
+  out += '"';
+  return true;
+}
+
+void AppendInteger(std::string& out, int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+}  // namespace
+
 std::string AuditLog::CanonicalContent(const AuditEntry& e) {
   // A JSON array in a fixed field order (no key-order ambiguity). The id slot is always 0: ids are
-  // assigned by the database after the hash is computed.
+  // assigned by the database after the hash is computed. Written directly (it is computed for every
+  // entry written and verified); text that is not valid UTF-8 goes through nlohmann::json, whose
+  // replacement of bad bytes the chains have always been hashed with.
+  std::string out;
+  out.reserve(64 + e.actor_role.size() + e.ip.size() + e.user_agent.size() + e.request_id.size() +
+              e.action.size() + e.entity.size() + (e.before_json.size() + e.after_json.size()) * 5 / 4);
+  out += "[0,";
+  AppendInteger(out, e.at);
+  out += ',';
+  AppendInteger(out, e.actor_id);
+  bool ok = true;
+  for (const std::string* text : {&e.actor_role, &e.ip, &e.user_agent, &e.request_id, &e.action, &e.entity}) {
+    out += ',';
+    ok = ok && AppendJsonString(out, *text);
+  }
+  out += ',';
+  AppendInteger(out, e.entity_id);
+  for (const std::string* text : {&e.before_json, &e.after_json}) {
+    out += ',';
+    ok = ok && AppendJsonString(out, *text);
+  }
+  out += ']';
+  if (ok) return out;
   const nlohmann::json content = nlohmann::json::array(
       {0, e.at, e.actor_id, e.actor_role, e.ip, e.user_agent, e.request_id, e.action, e.entity, e.entity_id,
        e.before_json, e.after_json});

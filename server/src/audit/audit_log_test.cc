@@ -2,8 +2,10 @@
 #include "audit/audit_log.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <random>
 
 #include "security/crypto.h"
 
@@ -157,6 +159,34 @@ TEST(ChainVerifierTest, HashFormatIsUnchanged) {
                                 "\"{\\\"name\\\":\\\"Old \\\\\\\"Co\\\\\\\"\\\",\\\"version\\\":1}\"," +
                                 "\"{\\\"name\\\":\\\"北京 Co\\\",\\\"version\\\":2}\"]";
   EXPECT_EQ(AuditLog::ComputeHash(e, prev), crypto::Sha256Hex(prev + "\n" + canonical));
+}
+
+// The canonical content is written directly; it must be byte for byte what nlohmann::json wrote
+// (every stored hash was computed over that), for any text: escapes, control characters, multi-byte
+// characters, and bytes that are not UTF-8 (which nlohmann replaces).
+TEST(ChainVerifierTest, CanonicalContentIsWhatNlohmannWrites) {
+  const auto nlohmann_canonical = [](const AuditEntry& e) {
+    return nlohmann::json::array({0, e.at, e.actor_id, e.actor_role, e.ip, e.user_agent, e.request_id, e.action,
+                                  e.entity, e.entity_id, e.before_json, e.after_json})
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  const std::vector<std::string> pieces = {
+      "a", "Z9", " ", "\"", "\\", "/", "\b", "\t", "\n", "\f", "\r", std::string(1, '\0'), "\x01", "\x1f", "\x7f",
+      "é", "北京", "€", "😀", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf", "\xff", "\x80",
+      "\xe0\x80\xaf", "\xf0\x8f\xbf\xbf", "{\"k\":\"v\"}"};
+  std::mt19937 rng(20261126);
+  for (int i = 0; i < 20000; ++i) {
+    AuditEntry e;
+    e.at = static_cast<int64_t>(rng()) * (i % 3 == 0 ? -1 : 1);
+    e.actor_id = i;
+    e.entity_id = static_cast<int64_t>(rng()) << 20;
+    for (std::string* text : {&e.actor_role, &e.ip, &e.user_agent, &e.request_id, &e.action, &e.entity,
+                              &e.before_json, &e.after_json}) {
+      const int n = static_cast<int>(rng() % 6);
+      for (int k = 0; k < n; ++k) *text += pieces[rng() % pieces.size()];
+    }
+    ASSERT_EQ(AuditLog::CanonicalContent(e), nlohmann_canonical(e)) << "entry " << i;
+  }
 }
 
 }  // namespace
