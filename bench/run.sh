@@ -21,9 +21,9 @@
 #   BENCH_RESULTS=bench/RESULTS.md  (BENCH_RESULTS=/dev/null to only print)
 #   BENCH_KEEP=0              1: keep the temp folder (server logs) for inspection
 #   BENCH_BIN=build/salesdb   the binary to measure (e.g. an older build for before/after)
-#   BENCH_AUDIT_ROUNDS=3      issue 6: after the routes, route (d) alternately on the server and on
-#                             build/salesdb_bench_no_audit (the same server recording no audit entries),
-#                             this many rounds of BENCH_AUDIT_DURATION=10 s each, same data; 0: skip
+#   BENCH_AUDIT_ROUNDS=5      issue 6: after the routes, route (d) on the server and then on
+#                             build/salesdb_bench_no_audit (the same server recording no audit entries, one
+#                             after the other), this many rounds of BENCH_AUDIT_DURATION=8 s each, same data; 0: skip
 #   BENCH_LIGHTHOUSE=1        after the SQLite wrk runs, Lighthouse (web/scripts/lighthouse.mjs, desktop and
 #                             mobile presets, / and /customers) against the same server and data (0: skip);
 #                             needs web/dist (make build) and Chromium (CHROME_PATH, default /usr/bin/chromium)
@@ -44,8 +44,8 @@ MICRO="${BENCH_MICRO:-1}"
 LABEL="${BENCH_LABEL:-}"
 RESULTS="${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}"
 KEEP="${BENCH_KEEP:-0}"
-AUDIT_ROUNDS="${BENCH_AUDIT_ROUNDS:-3}"
-AUDIT_DURATION="${BENCH_AUDIT_DURATION:-10}"
+AUDIT_ROUNDS="${BENCH_AUDIT_ROUNDS:-5}"
+AUDIT_DURATION="${BENCH_AUDIT_DURATION:-8}"
 NO_AUDIT_BIN="$(dirname "$BIN")/salesdb_bench_no_audit"
 WRK_THREADS=2
 WRK_CONNECTIONS=32
@@ -187,14 +187,19 @@ audit_ab() {
       log "$db: audit $label, round $round: $line"
     done
   done
-  local m_on m_off r_on r_off c_on c_off
-  m_on="$(median "${p50_on[@]}")"; m_off="$(median "${p50_off[@]}")"
-  r_on="$(median "${rps_on[@]}")"; r_off="$(median "${rps_off[@]}")"
-  c_on="$(median "${cpu_on[@]}")"; c_off="$(median "${cpu_off[@]}")"
-  AUDIT_AB+=("$(awk -v db="$db" -v n="$AUDIT_ROUNDS" -v d="$AUDIT_DURATION" -v a="$m_off" -v b="$m_on" -v ra="$r_off" \
-    -v rb="$r_on" -v ca="$c_off" -v cb="$c_on" -v p50s="without ${p50_off[*]} / with ${p50_on[*]}" 'BEGIN {
-    printf "%s, route (d), medians of %d interleaved %d s rounds without → with audit entries: p50 latency %.2f → %.2f ms (%+.1f %%; target ≤ +15 %%), %.0f → %.0f req/s, server CPU %d → %d µs/req (p50 µs per round: %s)",
-      db, n, d, a / 1000, b / 1000, (b / a - 1) * 100, ra, rb, ca, cb, p50s}')")
+  # Each round's two runs are neighbours in time: the ratio within a round is what the machine's swings
+  # disturb least, so the median of the rounds' ratios is the figure.
+  local -a ratios=() cpu_ratios=()
+  local i
+  for i in "${!p50_on[@]}"; do
+    ratios+=("$(awk -v a="${p50_off[$i]}" -v b="${p50_on[$i]}" 'BEGIN {printf "%.4f", b / a}')")
+    cpu_ratios+=("$(awk -v a="${cpu_off[$i]}" -v b="${cpu_on[$i]}" 'BEGIN {printf "%.4f", (a > 0) ? b / a : 0}')")
+  done
+  AUDIT_AB+=("$(awk -v db="$db" -v n="$AUDIT_ROUNDS" -v d="$AUDIT_DURATION" -v r="$(median "${ratios[@]}")" \
+    -v c="$(median "${cpu_ratios[@]}")" -v a="$(median "${p50_off[@]}")" -v b="$(median "${p50_on[@]}")" \
+    -v ra="$(median "${rps_off[@]}")" -v rb="$(median "${rps_on[@]}")" -v rounds="${ratios[*]}" 'BEGIN {
+    printf "%s, route (d), %d rounds of %d s, each with and without audit entries one after the other: p50 latency %+.1f %% (median of the rounds'"'"' ratios; target ≤ +15 %%; ratios %s), server CPU per request %+.1f %%; medians p50 %.2f → %.2f ms, %.0f → %.0f req/s",
+      db, n, d, (r - 1) * 100, rounds, (c - 1) * 100, a / 1000, b / 1000, ra, rb}')")
   log "${AUDIT_AB[-1]}"
 }
 
