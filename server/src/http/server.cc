@@ -113,7 +113,11 @@ restinio::request_handling_status_t Serve(Frontend& frontend, Workers& workers, 
   }
   workers.pending.fetch_add(1);
   asio::post(workers.pool, [&frontend, &workers, req, r = std::move(r)]() mutable {
-    Respond(frontend, req, r, false);
+    try {
+      Respond(frontend, req, r, false);
+    } catch (const std::exception& e) {  // RESTinio's own catch does not reach a worker thread
+      log::Warn("could not send a response", {{"error", std::string(e.what())}});
+    }
     workers.pending.fetch_sub(1);
   });
   return restinio::request_accepted();
