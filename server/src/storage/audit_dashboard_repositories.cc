@@ -171,12 +171,13 @@ std::vector<AuditEntry> FetchEntries(Query& q) {
       .Into(e.hash);
   std::vector<AuditEntry> out;
   q.Each([&] {
-    AuditEntry copy = e;
-    copy.id = id;
-    copy.at = at;
-    copy.actor_id = actor;
-    copy.entity_id = eid;
-    out.push_back(std::move(copy));
+    // The text columns are moved out: every column is NOT NULL, so the next row assigns them all.
+    AuditEntry row = std::move(e);
+    row.id = id;
+    row.at = at;
+    row.actor_id = actor;
+    row.entity_id = eid;
+    out.push_back(std::move(row));
   });
   return out;
 }
