@@ -157,12 +157,33 @@ wait_until_idle() {
   done
 }
 
+# warm_up SCRIPT (in run_db, server running): WARMUP seconds of load, not measured.
+warm_up() {
+  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$1" "$url" >/dev/null
+}
+
+# measure SCRIPT SECONDS (in run_db, server running): sets LINE (wrk's BENCH summary) and CPU_US (the
+# server's CPU per request: comparable between runs even when other work steals the cores).
+measure() {
+  local out cpu0 cpu1
+  cpu0="$(cpu_ticks "$SERVER_PID")"
+  out="$(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$2s" --timeout 5s -s "$1" "$url")"
+  cpu1="$(cpu_ticks "$SERVER_PID")"
+  LINE="$(grep '^BENCH ' <<<"$out" || true)"
+  [ -n "$LINE" ] || { log "$db: $1: no summary from wrk"; echo "$out" >&2; exit 1; }
+  CPU_US="$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICKS_PER_SEC" -v n="$(field requests)" \
+    'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')"
+}
+
+# field NAME: a figure of LINE (requests, rps, p50_us, p99_us, non2xx, socket_errors).
+field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$LINE"; }
+
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 AUDIT_AB=()   # issue 6 comparison notes, one per database
 # audit_ab (in run_db, server stopped): route (d) alternately with and without audit entries.
 audit_ab() {
-  local script="$ROOT/bench/${SCRIPT[activity]}" round bin label line
+  local script="$ROOT/bench/${SCRIPT[activity]}" round bin label
   local -a p50_on=() p50_off=() rps_on=() rps_off=() cpu_on=() cpu_off=()
   for round in $(seq 1 "$AUDIT_ROUNDS"); do
     local order="on off"
@@ -171,20 +192,12 @@ audit_ab() {
       bin="$BIN"; [ "$label" = off ] && bin="$NO_AUDIT_BIN"
       start_server "$bin"
       wait_until_idle
-      wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$script" "$url" >/dev/null
-      local cpu0 cpu1
-      cpu0="$(cpu_ticks "$SERVER_PID")"
-      line="$(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${AUDIT_DURATION}s" --timeout 5s -s "$script" "$url" | grep '^BENCH ')"
-      cpu1="$(cpu_ticks "$SERVER_PID")"
+      warm_up "$script"
+      measure "$script" "$AUDIT_DURATION"
       stop_server
-      local requests p50 rps cpu
-      requests="$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")"
-      p50="$(sed -E 's/.* p50_us=([0-9]+).*/\1/' <<<"$line")"
-      rps="$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")"
-      cpu="$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICKS_PER_SEC" -v n="$requests" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')"
-      if [ "$label" = on ]; then p50_on+=("$p50"); rps_on+=("$rps"); cpu_on+=("$cpu")
-      else p50_off+=("$p50"); rps_off+=("$rps"); cpu_off+=("$cpu"); fi
-      log "$db: audit $label, round $round: $line"
+      if [ "$label" = on ]; then p50_on+=("$(field p50_us)"); rps_on+=("$(field rps)"); cpu_on+=("$CPU_US")
+      else p50_off+=("$(field p50_us)"); rps_off+=("$(field rps)"); cpu_off+=("$CPU_US"); fi
+      log "$db: audit $label, round $round: $LINE, server CPU $CPU_US µs/req"
     done
   done
   # Each round's two runs are neighbours in time: the ratio within a round is what the machine's swings
@@ -249,27 +262,15 @@ run_db() {
   for route in $ROUTES; do
     local script="$ROOT/bench/${SCRIPT[$route]}"
     log "$db: $route (warm-up ${WARMUP}s, measure ${DURATION}s)"
-    wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$script" "$url" >/dev/null
+    warm_up "$script"
     local hwm
     hwm="$(peak_rss_mb "$SERVER_PID")"; [ "$hwm" -gt "$peak" ] && peak=$hwm
     echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true  # reset VmHWM: this route's own peak
-    local out line cpu0 cpu1
-    cpu0="$(cpu_ticks "$SERVER_PID")"
-    out="$(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$script" "$url")"
-    cpu1="$(cpu_ticks "$SERVER_PID")"
-    line="$(grep '^BENCH ' <<<"$out" || true)"
-    [ -n "$line" ] || { log "$db: $route: no summary from wrk"; echo "$out" >&2; exit 1; }
+    measure "$script" "$DURATION"
     hwm="$(peak_rss_mb "$SERVER_PID")"; [ "$hwm" -gt "$peak" ] && peak=$hwm
-    local rps p50 p99 non2xx sockerr
-    rps="$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$line")"
-    p50="$(sed -E 's/.* p50_us=([0-9]+).*/\1/' <<<"$line")"
-    p99="$(sed -E 's/.* p99_us=([0-9]+).*/\1/' <<<"$line")"
-    non2xx="$(sed -E 's/.* non2xx=([0-9]+).*/\1/' <<<"$line")"
-    sockerr="$(sed -E 's/.* socket_errors=([0-9]+).*/\1/' <<<"$line")"
-    local requests cpu_us p50ms p99ms ok="yes"
-    requests="$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")"
-    # Server CPU per request: comparable between runs even when other work steals the cores.
-    cpu_us="$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICKS_PER_SEC" -v n="$requests" 'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')"
+    local rps p50 p99 non2xx sockerr cpu_us="$CPU_US" p50ms p99ms ok="yes"
+    rps="$(field rps)"; p50="$(field p50_us)"; p99="$(field p99_us)"
+    non2xx="$(field non2xx)"; sockerr="$(field socket_errors)"
     p50ms="$(awk -v v="$p50" 'BEGIN {printf "%.2f", v / 1000}')"
     p99ms="$(awk -v v="$p99" 'BEGIN {printf "%.2f", v / 1000}')"
     awk -v r="$rps" -v t="${TARGET_RPS[$route]}" 'BEGIN {exit !(r >= t)}' || ok="no"

@@ -55,6 +55,23 @@ constexpr char kAuditInsertColumns[] =
 // building, hashing and binding by name a statement with hundreds of parameters.
 constexpr size_t kMaxRowsPerInsert = 32;
 
+// "(:at<i>, :actor<i>, …, :hash<i>)": the placeholders of row i of an audit INSERT, written once.
+const std::string& RowPlaceholders(size_t i) {
+  static const std::vector<std::string> rows = [] {
+    std::vector<std::string> out;
+    for (size_t row = 0; row < kMaxRowsPerInsert; ++row) {
+      std::string text = "(";
+      for (const char* column : {"at", "actor", "role", "ip", "ua", "rid", "action", "entity", "eid", "before", "after",
+                                 "prev", "hash"}) {
+        text.append(text.size() > 1 ? ", :" : ":").append(column).append(std::to_string(row));
+      }
+      out.push_back(text + ")");
+    }
+    return out;
+  }();
+  return rows[i];
+}
+
 // Copies the entries above audit_lookup's mark into it (same transaction) once the log has passed a
 // multiple of kLookupBatch ids: their index pages are written once for the batch rather than once
 // per entry (migration 0007), and other writes need no lookup of the mark. The running figures
@@ -127,10 +144,7 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
     for (size_t i = 0; i < rows; ++i) {
       const AuditEntry& e = entries[done + i].entry;
       const std::string n = std::to_string(i);
-      ins.Sql(i == 0 ? "(" : ", (");
-      ins.Sql(":at" + n + ", :actor" + n + ", :role" + n + ", :ip" + n + ", :ua" + n + ", :rid" + n + ", :action" +
-              n + ", :entity" + n + ", :eid" + n + ", :before" + n + ", :after" + n + ", :prev" + n + ", :hash" + n +
-              ")");
+      ins.Sql(i == 0 ? "" : ", ").Sql(RowPlaceholders(i));
       ins.Bind("at" + n, static_cast<ll>(e.at)).Bind("actor" + n, static_cast<ll>(e.actor_id))
           .Bind("role" + n, e.actor_role).Bind("ip" + n, e.ip).Bind("ua" + n, e.user_agent)
           .Bind("rid" + n, e.request_id).Bind("action" + n, e.action).Bind("entity" + n, e.entity)

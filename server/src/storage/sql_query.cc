@@ -95,7 +95,7 @@ class Query::Native {
     int position = 0;
     for (const Param& p : params) {
       // Parameters are mostly bound in the order they appear in the SQL: check that position first
-      // (looking a name up scans them all, which a multi-row INSERT with hundreds of them feels).
+      // (looking a name up scans the statement's names, so binding them all by name is quadratic).
       int index = ++position;
       const char* name = sqlite3_bind_parameter_name(st_, index);
       if (name == nullptr || name[0] != ':' || p.name != name + 1) {
