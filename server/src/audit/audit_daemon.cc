@@ -220,7 +220,14 @@ StatusOr<AuditVerifyResult> AuditDaemon::VerifyNow(bool full) {
     verified_through_ = r.last_id;
     return r;
   }
-  int64_t after = verified_through_;
+  RETURN_IF_ERROR(ReadNewEntries());
+  return incremental_ ? incremental_->result() : last_broken_;
+}
+
+Status AuditDaemon::ReadNewEntries() {
+  // One read of each new entry for both consumers; after a full verification or a start their
+  // positions differ, and the read begins at the lower one.
+  int64_t after = incremental_ ? std::min(scanned_through_, verified_through_) : scanned_through_;
   for (;;) {
     std::vector<AuditEntry> batch;
     RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
@@ -229,16 +236,28 @@ StatusOr<AuditVerifyResult> AuditDaemon::VerifyNow(bool full) {
     }));
     if (batch.empty()) break;
     after = batch.back().id;
+    const bool full_batch = static_cast<int>(batch.size()) == kBatch;
     for (AuditEntry& e : batch) {
-      if (!incremental_->Feed(std::move(e))) break;
+      const int64_t id = e.id;
+      if (id > scanned_through_) {
+        if (RulesRead(e.action)) window_.push_back(Slim(e));
+        scanned_through_ = id;
+      }
+      if (incremental_ && id > verified_through_) {
+        incremental_->Feed(std::move(e));
+        const AuditVerifyResult& r = incremental_->result();
+        if (!r.intact()) {
+          last_broken_ = r;
+          incremental_.reset();  // start over with a full check next time
+          RETURN_IF_ERROR(ReportBroken(last_broken_));
+        } else {
+          verified_through_ = r.last_id;
+        }
+      }
     }
-    if (!incremental_->result().intact() || static_cast<int>(batch.size()) < kBatch) break;
+    if (!full_batch) break;
   }
-  AuditVerifyResult r = incremental_->result();
-  if (r.last_id != 0) verified_through_ = r.last_id;
-  RETURN_IF_ERROR(ReportBroken(r));
-  if (!r.intact()) incremental_.reset();  // start over with a full check next time
-  return r;
+  return Status::Ok();
 }
 
 Status AuditDaemon::RefreshBaselines(int64_t now) {
@@ -281,19 +300,7 @@ StatusOr<std::vector<SecurityAlert>> AuditDaemon::EvaluateNow() {
     last_evaluated_id_ = 0;
     evaluated_once_ = true;
   } else {
-    for (;;) {
-      std::vector<AuditEntry> batch;
-      RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-        ASSIGN_OR_RETURN(batch, tx.audit().Scan(scanned_through_, kBatch));
-        return Status::Ok();
-      }));
-      if (batch.empty()) break;
-      scanned_through_ = batch.back().id;
-      for (auto& e : batch) {
-        if (RulesRead(e.action)) window_.push_back(Slim(std::move(e)));
-      }
-      if (static_cast<int>(batch.size()) < kBatch) break;
-    }
+    RETURN_IF_ERROR(ReadNewEntries());
   }
   std::vector<AuditEntry> entries(window_.begin(), window_.end());
   std::vector<Firing> firings = EvaluateRules(entries, last_evaluated_id_, baselines_, options_.rules);

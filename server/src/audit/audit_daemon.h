@@ -4,9 +4,11 @@
 //  - every `evaluate_interval` runs the anomaly rules (audit/anomaly.h) over the entries that arrived
 //    since, stores each firing in security_alerts (once per rule and entry, so that several
 //    instances agree), counts it in salesdb_security_alerts_total{rule} and hands it to on_alert;
-//  - checks new entries against the chain as they arrive and the whole log every
-//    `full_verify_interval`; a broken chain is logged and recorded as an audit.verify_failed entry,
-//    which the audit_verification_failed rule turns into an alert.
+//  - checks new entries against the chain as they arrive (at each evaluation and before each
+//    checkpoint) and the whole log every `full_verify_interval`; a broken chain is logged and
+//    recorded as an audit.verify_failed entry, which the audit_verification_failed rule turns into
+//    an alert.
+// Each new entry is read from the log once, for both the rules and the incremental verification.
 // The steps are public so that tests can drive them with a ManualClock. Thread-safe.
 #pragma once
 
@@ -72,6 +74,9 @@ class AuditDaemon {
   void Loop();
   Status RefreshBaselines(int64_t now);
   Status ReportBroken(const AuditVerifyResult& r);
+  // Reads the entries written since the last read and hands each to the rules' look-back (when a
+  // rule reads it) and to the incremental verification (when it has one).
+  Status ReadNewEntries();
 
   Store& store_;
   AuditSink& sink_;
@@ -91,6 +96,7 @@ class AuditDaemon {
   int64_t baselines_at_ = 0;
   std::optional<ChainVerifier> incremental_;
   int64_t verified_through_ = 0;
+  AuditVerifyResult last_broken_;  // the break the incremental verification last found
   std::string reported_problem_;
 
   std::mutex mu_;
