@@ -6,6 +6,7 @@
 #include "audit/archive.h"
 #include "base/files.h"
 #include "base/log.h"
+#include "base/thread_priority.h"
 #include "monitoring/metrics.h"
 
 namespace salesdb::audit {
@@ -104,6 +105,7 @@ void AuditDaemon::Stop() {
 }
 
 void AuditDaemon::Loop() {
+  RunAtBackgroundPriority();
   int64_t next_checkpoint = 0, next_evaluate = 0, next_full = clock_.NowMs() + options_.full_verify_interval_ms;
   int64_t next_archive = clock_.NowMs() + 10 * 60'000;  // not while the server is starting
   std::unique_lock<std::mutex> lock(mu_);

@@ -5,6 +5,7 @@
 
 #include "base/files.h"
 #include "base/log.h"
+#include "base/thread_priority.h"
 #include "domain/permissions.h"
 
 namespace salesdb::backup {
@@ -48,6 +49,7 @@ int64_t BackupScheduler::NextDue() {
 }
 
 void BackupScheduler::Loop() {
+  RunAtBackgroundPriority();
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     int64_t due = NextDue();
