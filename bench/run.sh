@@ -21,9 +21,9 @@
 #   BENCH_RESULTS=bench/RESULTS.md  (BENCH_RESULTS=/dev/null to only print)
 #   BENCH_KEEP=0              1: keep the temp folder (server logs) for inspection
 #   BENCH_BIN=build/salesdb   the binary to measure (e.g. an older build for before/after)
-#   BENCH_AUDIT_ROUNDS=5      issue 6: after the routes, route (d) on the server and then on
-#                             build/salesdb_bench_no_audit (the same server recording no audit entries, one
-#                             after the other), this many rounds of BENCH_AUDIT_DURATION=8 s each, same data; 0: skip
+#   BENCH_AUDIT_ROUNDS=10     issue 6: after the routes, route (d) on the server and on
+#                             build/salesdb_bench_no_audit (the same server recording no audit entries), both
+#                             running, in turns: this many turns each of BENCH_AUDIT_DURATION=4 s; 0: skip
 #   BENCH_LIGHTHOUSE=1        after the SQLite wrk runs, Lighthouse (web/scripts/lighthouse.mjs, desktop and
 #                             mobile presets, / and /customers) against the same server and data (0: skip);
 #                             needs web/dist (make build) and Chromium (CHROME_PATH, default /usr/bin/chromium)
@@ -44,8 +44,8 @@ MICRO="${BENCH_MICRO:-1}"
 LABEL="${BENCH_LABEL:-}"
 RESULTS="${BENCH_RESULTS:-$ROOT/bench/RESULTS.md}"
 KEEP="${BENCH_KEEP:-0}"
-AUDIT_ROUNDS="${BENCH_AUDIT_ROUNDS:-5}"
-AUDIT_DURATION="${BENCH_AUDIT_DURATION:-8}"
+AUDIT_ROUNDS="${BENCH_AUDIT_ROUNDS:-10}"
+AUDIT_DURATION="${BENCH_AUDIT_DURATION:-4}"
 NO_AUDIT_BIN="$(dirname "$BIN")/salesdb_bench_no_audit"
 WRK_THREADS=2
 WRK_CONNECTIONS=32
@@ -127,11 +127,13 @@ peak_rss_mb() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 ROWS=()       # markdown table rows
 SUMMARY=()    # pass/fail notes
 
-# start_server BIN (in run_db): serves the database of run_db on its port; sets SERVER_PID.
+# start_server BIN [NAME=VALUE…] (in run_db): serves the database of run_db on $port, with these
+# settings added to its environment; sets SERVER_PID.
 start_server() {
   local -a serve=("$1" serve --listen "127.0.0.1:$port")
+  shift
   [ -n "$SERVER_THREADS" ] && serve+=(--threads "$SERVER_THREADS")
-  "${env_db[@]}" "${serve[@]}" >>"$WORK/$db-server.log" 2>&1 &
+  "${env_db[@]}" "$@" "${serve[@]}" >>"$WORK/$db-server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     curl -sf "$url/livez" >/dev/null 2>&1 && return 0
@@ -181,38 +183,62 @@ field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$LINE"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 AUDIT_AB=()   # issue 6 comparison notes, one per database
-# audit_ab (in run_db, server stopped): route (d) alternately with and without audit entries.
+# audit_ab (in run_db, server stopped): route (d) with and without audit entries, in turns. Both servers
+# run at once, each on its own copy of the data folder (on PostgreSQL in the same database): $BIN, with
+# its anomaly rules and chain verification every second so that this work falls in its own turns, and
+# $NO_AUDIT_BIN. They take AUDIT_ROUNDS turns each of AUDIT_DURATION s, the order alternating, so that
+# the machine's speed swings (up to ±30 % within minutes on this shared machine) touch both sides
+# alike. Figures: the median of the pairs' p50 ratios, and each server's CPU over all its turns and the
+# pauses between them (its background work included) per request it answered.
 audit_ab() {
-  local script="$ROOT/bench/${SCRIPT[activity]}" round bin label
-  local -a p50_on=() p50_off=() rps_on=() rps_off=() cpu_on=() cpu_off=()
+  local script="$ROOT/bench/${SCRIPT[activity]}" round label url
+  local data_off="$data-no-audit"
+  rm -rf "$data_off"
+  cp -a "$data" "$data_off"
+  local -A pid=() link=() req=() cpu0=()
+  port="$(free_port)"; url="http://127.0.0.1:$port"
+  start_server "$BIN" SALESDB_AUDIT_EVALUATE_INTERVAL_SECONDS=1
+  pid[on]=$SERVER_PID; link[on]=$url
+  port="$(free_port)"; url="http://127.0.0.1:$port"
+  start_server "$NO_AUDIT_BIN" SALESDB_DATA_DIR="$data_off"
+  pid[off]=$SERVER_PID; link[off]=$url
+  for label in on off; do
+    SERVER_PID=${pid[$label]}; url=${link[$label]}
+    wait_until_idle
+    warm_up "$script"
+    req[$label]=0; cpu0[$label]="$(cpu_ticks "$SERVER_PID")"
+  done
+  local -a p50_on=() p50_off=() rps_on=() rps_off=()
   for round in $(seq 1 "$AUDIT_ROUNDS"); do
     local order="on off"
-    [ $((round % 2)) -eq 0 ] && order="off on"  # neither side always runs on the warmer database
+    [ $((round % 2)) -eq 0 ] && order="off on"
     for label in $order; do
-      bin="$BIN"; [ "$label" = off ] && bin="$NO_AUDIT_BIN"
-      start_server "$bin"
-      wait_until_idle
-      warm_up "$script"
+      SERVER_PID=${pid[$label]}; url=${link[$label]}
       measure "$script" "$AUDIT_DURATION"
-      stop_server
-      if [ "$label" = on ]; then p50_on+=("$(field p50_us)"); rps_on+=("$(field rps)"); cpu_on+=("$CPU_US")
-      else p50_off+=("$(field p50_us)"); rps_off+=("$(field rps)"); cpu_off+=("$CPU_US"); fi
-      log "$db: audit $label, round $round: $LINE, server CPU $CPU_US µs/req"
+      req[$label]=$((req[$label] + $(field requests)))
+      if [ "$label" = on ]; then p50_on+=("$(field p50_us)"); rps_on+=("$(field rps)")
+      else p50_off+=("$(field p50_us)"); rps_off+=("$(field rps)"); fi
+      log "$db: audit $label, turn $round: $LINE"
     done
   done
-  # Each round's two runs are neighbours in time: the ratio within a round is what the machine's swings
-  # disturb least, so the median of the rounds' ratios is the figure.
-  local -a ratios=() cpu_ratios=()
+  local -A cpu=()
+  for label in on off; do
+    SERVER_PID=${pid[$label]}
+    cpu[$label]="$(awk -v t=$(($(cpu_ticks "$SERVER_PID") - cpu0[$label])) -v hz="$TICKS_PER_SEC" -v n="${req[$label]}" \
+      'BEGIN {printf "%.0f", n ? t / hz * 1e6 / n : 0}')"
+    stop_server
+  done
+  rm -rf "$data_off"
+  local -a ratios=()
   local i
   for i in "${!p50_on[@]}"; do
     ratios+=("$(awk -v a="${p50_off[$i]}" -v b="${p50_on[$i]}" 'BEGIN {printf "%.4f", b / a}')")
-    cpu_ratios+=("$(awk -v a="${cpu_off[$i]}" -v b="${cpu_on[$i]}" 'BEGIN {printf "%.4f", (a > 0) ? b / a : 0}')")
   done
   AUDIT_AB+=("$(awk -v db="$db" -v n="$AUDIT_ROUNDS" -v d="$AUDIT_DURATION" -v r="$(median "${ratios[@]}")" \
-    -v c="$(median "${cpu_ratios[@]}")" -v a="$(median "${p50_off[@]}")" -v b="$(median "${p50_on[@]}")" \
+    -v con="${cpu[on]}" -v coff="${cpu[off]}" -v a="$(median "${p50_off[@]}")" -v b="$(median "${p50_on[@]}")" \
     -v ra="$(median "${rps_off[@]}")" -v rb="$(median "${rps_on[@]}")" -v rounds="${ratios[*]}" 'BEGIN {
-    printf "%s, route (d), %d rounds of %d s, each with and without audit entries one after the other: p50 latency %+.1f %% (median of the rounds'"'"' ratios; target ≤ +15 %%; ratios %s), server CPU per request %+.1f %%; medians p50 %.2f → %.2f ms, %.0f → %.0f req/s",
-      db, n, d, (r - 1) * 100, rounds, (c - 1) * 100, a / 1000, b / 1000, ra, rb}')")
+    printf "%s, route (d), with and without audit entries in turns (%d of %d s each, both servers running): p50 latency %+.1f %% (median of the pairs'"'"' ratios; target ≤ +15 %%; ratios %s), server CPU per request %d → %d µs (%+.1f %%, background work included); medians p50 %.2f → %.2f ms, %.0f → %.0f req/s",
+      db, n, d, (r - 1) * 100, rounds, coff, con, (coff > 0 ? (con / coff - 1) * 100 : 0), a / 1000, b / 1000, ra, rb}')")
   log "${AUDIT_AB[-1]}"
 }
 
