@@ -151,12 +151,21 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
           .Bind("eid" + n, static_cast<ll>(e.entity_id)).Bind("before" + n, e.before_json)
           .Bind("after" + n, e.after_json).Bind("prev" + n, e.prev_hash).Bind("hash" + n, e.hash);
     }
-    // Rows are numbered in the order of VALUES, which is the chain's order.
-    ins.Sql(" RETURNING id");
-    ll id = 0;
-    ins.Into(id);
-    ins.Each([&] { last_id = std::max(last_id, id); });
+    if (dialect == Dialect::kPostgres) {
+      // Rows are numbered in the order of VALUES, which is the chain's order.
+      ins.Sql(" RETURNING id");
+      ll id = 0;
+      ins.Into(id);
+      ins.Each([&] { last_id = std::max(last_id, id); });
+    } else {
+      ins.Exec();  // SQLite buffers RETURNING rows in a temporary table: asked once below instead
+    }
     done += rows;
+  }
+  if (dialect != Dialect::kPostgres) {
+    Query q(s, "SELECT last_insert_rowid()");
+    q.Into(last_id);
+    q.One();
   }
   // An id skipped by a failed batch only leaves the copy waiting until the log passes the next
   // multiple; queries read waiting entries anyway.
