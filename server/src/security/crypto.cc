@@ -1,6 +1,7 @@
 #include "security/crypto.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <sodium.h>
 
 #include <new>
@@ -32,6 +33,10 @@ const std::string& DummyPasswordHash() {
     return h.ok() ? *h : std::string();
   }();
   return kHash;
+}
+
+void RandomBytes(void* out, size_t size) {
+  if (RAND_bytes(static_cast<unsigned char*>(out), static_cast<int>(size)) != 1) randombytes_buf(out, size);
 }
 
 std::string RandomToken(size_t bytes) {

@@ -2,10 +2,39 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace salesdb::crypto {
 namespace {
+
+// Nonces come from here: never repeated, also across threads, and the whole buffer is filled.
+TEST(RandomBytesTest, DistinctValuesAcrossThreads) {
+  constexpr int kThreads = 4, kPerThread = 5000;
+  std::vector<std::vector<std::string>> drawn(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string nonce(24, '\0');
+        RandomBytes(nonce.data(), nonce.size());
+        drawn[t].push_back(nonce);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::string> all;
+  for (const auto& list : drawn) all.insert(list.begin(), list.end());
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+  // Every byte position takes many values (an unfilled tail would stay zero).
+  for (size_t pos = 0; pos < 24; ++pos) {
+    std::set<char> values;
+    for (const auto& n : drawn[0]) values.insert(n[pos]);
+    EXPECT_GT(values.size(), 200u) << pos;
+  }
+}
 
 TEST(Sha256Test, StreamingMatchesTheStandardVectorsAndTheOneShotDigest) {
   Sha256 empty;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "security/crypto.h"
 
 namespace salesdb::security {
 namespace {
@@ -41,7 +42,7 @@ bool FromBase64(std::string_view in, std::string& out, int variant) {
 std::string Seal(const Key32& key, std::string_view ad, std::string_view plain) {
   std::string out(kNonce + plain.size() + kTag, '\0');
   auto* o = reinterpret_cast<unsigned char*>(out.data());
-  randombytes_buf(o, kNonce);
+  crypto::RandomBytes(o, kNonce);
   unsigned long long clen = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(o + kNonce, &clen, reinterpret_cast<const unsigned char*>(plain.data()),
                                              plain.size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
