@@ -42,7 +42,7 @@ struct EncryptedTable {
 const std::vector<EncryptedTable>& EncryptedTables();
 const EncryptedTable& EncryptedTableNamed(const std::string& table);
 
-// Random value for the sealed columns between INSERT and the sealing UPDATE (unique, since
+// A value for the sealed columns between INSERT and the sealing UPDATE (unique, since
 // licenses.license_key is UNIQUE).
 std::string SealPlaceholder();
 
