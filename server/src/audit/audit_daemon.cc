@@ -227,9 +227,14 @@ StatusOr<AuditVerifyResult> AuditDaemon::VerifyNow(bool full) {
 }
 
 Status AuditDaemon::ReadNewEntries() {
-  // One read of each new entry for both consumers; after a full verification or a start their
-  // positions differ, and the read begins at the lower one.
-  int64_t after = incremental_ ? std::min(scanned_through_, verified_through_) : scanned_through_;
+  // One read of each new entry for both consumers. The rules take entries once EvaluateNow has
+  // loaded their look-back; after a full verification or a start the two positions differ, and the
+  // read begins at the lower one.
+  const bool for_rules = evaluated_once_, for_verifier = incremental_.has_value();
+  if (!for_rules && !for_verifier) return Status::Ok();
+  int64_t after = !for_rules      ? verified_through_
+                  : !for_verifier ? scanned_through_
+                                  : std::min(scanned_through_, verified_through_);
   for (;;) {
     std::vector<AuditEntry> batch;
     RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
@@ -241,11 +246,11 @@ Status AuditDaemon::ReadNewEntries() {
     const bool full_batch = static_cast<int>(batch.size()) == kBatch;
     for (AuditEntry& e : batch) {
       const int64_t id = e.id;
-      if (id > scanned_through_) {
+      if (for_rules && id > scanned_through_) {
         if (RulesRead(e.action)) window_.push_back(Slim(e));
         scanned_through_ = id;
       }
-      if (incremental_ && id > verified_through_) {
+      if (for_verifier && incremental_ && id > verified_through_) {
         incremental_->Feed(std::move(e));
         const AuditVerifyResult& r = incremental_->result();
         if (!r.intact()) {

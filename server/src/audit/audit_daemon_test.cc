@@ -95,6 +95,22 @@ TEST_F(AuditDaemonTest, NewEntriesFeedTheRulesAndTheVerificationOnce) {
   EXPECT_TRUE(alerts->empty());
 }
 
+// A verification that runs before the first evaluation reads the entries for itself only: the
+// evaluation's look-back then holds each entry once.
+TEST_F(AuditDaemonTest, AVerificationBeforeTheFirstEvaluationLeavesTheLookBackAlone) {
+  AuditDaemonOptions o;
+  o.data_dir = db_.dir();
+  o.rules.mass_deletion = 5;  // read twice, three deletions would reach it
+  daemon_ = std::make_unique<AuditDaemon>(db_.store(), log_, clock_, o);
+  ASSERT_TRUE(daemon_->LoadKey().ok());
+  Record("customer.delete", 3);
+  ASSERT_TRUE(daemon_->VerifyNow(/*full=*/true).ok());
+  ASSERT_TRUE(daemon_->VerifyNow(/*full=*/false).ok());
+  auto alerts = daemon_->EvaluateNow();
+  ASSERT_TRUE(alerts.ok()) << alerts.status().ToString();
+  EXPECT_TRUE(alerts->empty()) << Rules(*alerts).size();
+}
+
 TEST_F(AuditDaemonTest, AChangedEntryIsCaughtBetweenFullChecksAndReportedOnce) {
   Record("customer.update", 4);
   ASSERT_TRUE(daemon_->EvaluateNow().ok());
