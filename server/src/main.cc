@@ -90,7 +90,7 @@ struct App {
   void Open(bool migrate) {
     Check(crypto::InitCrypto());
     Check(files::EnsureDir(config.data_dir, 0700));
-    auto opened = Database::Open(config, config.RequestThreads());
+    auto opened = Database::Open(config, config.ReadConnections());
     if (!opened.ok()) Die(opened.status().message());
     db = std::move(opened).value();
     if (migrate) {
@@ -481,7 +481,7 @@ int main(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "serve the API and web UI");
   serve->add_option("--listen", listen, "host:port (SALESDB_LISTEN, default 127.0.0.1:8080)");
   serve->add_option("--web-dir", web_dir, "built web UI assets (default web/dist)");
-  serve->add_option("--threads", threads, "HTTP worker threads for writes and slow requests (default 16)");
+  serve->add_option("--threads", threads, "HTTP worker threads for writes and slow requests (default 64)");
   serve->add_option("--io-threads", io_threads, "HTTP I/O threads, which also answer quick reads (default: 2 per core)");
   serve->add_flag("--insecure-http", insecure_http, "allow plain HTTP on a non-loopback address");
   serve->add_option("--redirect-http", redirect_http,

@@ -3,6 +3,7 @@
 // Validate() names the key that is wrong; a bad config stops the process at start.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,7 +32,7 @@ struct Config {
   std::string backup_dir;
   // Built web UI assets served at /.                          toml: web_dir        env: SALESDB_WEB_DIR
   std::string web_dir = "web/dist";
-  // HTTP worker threads (writes, logins, exports, ...); 0: 16. toml: threads        env: SALESDB_THREADS
+  // HTTP worker threads (writes, logins, exports, ...); 0: 64. toml: threads        env: SALESDB_THREADS
   int threads = 0;
   // HTTP I/O threads (parse requests, answer quick reads); 0: two per core, at least 2.
   //                                                           toml: io_threads     env: SALESDB_IO_THREADS
@@ -104,10 +105,13 @@ struct Config {
   std::string SqlitePath() const;  // for the default or sqlite:// URL
   bool IsPostgres() const;
   std::string EffectiveBackupDir() const;
-  int EffectiveThreads() const { return threads > 0 ? threads : 16; }
+  // Workers mostly wait for their write's group commit (on the writer's connection); 64 of them let
+  // every concurrent write join the next batch instead of queueing for a worker first.
+  int EffectiveThreads() const { return threads > 0 ? threads : 64; }
   int EffectiveIoThreads() const;
-  // Threads that may hold a database connection at once: workers and I/O threads.
-  int RequestThreads() const { return EffectiveThreads() + EffectiveIoThreads(); }
+  // Read connections to open (SQLite caps them further by cores): the I/O threads' and 16 workers';
+  // more workers than that take turns, which is what the cores allow anyway.
+  int ReadConnections() const { return EffectiveIoThreads() + std::min(EffectiveThreads(), 16); }
 };
 
 // Splits "host:port"; error names `listen`.

@@ -41,6 +41,16 @@ TEST_F(ConfigTest, DefaultsAreValid) {
   EXPECT_FALSE(c.IsPostgres());
 }
 
+// Workers beyond 16 wait for their commits, not for reads: they add no read connections.
+TEST_F(ConfigTest, ReadConnectionsCoverTheIoThreadsAndSixteenWorkers) {
+  Config c;
+  c.io_threads = 4;
+  EXPECT_EQ(c.EffectiveThreads(), 64);
+  EXPECT_EQ(c.ReadConnections(), 4 + 16);
+  c.threads = 8;
+  EXPECT_EQ(c.ReadConnections(), 4 + 8);
+}
+
 TEST_F(ConfigTest, TomlThenEnvironmentLaterWins) {
   Config c;
   ASSERT_TRUE(c.LoadToml(Toml(R"(
@@ -59,7 +69,7 @@ max_body_bytes = 2048
   EXPECT_EQ(c.data_dir, "/srv/salesdb");
   EXPECT_EQ(c.threads, 4);
   EXPECT_EQ(c.io_threads, 3);
-  EXPECT_EQ(c.RequestThreads(), 7);
+  EXPECT_EQ(c.ReadConnections(), 7);
   EXPECT_EQ(c.session_idle_minutes, 10);
   EXPECT_EQ(c.log_level, "warn");
   EXPECT_EQ(c.max_body_bytes, 2048);

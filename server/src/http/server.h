@@ -23,7 +23,7 @@ struct ServerOptions {
   // I/O threads: read requests, run quick reads (frontend.h: IsQuickRead) and write answers.
   int io_threads = 4;
   // Worker threads: every other request (writes wait there for their group commit).
-  int threads = 16;
+  int threads = 64;
   std::string tls_cert;  // PEM chain; with tls_key: HTTPS
   std::string tls_key;
   // With TLS: a plain-HTTP listener that answers every request with 308 to https://<Host>:<port>
