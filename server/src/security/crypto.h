@@ -13,7 +13,8 @@ namespace salesdb::crypto {
 
 Status InitCrypto();
 
-// argon2id (libsodium's crypto_pwhash_str, "moderate"-free interactive limits: ops 2, 64 MiB).
+// argon2id (libsodium's crypto_pwhash_str, "moderate"-free interactive limits: ops 2, 64 MiB). At most
+// one hash or verification per core runs at once; further callers wait.
 StatusOr<std::string> HashPassword(std::string_view password);
 bool VerifyPassword(std::string_view hash, std::string_view password);
 // A hash to compare against when the account does not exist, so that timing does not tell.

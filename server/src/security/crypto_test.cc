@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <thread>
@@ -34,6 +35,23 @@ TEST(RandomBytesTest, DistinctValuesAcrossThreads) {
     for (const auto& n : drawn[0]) values.insert(n[pos]);
     EXPECT_GT(values.size(), 200u) << pos;
   }
+}
+
+// More concurrent verifications than hashing slots (one per core) all finish, each with its answer.
+TEST(PasswordTest, ConcurrentVerificationsTakeTurnsAndAllAnswer) {
+  ASSERT_TRUE(InitCrypto().ok());
+  auto hash = HashPassword("correct horse battery staple");
+  ASSERT_TRUE(hash.ok());
+  const int n = 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) + 1;
+  std::vector<int> answers(n, -1);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      answers[i] = VerifyPassword(*hash, i % 2 ? "correct horse battery staple" : "wrong") ? 1 : 0;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < n; ++i) EXPECT_EQ(answers[i], i % 2) << i;
 }
 
 TEST(Sha256Test, StreamingMatchesTheStandardVectorsAndTheOneShotDigest) {
