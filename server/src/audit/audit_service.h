@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <semaphore>
 #include <string>
 
 #include "audit/audit_log.h"
@@ -35,10 +36,22 @@ class AuditQueryService {
   StatusOr<Page<SecurityAlert>> Alerts(const Actor& actor, const std::string& cursor, int limit);
 
  private:
+  // The heavy calls, an export (up to 100,000 rows held as one answer) and a whole-log verification,
+  // run two at a time; more wait for their turn, so that many at once cannot exhaust memory or cores.
+  class HeavyTurn {
+   public:
+    explicit HeavyTurn(std::counting_semaphore<>& s) : s_(s) { s_.acquire(); }
+    ~HeavyTurn() { s_.release(); }
+
+   private:
+    std::counting_semaphore<>& s_;
+  };
+
   Store& store_;
   AuditSink& sink_;
   const Clock& clock_;
   std::string data_dir_;
+  std::counting_semaphore<> heavy_{2};
 };
 
 // JSON of an entry (hashes included); with_detail adds before/after parsed and the field diff.
