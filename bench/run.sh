@@ -64,12 +64,16 @@ TARGET_RSS_MB=150
 WORK="$(mktemp -d /tmp/salesdb-bench.XXXXXX)"
 chmod 755 "$WORK"  # the postgres user must reach the cluster folder
 SERVER_PID=""
+SERVER_PIDS=()  # every server started, for cleanup
 PG_DIR=""
 cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do  # the audit comparison runs two at once
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   [ -n "$PG_DIR" ] && "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR" || true
   if [ "$KEEP" = 1 ]; then echo "bench: kept $WORK"; else rm -rf "$WORK"; fi
 }
@@ -135,6 +139,7 @@ start_server() {
   [ -n "$SERVER_THREADS" ] && serve+=(--threads "$SERVER_THREADS")
   "${env_db[@]}" "$@" "${serve[@]}" >>"$WORK/$db-server.log" 2>&1 &
   SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
   for _ in $(seq 1 100); do
     curl -sf "$url/livez" >/dev/null 2>&1 && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || { log "$db: server exited"; tail -n 20 "$WORK/$db-server.log" >&2; exit 1; }

@@ -250,7 +250,7 @@ Status AuditDaemon::ReadNewEntries() {
         if (RulesRead(e.action)) window_.push_back(Slim(e));
         scanned_through_ = id;
       }
-      if (for_verifier && incremental_ && id > verified_through_) {
+      if (incremental_ && id > verified_through_) {  // reset when a break is found
         incremental_->Feed(std::move(e));
         const AuditVerifyResult& r = incremental_->result();
         if (!r.intact()) {

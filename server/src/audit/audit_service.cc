@@ -3,6 +3,7 @@
 #include <set>
 
 #include "audit/audit_daemon.h"
+#include "base/semaphore_turn.h"
 #include "domain/permissions.h"
 #include "domain/services.h"
 
@@ -128,7 +129,7 @@ StatusOr<AuditEntry> AuditQueryService::Get(const Actor& actor, int64_t id) {
 StatusOr<std::string> AuditQueryService::ExportCsv(const Actor& actor, AuditQuery q, int max_rows) {
   RETURN_IF_ERROR(Require(actor, Permission::kAuditRead));
   if (max_rows < 1 || max_rows > 100000) return FieldInvalid("limit", "out_of_range", "must be 1..100000");
-  HeavyTurn turn(heavy_);
+  SemaphoreTurn turn(heavy_);
   std::string csv =
       "id,at,actor_id,actor_role,ip,user_agent,request_id,action,entity,entity_id,before_json,after_json,"
       "prev_hash,hash\r\n";
@@ -163,7 +164,7 @@ StatusOr<std::string> AuditQueryService::ExportCsv(const Actor& actor, AuditQuer
 
 StatusOr<AuditVerifyResult> AuditQueryService::Verify(const Actor& actor) {
   RETURN_IF_ERROR(Require(actor, Permission::kAuditRead));
-  HeavyTurn turn(heavy_);
+  SemaphoreTurn turn(heavy_);
   ASSIGN_OR_RETURN(AuditVerifyOptions o, VerifyOptionsFor(data_dir_));
   ASSIGN_OR_RETURN(AuditVerifyResult r, VerifyAuditChain(store_, o));
   json detail = {{"entries", r.entries}, {"checkpoints", r.checkpoints}, {"last_id", r.last_id}};

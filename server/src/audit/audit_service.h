@@ -36,21 +36,12 @@ class AuditQueryService {
   StatusOr<Page<SecurityAlert>> Alerts(const Actor& actor, const std::string& cursor, int limit);
 
  private:
-  // The heavy calls, an export (up to 100,000 rows held as one answer) and a whole-log verification,
-  // run two at a time; more wait for their turn, so that many at once cannot exhaust memory or cores.
-  class HeavyTurn {
-   public:
-    explicit HeavyTurn(std::counting_semaphore<>& s) : s_(s) { s_.acquire(); }
-    ~HeavyTurn() { s_.release(); }
-
-   private:
-    std::counting_semaphore<>& s_;
-  };
-
   Store& store_;
   AuditSink& sink_;
   const Clock& clock_;
   std::string data_dir_;
+  // The heavy calls, an export (up to 100,000 rows held as one answer) and a whole-log verification,
+  // run two at a time; more wait for their turn, so that many at once cannot exhaust memory or cores.
   std::counting_semaphore<> heavy_{2};
 };
 

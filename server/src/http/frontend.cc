@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
-#include <random>
 #include <string_view>
 #include <filesystem>
 
@@ -15,6 +14,7 @@
 #include "base/files.h"
 #include "base/log.h"
 #include "base/request_id.h"
+#include "base/unique_random.h"
 #include "monitoring/metrics.h"
 
 namespace salesdb::http {
@@ -109,10 +109,7 @@ std::string RequestIdFor(const std::string& client_value) {
     plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
   }
   if (plain) return client_value;
-  // Request ids must be unique, not secret: a generator per thread, seeded once from libsodium,
-  // instead of a getrandom system call per request.
-  thread_local std::mt19937 random(randombytes_random());
-  return TimeOrderedRequestId(SystemClock::Get().NowMs(), static_cast<uint32_t>(random()));
+  return TimeOrderedRequestId(SystemClock::Get().NowMs(), static_cast<uint32_t>(UniqueRandom64()));
 }
 
 bool IsLoopback(const std::string& ip) {

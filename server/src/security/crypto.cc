@@ -9,6 +9,8 @@
 #include <semaphore>
 #include <thread>
 
+#include "base/semaphore_turn.h"
+
 namespace salesdb::crypto {
 
 Status InitCrypto() {
@@ -20,22 +22,15 @@ namespace {
 
 // argon2id takes 64 MiB and a core for about 0.2 s: more hashes at once than cores only add memory
 // (64 workers logging in at once would hold 4 GiB). Callers beyond the limit wait their turn.
-class HashSlot {
- public:
-  HashSlot() { Slots().acquire(); }
-  ~HashSlot() { Slots().release(); }
-
- private:
-  static std::counting_semaphore<>& Slots() {
-    static std::counting_semaphore<> slots(std::max<std::ptrdiff_t>(1, std::thread::hardware_concurrency()));
-    return slots;
-  }
-};
+std::counting_semaphore<>& HashSlots() {
+  static std::counting_semaphore<> slots(std::max<std::ptrdiff_t>(1, std::thread::hardware_concurrency()));
+  return slots;
+}
 
 }  // namespace
 
 StatusOr<std::string> HashPassword(std::string_view password) {
-  HashSlot slot;
+  SemaphoreTurn turn(HashSlots());
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                             crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
@@ -45,7 +40,7 @@ StatusOr<std::string> HashPassword(std::string_view password) {
 }
 
 bool VerifyPassword(std::string_view hash, std::string_view password) {
-  HashSlot slot;
+  SemaphoreTurn turn(HashSlots());
   std::string h(hash);
   return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
 }

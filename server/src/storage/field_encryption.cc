@@ -4,10 +4,10 @@
 
 #include <array>
 #include <cstdint>
-#include <random>
 #include <stdexcept>
 
 #include "base/log.h"
+#include "base/unique_random.h"
 #include "storage/sql_query.h"
 
 namespace salesdb {
@@ -92,14 +92,7 @@ const EncryptedTable& EncryptedTableNamed(const std::string& table) {
 }
 
 std::string SealPlaceholder() {
-  // Unique, not secret, and written on the writer thread: a generator per thread seeded once from
-  // libsodium instead of a getrandom system call per sealed row.
-  thread_local std::mt19937_64 random([] {
-    uint64_t seed = 0;
-    randombytes_buf(&seed, sizeof seed);
-    return seed;
-  }());
-  const uint64_t raw[2] = {random(), random()};
+  const uint64_t raw[2] = {UniqueRandom64(), UniqueRandom64()};
   char hex[33];
   sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(raw), sizeof raw);
   return std::string("pending.") + hex;
