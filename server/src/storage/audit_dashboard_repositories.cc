@@ -173,9 +173,9 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
 }
 
 Status SqlAuditRepository::Append(PreparedAuditEntry e) {
-  if (ctx_.audit_batch == nullptr) return FailedPrecondition("audit entries are written in write transactions only");
+  if (ctx_.writer == nullptr) return FailedPrecondition("audit entries are written in write transactions only");
   if (e.link == nullptr) return InvalidArgument("an audit entry to append needs its link function");
-  ctx_.audit_batch->Append(std::move(e));
+  ctx_.writer->audit.Append(std::move(e));
   return Status::Ok();
 }
 
@@ -369,7 +369,7 @@ StatusOr<int64_t> SqlAuditRepository::CountByActorSince(int64_t actor_id, const 
       .Bind("action", "%" + action_suffix).Into(n);
   q.One();
   // Plus the entries of this batch that wait for its end (AuditBatch).
-  if (ctx_.audit_batch != nullptr) n += ctx_.audit_batch->CountPending(actor_id, action_suffix, since);
+  if (ctx_.writer != nullptr) n += ctx_.writer->audit.CountPending(actor_id, action_suffix, since);
   return static_cast<int64_t>(n);
 }
 

@@ -308,7 +308,7 @@ StatusOr<std::optional<IdempotentAnswer>> SqlIdempotencyRepository::Find(int64_t
 Status SqlIdempotencyRepository::Save(int64_t user_id, const std::string& key, const IdempotentAnswer& a,
                                       int64_t at) {
   if (ctx_.cipher == nullptr) return FailedPrecondition("field encryption is not set up for this store");
-  ASSIGN_OR_RETURN(int64_t kv, ActiveKeyVersion(ctx_.s, ctx_.dialect));
+  ASSIGN_OR_RETURN(int64_t kv, SealingKeyVersion(ctx_.s, ctx_.dialect, ctx_.writer));
   RETURN_IF_ERROR(EnsureKey(ctx_.s, *ctx_.cipher, kv));
   ASSIGN_OR_RETURN(std::string body, ctx_.cipher->Encrypt(kv, "idempotency_keys:" + key, "body", user_id, a.body));
   Query q(ctx_.s,

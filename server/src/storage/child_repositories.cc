@@ -158,12 +158,45 @@ Status Unseal(RepoContext& ctx, Activity& a) {
 }
 Status Unseal(RepoContext&, Opportunity&) { return Status::Ok(); }
 
-// Seals the given values of row `id` (see field_encryption.h: insert, then seal in the same
-// transaction).
+// Seals the given values of row `id` anew (an update).
 Status Seal(RepoContext& ctx, const char* table, int64_t id, std::vector<std::string> values) {
   RETURN_IF_ERROR(NeedCipher(ctx));
-  ASSIGN_OR_RETURN(long long n, WriteSealed(ctx.s, ctx.dialect, *ctx.cipher, EncryptedTableNamed(table), id, values));
+  ASSIGN_OR_RETURN(int64_t key_version, SealingKeyVersion(ctx.s, ctx.dialect, ctx.writer));
+  ASSIGN_OR_RETURN(long long n, WriteSealed(ctx.s, ctx.dialect, *ctx.cipher, EncryptedTableNamed(table), id, values,
+                                            /*expect_key_version=*/-1, key_version));
   return CheckOneRow(n, table);
+}
+
+// Inserts a new row of a sealed table complete (field_encryption.h: ids first): `insert` holds the
+// values of the plain `columns` bound under the `placeholders`; the id, the key version and the
+// sealed columns (`plaintexts`, in the table's order) with their blind indexes are added here.
+StatusOr<int64_t> InsertSealed(RepoContext& ctx, const char* table, const char* columns, const char* placeholders,
+                               Query& insert, const std::vector<std::string>& plaintexts) {
+  RETURN_IF_ERROR(NeedCipher(ctx));
+  const EncryptedTable& t = EncryptedTableNamed(table);
+  ASSIGN_OR_RETURN(int64_t id, NewRowId(ctx.s, ctx.dialect, ctx.writer, table));
+  ASSIGN_OR_RETURN(int64_t key_version, SealingKeyVersion(ctx.s, ctx.dialect, ctx.writer));
+  RETURN_IF_ERROR(EnsureKey(ctx.s, *ctx.cipher, key_version));
+  ASSIGN_OR_RETURN(std::vector<SealedColumn> sealed, SealRow(*ctx.cipher, t, key_version, id, plaintexts));
+  std::string names = "id, key_version";
+  std::string values = ":id, :kv";
+  insert.Bind("id", static_cast<ll>(id)).Bind("kv", static_cast<ll>(key_version));
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const EncryptedColumn& c = t.columns[i];
+    const std::string n = std::to_string(i);
+    names += std::string(", ") + c.column;
+    values += ", :v" + n;
+    insert.Bind("v" + n, std::move(sealed[i].value));
+    if (c.bidx_column) {
+      names += std::string(", ") + c.bidx_column;
+      values += ", :b" + n;
+      insert.Bind("b" + n, static_cast<ll>(sealed[i].blind_index));
+    }
+  }
+  insert.Sql(std::string("INSERT INTO ") + table + " (" + names + ", " + columns + ") VALUES (" + values + ", " +
+             placeholders + ")");
+  insert.Exec();
+  return id;
 }
 
 template <typename Row, typename Entity>
@@ -226,19 +259,14 @@ StatusOr<std::vector<Contact>> SqlContactRepository::List(const ChildQuery& cq) 
 }
 
 StatusOr<int64_t> SqlContactRepository::Insert(const Contact& c) {
-  ll id = 0;
-  Query q(ctx_.s,
-          "INSERT INTO contacts (customer_id, name, title, email, phone, is_primary, version, created_at, "
-          "updated_at, created_by, updated_by) VALUES (:cid, :name, :title, :email, :phone, :primary, 1, :ca, "
-          ":ua, :cb, :ub) RETURNING id");
-  RETURN_IF_ERROR(NeedCipher(ctx_));
-  q.Bind("cid", static_cast<ll>(c.customer_id)).Bind("name", c.name).Bind("title", c.title).Bind("email", SealPlaceholder())
-      .Bind("phone", SealPlaceholder()).Bind("primary", c.is_primary ? 1LL : 0LL).Bind("ca", static_cast<ll>(c.meta.created_at))
+  Query q(ctx_.s);
+  q.Bind("cid", static_cast<ll>(c.customer_id)).Bind("name", c.name).Bind("title", c.title)
+      .Bind("primary", c.is_primary ? 1LL : 0LL).Bind("ca", static_cast<ll>(c.meta.created_at))
       .Bind("ua", static_cast<ll>(c.meta.updated_at)).Bind("cb", static_cast<ll>(c.meta.created_by))
-      .Bind("ub", static_cast<ll>(c.meta.updated_by)).Into(id);
-  q.One();
-  RETURN_IF_ERROR(Seal(ctx_, "contacts", id, {c.email, c.phone}));
-  return static_cast<int64_t>(id);
+      .Bind("ub", static_cast<ll>(c.meta.updated_by));
+  return InsertSealed(ctx_, "contacts",
+                      "customer_id, name, title, is_primary, version, created_at, updated_at, created_by, updated_by",
+                      ":cid, :name, :title, :primary, 1, :ca, :ua, :cb, :ub", q, {c.email, c.phone});
 }
 
 Status SqlContactRepository::Update(const Contact& c) {
@@ -296,23 +324,20 @@ StatusOr<std::vector<License>> SqlLicenseRepository::List(const ChildQuery& cq) 
 }
 
 StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
-  ll id = 0;
-  Query q(ctx_.s,
-          "INSERT INTO licenses (customer_id, license_key, edition, seats, annual_value_minor, currency, starts_at, "
-          "expires_at, status, deployment, revoked_reason, version, created_at, updated_at, created_by, updated_by) "
-          "VALUES (:cid, :key, :edition, :seats, :value, :currency, :starts, :expires, :status, :deployment, "
-          ":reason, 1, :ca, :ua, :cb, :ub) RETURNING id");
-  RETURN_IF_ERROR(NeedCipher(ctx_));
-  q.Bind("cid", static_cast<ll>(l.customer_id)).Bind("key", SealPlaceholder()).Bind("edition", l.edition)
+  Query q(ctx_.s);
+  q.Bind("cid", static_cast<ll>(l.customer_id)).Bind("edition", l.edition)
       .Bind("seats", static_cast<ll>(l.seats)).Bind("value", static_cast<ll>(l.annual_value_minor))
       .Bind("currency", l.currency).Bind("starts", static_cast<ll>(l.starts_at))
       .Bind("expires", static_cast<ll>(l.expires_at)).Bind("status", l.status).Bind("deployment", l.deployment)
       .Bind("reason", l.revoked_reason).Bind("ca", static_cast<ll>(l.meta.created_at))
       .Bind("ua", static_cast<ll>(l.meta.updated_at)).Bind("cb", static_cast<ll>(l.meta.created_by))
-      .Bind("ub", static_cast<ll>(l.meta.updated_by)).Into(id);
-  q.One();
-  RETURN_IF_ERROR(Seal(ctx_, "licenses", id, {l.key}));
-  return static_cast<int64_t>(id);
+      .Bind("ub", static_cast<ll>(l.meta.updated_by));
+  return InsertSealed(ctx_, "licenses",
+                      "customer_id, edition, seats, annual_value_minor, currency, starts_at, expires_at, status, "
+                      "deployment, revoked_reason, version, created_at, updated_at, created_by, updated_by",
+                      ":cid, :edition, :seats, :value, :currency, :starts, :expires, :status, :deployment, :reason, 1, "
+                      ":ca, :ua, :cb, :ub",
+                      q, {l.key});
 }
 
 Status SqlLicenseRepository::Update(const License& l) {
@@ -359,19 +384,15 @@ StatusOr<std::vector<Activity>> SqlActivityRepository::List(const ChildQuery& cq
 }
 
 StatusOr<int64_t> SqlActivityRepository::Insert(const Activity& a) {
-  ll id = 0;
-  Query q(ctx_.s,
-          "INSERT INTO activities (customer_id, type, subject, body, occurred_at, user_id, version, created_at, "
-          "updated_at, created_by, updated_by) VALUES (:cid, :type, :subject, :body, :occurred, :uid, 1, :ca, :ua, "
-          ":cb, :ub) RETURNING id");
-  RETURN_IF_ERROR(NeedCipher(ctx_));
+  Query q(ctx_.s);
   q.Bind("cid", static_cast<ll>(a.customer_id)).Bind("type", a.type).Bind("subject", a.subject)
-      .Bind("body", SealPlaceholder()).Bind("occurred", static_cast<ll>(a.occurred_at)).Bind("uid", static_cast<ll>(a.user_id))
+      .Bind("occurred", static_cast<ll>(a.occurred_at)).Bind("uid", static_cast<ll>(a.user_id))
       .Bind("ca", static_cast<ll>(a.meta.created_at)).Bind("ua", static_cast<ll>(a.meta.updated_at))
-      .Bind("cb", static_cast<ll>(a.meta.created_by)).Bind("ub", static_cast<ll>(a.meta.updated_by)).Into(id);
-  q.One();
-  RETURN_IF_ERROR(Seal(ctx_, "activities", id, {a.body}));
-  return static_cast<int64_t>(id);
+      .Bind("cb", static_cast<ll>(a.meta.created_by)).Bind("ub", static_cast<ll>(a.meta.updated_by));
+  return InsertSealed(ctx_, "activities",
+                      "customer_id, type, subject, occurred_at, user_id, version, created_at, updated_at, created_by, "
+                      "updated_by",
+                      ":cid, :type, :subject, :occurred, :uid, 1, :ca, :ua, :cb, :ub", q, {a.body});
 }
 
 Status SqlActivityRepository::Update(const Activity& a) {

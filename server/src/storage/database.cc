@@ -240,7 +240,7 @@ Status Database::Read(const Work& fn) {
 }
 
 Status Database::Write(const Work& fn) {
-  Job job{&fn, Status::Ok(), false};
+  Job job{&fn, Status::Ok()};
   std::unique_lock<std::mutex> lock(queue_mu_);
   if (stopping_) return Unavailable("the server is shutting down");
   if (queue_.size() >= kMaxQueuedWrites) {
@@ -248,7 +248,7 @@ Status Database::Write(const Work& fn) {
   }
   queue_.push_back(&job);
   queue_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return job.done; });
+  job.done_cv.wait(lock, [&] { return job.done; });
   return job.result;
 }
 
@@ -335,14 +335,14 @@ void Database::WriterLoop() {
             }
           }
           // A write's audit entries stay exactly when its changes do.
-          audit_batch_.EndWrite(kept);
+          writer_state_.EndWrite(kept);
           any_ok = any_ok || kept;
         }
         try {
           if (!any_ok && alone) {
             Query(s, "ROLLBACK").Exec();
           } else {
-            audit_batch_.Flush(s, dialect_);
+            writer_state_.audit.Flush(s, dialect_);
             Query(s, "COMMIT").Exec();
             if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
           }
@@ -357,13 +357,16 @@ void Database::WriterLoop() {
           }
         }
       }
-      audit_batch_.Clear();
+      writer_state_.EndBatch();
     }
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
-      for (Job* j : batch) j->done = true;
+      // Notified under the lock: a caller cannot return (and destroy its Job) before it is.
+      for (Job* j : batch) {
+        j->done = true;
+        j->done_cv.notify_one();
+      }
     }
-    done_cv_.notify_all();
     batch.clear();
   }
 }

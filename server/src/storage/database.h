@@ -26,8 +26,8 @@
 
 #include "base/config.h"
 #include "base/status.h"
-#include "storage/audit_batch.h"
 #include "storage/statement_cache.h"
+#include "storage/writer_state.h"
 
 namespace salesdb {
 
@@ -57,16 +57,18 @@ class Database {
   Status Ping();
   // Writes waiting for the writer thread (not counting the batch it is writing).
   size_t QueuedWrites();
-  // The audit entries of the batch being written (storage/audit_batch.h): flushed by the writer
-  // right before each COMMIT. Only for the work of a Write, on the writer thread.
-  AuditBatch& audit_batch() { return audit_batch_; }
+  // The writer thread's state (storage/writer_state.h): the audit entries of the batch being
+  // written, flushed right before each COMMIT, its data key and spare ids. Only for the work of a
+  // Write, on the writer thread.
+  WriterState& writer_state() { return writer_state_; }
   const std::string& description() const { return description_; }
 
  private:
   struct Job {
     const Work* fn;
     Status result;
-    bool done = false;
+    bool done = false;              // guarded by queue_mu_
+    std::condition_variable done_cv;  // its caller waits on it alone: a batch's end wakes only its callers
   };
   Database() = default;
   void WriterLoop();
@@ -94,11 +96,10 @@ class Database {
   // Group commit queue (SQLite).
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::condition_variable done_cv_;
   std::deque<Job*> queue_;
   bool stopping_ = false;
   std::thread writer_thread_;
-  AuditBatch audit_batch_;  // writer thread only
+  WriterState writer_state_;  // writer thread only
 
   // SQLite: the WAL is checkpointed (PASSIVE) on a connection and thread of its own, woken when
   // commits have added kCheckpointPages to the WAL, instead of inside the commit: after a long

@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 #include "base/log.h"
-#include "base/unique_random.h"
 #include "storage/sql_query.h"
 
 namespace salesdb {
@@ -30,6 +29,8 @@ constexpr char kRetireRetiring[] =
 // exclusively while it switches the active key.
 constexpr char kPgSharedKeyLock[] = "SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(727001)) l";
 constexpr char kPgExclusiveKeyLock[] = "SELECT 1 FROM (SELECT pg_advisory_xact_lock(727001)) l";
+// PostgreSQL: ids a writer draws from a sequence at once (NewRowId).
+constexpr size_t kIdsDrawnAtOnce = 32;
 
 std::vector<WrappedKey> LoadKeys(soci::session& s) {
   std::vector<WrappedKey> out;
@@ -91,11 +92,39 @@ const EncryptedTable& EncryptedTableNamed(const std::string& table) {
   throw std::logic_error("not an encrypted table: " + table);
 }
 
-std::string SealPlaceholder() {
-  const uint64_t raw[2] = {UniqueRandom64(), UniqueRandom64()};
-  char hex[33];
-  sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(raw), sizeof raw);
-  return std::string("pending.") + hex;
+StatusOr<std::vector<ll>> ReserveIds(soci::session& s, Dialect d, const std::string& table, size_t n) {
+  std::vector<ll> ids;
+  if (n == 0) return ids;
+  if (d == Dialect::kSqlite) {
+    ll max = 0;
+    Query q(s, "SELECT COALESCE(MAX(id), 0) FROM " + table);
+    q.Into(max);
+    q.One();
+    ids.resize(n);
+    for (size_t i = 0; i < n; ++i) ids[i] = max + 1 + static_cast<ll>(i);
+    return ids;
+  }
+  ids.resize(n);
+  Query q(s, "SELECT nextval(pg_get_serial_sequence('" + table + "', 'id')) FROM generate_series(1, :n)");
+  q.Bind("n", static_cast<ll>(n)).Into(ids);
+  q.One();
+  if (ids.size() != n) return Internal("could not reserve ids for " + table);
+  return ids;
+}
+
+StatusOr<int64_t> NewRowId(soci::session& s, Dialect d, WriterState* writer, const std::string& table) {
+  if (d == Dialect::kSqlite || writer == nullptr) {
+    ASSIGN_OR_RETURN(std::vector<ll> ids, ReserveIds(s, d, table, 1));
+    return static_cast<int64_t>(ids[0]);
+  }
+  std::vector<int64_t>& spare = writer->spare_ids[table];
+  if (spare.empty()) {
+    ASSIGN_OR_RETURN(std::vector<ll> ids, ReserveIds(s, d, table, kIdsDrawnAtOnce));
+    spare.assign(ids.rbegin(), ids.rend());
+  }
+  int64_t id = spare.back();
+  spare.pop_back();
+  return id;
 }
 
 StatusOr<int64_t> ActiveKeyVersion(soci::session& s, Dialect d) {
@@ -114,6 +143,13 @@ StatusOr<int64_t> ActiveKeyVersion(soci::session& s, Dialect d) {
     if (q.One()) return static_cast<int64_t>(v);
   }
   return FailedPrecondition("no active data key: the field encryption keys are not set up");
+}
+
+StatusOr<int64_t> SealingKeyVersion(soci::session& s, Dialect d, WriterState* writer) {
+  if (writer != nullptr && writer->key_version != 0) return writer->key_version;
+  ASSIGN_OR_RETURN(int64_t version, ActiveKeyVersion(s, d));
+  if (writer != nullptr) writer->key_version = version;
+  return version;
 }
 
 StatusOr<std::vector<SealedColumn>> SealRow(const FieldCipher& cipher, const EncryptedTable& t, int64_t key_version,

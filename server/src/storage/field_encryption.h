@@ -2,17 +2,15 @@
 // the encryption_keys table, writing sealed values with their blind indexes, and the batched
 // re-encryption behind `salesdb keys rotate` and the encryption of rows from before migration 0002.
 //
-// Why "insert, then update in the same transaction": the additional data binds a value to its row
-// id, which the database assigns at INSERT. Allocating ids first would need a dialect-specific
-// sequence call (and SQLite has none); instead the repositories INSERT the row with a random
-// placeholder in the sealed columns and, in the same transaction, UPDATE them with the values
-// sealed for the new id. No plaintext ever reaches the database, and a failure rolls both back.
-// The seed, which writes whole tables at once, reserves its ids first instead and inserts rows
-// already sealed with SealRow (storage/seed.cc).
+// Ids first: the additional data binds a sealed value to its row id, so a new row's id is taken
+// before its INSERT (ReserveIds, NewRowId) and the row goes in with its values already sealed for
+// it (SealRow); no plaintext ever reaches the database. Updates seal the new values for the
+// row's id (WriteSealed).
 //
 // Which data key seals a write: the one marked active in encryption_keys, read inside the write
 // transaction (PostgreSQL: under a shared advisory lock that the rotation takes exclusively while
-// it switches keys), so no write can land under a key the rotation has already swept past.
+// it switches keys), so no write can land under a key the rotation has already swept past. The
+// writer reads it once per batch (SealingKeyVersion).
 #pragma once
 
 #include <soci/soci.h>
@@ -23,6 +21,7 @@
 
 #include "domain/field_cipher.h"
 #include "storage/database.h"
+#include "storage/writer_state.h"
 
 namespace salesdb {
 
@@ -42,9 +41,13 @@ struct EncryptedTable {
 const std::vector<EncryptedTable>& EncryptedTables();
 const EncryptedTable& EncryptedTableNamed(const std::string& table);
 
-// A value for the sealed columns between INSERT and the sealing UPDATE (unique, since
-// licenses.license_key is UNIQUE).
-std::string SealPlaceholder();
+// `n` new ids for `table`, in the caller's write transaction. SQLite: the writer holds the write
+// lock, so they follow the largest id, as SQLite itself assigns them. PostgreSQL: drawn from the
+// table's sequence, so concurrent writers never collide.
+StatusOr<std::vector<long long>> ReserveIds(soci::session& s, Dialect d, const std::string& table, size_t n);
+// One new id for `table` (as ReserveIds); on PostgreSQL the writer draws them from the sequence
+// some at a time and keeps the spare ones in `writer` (may be null: one at a time).
+StatusOr<int64_t> NewRowId(soci::session& s, Dialect d, WriterState* writer, const std::string& table);
 
 // The stored form of one encrypted column: the value sealed for its row, and its blind index when
 // the column is searchable (bidx_column set).
@@ -71,6 +74,8 @@ Status OpenSealed(soci::session& s, FieldCipher& cipher, const char* table, cons
 
 // The active data key version, read in the caller's write transaction (see header comment).
 StatusOr<int64_t> ActiveKeyVersion(soci::session& s, Dialect d);
+// The same, read once per batch of the writer (`writer` may be null: read now).
+StatusOr<int64_t> SealingKeyVersion(soci::session& s, Dialect d, WriterState* writer);
 // Loads the keys from the database when `cipher` lacks data key `version`.
 Status EnsureKey(soci::session& s, FieldCipher& cipher, int64_t version);
 

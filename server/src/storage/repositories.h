@@ -6,9 +6,9 @@
 
 #include "domain/field_cipher.h"
 #include "domain/store.h"
-#include "storage/audit_batch.h"
 #include "storage/database.h"
 #include "storage/sql_query.h"
+#include "storage/writer_state.h"
 
 namespace salesdb {
 
@@ -16,7 +16,7 @@ struct RepoContext {
   soci::session& s;
   Dialect dialect;
   FieldCipher* cipher = nullptr;  // seals contacts, licences and activities (storage/field_encryption.h)
-  AuditBatch* audit_batch = nullptr;  // write transactions: where appended audit entries wait
+  WriterState* writer = nullptr;  // write transactions: the writer thread's state (audit entries, data key, ids)
 };
 
 #define SALESDB_REPO_CTOR(Name) \

@@ -173,29 +173,6 @@ Batch Generate(std::mt19937_64& rng, ll first, ll n, ll now, const std::vector<l
   return b;
 }
 
-// `n` new ids for `table`, in the caller's write transaction. SQLite: the writer holds the write
-// lock, so they follow the largest id, as SQLite itself assigns them. PostgreSQL: drawn from the
-// table's sequence, so concurrent writers never collide.
-StatusOr<std::vector<ll>> ReserveIds(soci::session& s, Dialect d, const std::string& table, size_t n) {
-  std::vector<ll> ids;
-  if (n == 0) return ids;
-  if (d == Dialect::kSqlite) {
-    ll max = 0;
-    Query q(s, "SELECT COALESCE(MAX(id), 0) FROM " + table);
-    q.Into(max);
-    q.One();
-    ids.resize(n);
-    for (size_t i = 0; i < n; ++i) ids[i] = max + 1 + static_cast<ll>(i);
-    return ids;
-  }
-  ids.resize(n);
-  Query q(s, "SELECT nextval(pg_get_serial_sequence('" + table + "', 'id')) FROM generate_series(1, :n)");
-  q.Bind("n", static_cast<ll>(n)).Into(ids);
-  q.One();
-  if (ids.size() != n) return Internal("seed: could not reserve ids for " + table);
-  return ids;
-}
-
 // Rows for one table gathered column by column and written in one go: on SQLite through one
 // prepared INSERT executed for every row (SOCI bulk binding) and one INSERT … SELECT, on PostgreSQL
 // through one COPY. Triggers, indexes and constraints apply as to any INSERT (the FTS5 and trigram

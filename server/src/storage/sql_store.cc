@@ -10,8 +10,8 @@ namespace {
 // Repositories bound to one session; built on first use.
 class SqlTx final : public Tx {
  public:
-  SqlTx(soci::session& s, Dialect d, FieldCipher* cipher, AuditBatch* audit_batch = nullptr)
-      : ctx_{s, d, cipher, audit_batch} {}
+  SqlTx(soci::session& s, Dialect d, FieldCipher* cipher, WriterState* writer = nullptr)
+      : ctx_{s, d, cipher, writer} {}
   UserRepository& users() override { return Lazy(users_); }
   SessionRepository& sessions() override { return Lazy(sessions_); }
   ApiTokenRepository& api_tokens() override { return Lazy(api_tokens_); }
@@ -57,7 +57,7 @@ Status SqlStore::Read(const std::function<Status(Tx&)>& fn) {
 
 Status SqlStore::Write(const std::function<Status(Tx&)>& fn) {
   return db_.Write([&](soci::session& s) {
-    SqlTx tx(s, db_.dialect(), cipher_, &db_.audit_batch());
+    SqlTx tx(s, db_.dialect(), cipher_, &db_.writer_state());
     return fn(tx);
   });
 }
