@@ -124,7 +124,7 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
   if (entries.empty()) return;
   if (dialect == Dialect::kPostgres) {
     // Serializes appenders across connections and instances (and CLI processes) until COMMIT.
-    Query(s, "SELECT pg_advisory_xact_lock(7428001)").Exec();
+    DeferPostgres(s, "SELECT pg_advisory_xact_lock(7428001)");  // taken before the head is read
   }
   ll head_id = 0;  // stays 0 and "" when the log is empty
   std::string head;

@@ -249,7 +249,14 @@ Status Database::Write(const Work& fn) {
   queue_.push_back(&job);
   queue_cv_.notify_one();
   job.done_cv.wait(lock, [&] { return job.done; });
+  if (job.wake_next != nullptr) WakeUp(*job.wake_next);
   return job.result;
+}
+
+// Under queue_mu_: `job`'s caller cannot return (and destroy it) before the notification is sent.
+void Database::WakeUp(Job& job) {
+  job.done = true;
+  job.done_cv.notify_one();
 }
 
 // Opens the batch's transaction. PostgreSQL: when BEGIN finds the writer connection gone (the
@@ -280,6 +287,28 @@ void Database::Reconnect(soci::session& s) {
   PgStatementCache::Attach(s, kStatementCacheSize);
 }
 
+// Sets savepoint "w" for the next write of a batch, first releasing the one holding the write
+// before it (kept) when `release_previous`. PostgreSQL: sent with the write's first statement, in
+// one round trip (DeferPostgres); should they fail, the batch is lost (DeferredFailed).
+void Database::NextSavepoint(soci::session& s, bool release_previous) {
+  if (dialect_ == Dialect::kPostgres) {
+    if (release_previous) DeferPostgres(s, "RELEASE w");
+    DeferPostgres(s, "SAVEPOINT w");
+    return;
+  }
+  if (release_previous) Query(s, "RELEASE w").Exec();
+  Query(s, "SAVEPOINT w").Exec();
+}
+
+// Whether a statement deferred on the writer connection failed since the last call; forgets any
+// not sent yet when `batch_ended`.
+bool Database::DeferredFailed(soci::session& s, bool batch_ended) {
+  PgStatementCache* cache = dialect_ == Dialect::kPostgres ? PgStatementCache::For(s) : nullptr;
+  if (cache == nullptr) return false;
+  if (batch_ended) cache->DropDeferred();
+  return cache->TakeDeferredFailure();
+}
+
 void Database::WriterLoop() {
   std::vector<Job*> batch;
   for (;;) {
@@ -304,34 +333,37 @@ void Database::WriterLoop() {
       }
       if (began) {
         // A batch of one needs no savepoint: the transaction is the write's own, rolled back when
-        // it fails (two statements less per write, a round trip each on PostgreSQL).
+        // it fails (two statements less per write, a round trip each on PostgreSQL). In a larger
+        // batch each write runs in savepoint "w"; a kept write's savepoint is released when the
+        // next one is set (one round trip on PostgreSQL), the last one's by the COMMIT.
         bool alone = batch.size() == 1;
         bool any_ok = false;
+        bool savepoint_set = false;
+        Status broken = Status::Ok();  // a savepoint failed: the transaction is lost
         for (Job* j : batch) {
           bool kept = false;
-          try {
-            if (!alone) Query(s, "SAVEPOINT w").Exec();
+          if (!broken.ok()) {
+            j->result = broken;
+          } else {
             try {
-              j->result = (*j->fn)(s);
-            } catch (const std::exception& e) {
-              j->result = MapDbError(e);
-            }
-            if (j->result.ok()) {
-              if (!alone) Query(s, "RELEASE w").Exec();
-              kept = true;
-            } else if (!alone) {
-              Query(s, "ROLLBACK TO w").Exec();
-              Query(s, "RELEASE w").Exec();
-            }
-          } catch (const std::exception& e) {
-            j->result = MapDbError(e);
-            // Should RELEASE have failed, the write's changes go too, like its audit entries.
-            if (!alone) {
+              if (!alone) NextSavepoint(s, savepoint_set);
+              savepoint_set = true;
               try {
-                Query(s, "ROLLBACK TO w").Exec();
-                Query(s, "RELEASE w").Exec();
-              } catch (const std::exception&) {
+                j->result = (*j->fn)(s);
+              } catch (const std::exception& e) {
+                j->result = MapDbError(e);
               }
+              kept = j->result.ok();
+              if (!kept && !alone) Query(s, "ROLLBACK TO w").Exec();  // "w" stays set, empty
+              if (DeferredFailed(s, false)) {  // its savepoint failed: the transaction is lost
+                broken = kept ? Internal("a savepoint failed") : j->result;
+                j->result = broken;
+                kept = false;
+              }
+            } catch (const std::exception& e) {
+              broken = MapDbError(e);
+              j->result = broken;
+              kept = false;
             }
           }
           // A write's audit entries stay exactly when its changes do.
@@ -339,7 +371,12 @@ void Database::WriterLoop() {
           any_ok = any_ok || kept;
         }
         try {
-          if (!any_ok && alone) {
+          if (!broken.ok()) {
+            Query(s, "ROLLBACK").Exec();
+            for (Job* j : batch) {
+              if (j->result.ok()) j->result = broken;
+            }
+          } else if (!any_ok && alone) {
             Query(s, "ROLLBACK").Exec();
           } else {
             writer_state_.audit.Flush(s, dialect_);
@@ -357,15 +394,15 @@ void Database::WriterLoop() {
           }
         }
       }
+      DeferredFailed(s, true);
       writer_state_.EndBatch();
     }
     {
+      // The writer wakes the batch's first caller only, each caller the next (Write): a wake-up
+      // is a system call, costly on this kind of VM, and the writer's time is every write's.
       std::lock_guard<std::mutex> lock(queue_mu_);
-      // Notified under the lock: a caller cannot return (and destroy its Job) before it is.
-      for (Job* j : batch) {
-        j->done = true;
-        j->done_cv.notify_one();
-      }
+      for (size_t i = 0; i + 1 < batch.size(); ++i) batch[i]->wake_next = batch[i + 1];
+      WakeUp(*batch.front());
     }
     batch.clear();
   }

@@ -67,15 +67,19 @@ class Database {
   struct Job {
     const Work* fn;
     Status result;
-    bool done = false;              // guarded by queue_mu_
-    std::condition_variable done_cv;  // its caller waits on it alone: a batch's end wakes only its callers
+    bool done = false;                // guarded by queue_mu_, like wake_next
+    std::condition_variable done_cv;  // its caller waits on it alone
+    Job* wake_next = nullptr;         // the next caller of the batch, woken by this one
   };
+  static void WakeUp(Job& job);
   Database() = default;
   void WriterLoop();
   void CheckpointLoop();
   void WalGrew(int pages);
   friend int OnWalCommit(void* arg, sqlite_api::sqlite3* db, const char* name, int pages);
   void Begin(soci::session& s);
+  void NextSavepoint(soci::session& s, bool release_previous);
+  bool DeferredFailed(soci::session& s, bool batch_ended);
   void Reconnect(soci::session& s);
   void AttachStatementCache(soci::session& s);
   void DetachStatementCaches();

@@ -28,6 +28,14 @@ pg_conn* Connection(soci::session& s) {
 
 }  // namespace
 
+void ThrowPostgresError(pg_result* res, pg_conn* conn) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string sqlstate = state ? state : "08006";
+  std::string message = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  PQclear(res);
+  throw soci::postgresql_soci_error(message, sqlstate.c_str());
+}
+
 std::string ToPositional(const std::string& sql, std::vector<std::string>* names) {
   std::string out;
   out.reserve(sql.size());
@@ -67,13 +75,7 @@ const PgStatementCache::Statement& PgStatementCache::Get(const std::string& sql)
     st.name = "s" + std::to_string(++next_id_);
     std::string text = ToPositional(sql, &st.params);
     PGresult* res = PQprepare(conn_, st.name.c_str(), text.c_str(), 0, nullptr);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-      const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-      std::string sqlstate = state ? state : "08006";
-      std::string message = res ? PQresultErrorMessage(res) : PQerrorMessage(conn_);
-      PQclear(res);
-      throw soci::postgresql_soci_error(message, sqlstate.c_str());
-    }
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) ThrowPostgresError(res, conn_);
     PQclear(res);
     it = statements_.emplace(sql, std::move(st)).first;
   }

@@ -15,9 +15,11 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 struct pg_conn;
+struct pg_result;
 
 namespace soci {
 class session;
@@ -29,6 +31,10 @@ namespace salesdb {
 // `names` receives the names in number order. Quoted text, quoted identifiers and `::` casts are
 // left alone.
 std::string ToPositional(const std::string& sql, std::vector<std::string>* names);
+
+// Frees the failed result (may be null) and throws its error as SOCI's PostgreSQL backend would (a
+// lost connection, which leaves no result, as SQLSTATE 08006).
+[[noreturn]] void ThrowPostgresError(pg_result* res, pg_conn* conn);
 
 class PgStatementCache {
  public:
@@ -48,6 +54,17 @@ class PgStatementCache {
   pg_conn* conn() const { return conn_; }
   size_t size() const { return statements_.size(); }
 
+  // Statements without bound values whose results are not needed, sent ahead of the next
+  // statement on this connection in the same round trip (libpq's pipeline mode, Query::PgRun).
+  // One that fails makes that statement throw its error and is remembered for TakeDeferredFailure.
+  void Defer(const char* sql) { deferred_.emplace_back(sql); }
+  std::vector<std::string> TakeDeferred() { return std::move(deferred_); }
+  void NoteDeferredFailure() { deferred_failed_ = true; }
+  // Whether a deferred statement failed since the last call.
+  bool TakeDeferredFailure() { return std::exchange(deferred_failed_, false); }
+  // Forgets deferred statements not sent yet (the transaction they were meant for has ended).
+  void DropDeferred() { deferred_.clear(); }
+
   // The cache of the connection behind s, or null when it has none (SQLite, a session the Database
   // did not open, or a session whose reconnect failed).
   static PgStatementCache* For(soci::session& s);
@@ -64,6 +81,8 @@ class PgStatementCache {
   uint64_t clock_ = 0;
   uint64_t next_id_ = 0;
   std::unordered_map<std::string, Statement> statements_;  // by SQL text
+  std::vector<std::string> deferred_;
+  bool deferred_failed_ = false;
 };
 
 }  // namespace salesdb

@@ -171,6 +171,54 @@ void ReadText(const char* text, int length, std::string& v, soci::indicator* ind
   if (!IsNullText(text, ind)) v.assign(text, static_cast<size_t>(length));
 }
 
+namespace {
+
+// Runs prepared statement `name` after the statements deferred on its connection, all in one
+// round trip (pipeline mode), and returns its result. Throws the first error; when that is a
+// deferred statement's, the cache remembers it (PgStatementCache::TakeDeferredFailure).
+PGresult* ExecPipelined(PgStatementCache& cache, const std::vector<std::string>& ahead, const char* name,
+                        int n, const char* const* values) {
+  PGconn* conn = cache.conn();
+  bool sent = PQenterPipelineMode(conn) == 1;
+  for (const std::string& sql : ahead) {
+    sent = sent && PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  }
+  sent = sent && PQsendQueryPrepared(conn, name, n, values, nullptr, nullptr, 0) == 1 && PQpipelineSync(conn) == 1;
+  std::vector<PGresult*> results;  // one per statement, in order; a null separates them
+  for (int nulls = 0; sent && nulls < 2;) {
+    PGresult* r = PQgetResult(conn);
+    if (r == nullptr) {
+      ++nulls;  // two in a row: the connection is gone
+      continue;
+    }
+    nulls = 0;
+    if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    results.push_back(r);
+  }
+  const bool complete = sent && results.size() == ahead.size() + 1 && PQexitPipelineMode(conn) == 1;
+  size_t first_failed = results.size();
+  for (size_t i = 0; i < results.size() && first_failed == results.size(); ++i) {
+    ExecStatusType status = PQresultStatus(results[i]);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) first_failed = i;
+  }
+  if (complete && first_failed == results.size()) {
+    for (size_t i = 0; i + 1 < results.size(); ++i) PQclear(results[i]);
+    return results.back();
+  }
+  // Short of all results (the connection is gone), a deferred statement may not have run.
+  if (!complete || first_failed < ahead.size()) cache.NoteDeferredFailure();
+  PGresult* failed = first_failed < results.size() ? results[first_failed] : nullptr;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (i != first_failed) PQclear(results[i]);
+  }
+  ThrowPostgresError(failed, conn);
+}
+
+}  // namespace
+
 class Query::PgRun {
  public:
   PgRun(PgStatementCache& cache, const std::string& sql, const std::deque<Param>& params) {
@@ -187,16 +235,15 @@ class Query::PgRun {
       if (p->is_number) numbers[i] = std::to_string(p->number);
       values[i] = p->is_number ? numbers[i].c_str() : p->text.c_str();
     }
+    std::vector<std::string> ahead = cache.TakeDeferred();
+    if (!ahead.empty()) {
+      res_ = ExecPipelined(cache, ahead, st.name.c_str(), static_cast<int>(values.size()), values.data());
+      return;
+    }
     res_ = PQexecPrepared(cache.conn(), st.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
                           nullptr, 0);
     ExecStatusType status = PQresultStatus(res_);
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      const char* state = res_ ? PQresultErrorField(res_, PG_DIAG_SQLSTATE) : nullptr;
-      std::string sqlstate = state ? state : "08006";
-      std::string message = res_ ? PQresultErrorMessage(res_) : PQerrorMessage(cache.conn());
-      PQclear(res_);
-      throw soci::postgresql_soci_error(message, sqlstate.c_str());
-    }
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) ThrowPostgresError(res_, cache.conn());
   }
   ~PgRun() { PQclear(res_); }
   PgRun(const PgRun&) = delete;
@@ -215,6 +262,14 @@ class Query::PgRun {
  private:
   PGresult* res_ = nullptr;
 };
+
+void DeferPostgres(soci::session& s, const char* sql) {
+  if (PgStatementCache* cache = PgStatementCache::For(s)) {
+    cache->Defer(sql);
+  } else {
+    Query(s, sql).Exec();
+  }
+}
 
 // ---------------------------------------------------------------- running a Query
 

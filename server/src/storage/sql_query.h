@@ -38,6 +38,11 @@ void ReadText(const char* text, int length, int& v, soci::indicator* ind);
 void ReadText(const char* text, int length, double& v, soci::indicator* ind);
 void ReadText(const char* text, int length, std::string& v, soci::indicator* ind);
 
+// PostgreSQL: runs `sql`, a statement without bound values whose result is not needed, together
+// with the next Query on the same connection, in one round trip (PgStatementCache::Defer); an
+// error of it is thrown by that Query. Elsewhere it runs now.
+void DeferPostgres(soci::session& s, const char* sql);
+
 // On a connection opened by the Database the statement runs as a prepared statement of the
 // connection's cache (StatementCache on SQLite, PgStatementCache on PostgreSQL: prepared once,
 // re-bound per call); elsewhere, and with bulk (vector) outputs, through SOCI.
