@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <utility>
+#include <vector>
 
+#include "fixtures.h"
 #include "harness.h"
 
 namespace salesdb::testing {
@@ -251,6 +254,25 @@ TEST_F(CoreTest, LicenceIssueRenewRevoke) {
   HttpResponse again = c.Post("/api/v1/licenses/" + std::to_string(id) + "/renew",
                               nlohmann::json{{"expires_at", 1861920000000}, {"version", 3}});
   EXPECT_EQ(again.status, 409);
+}
+
+// A create answers with the row as written and the values its reads join in (the customer's name
+// and owner, the user's name) without reading it back: the answer must equal a read of the row.
+TEST_F(CoreTest, CreateAnswersWhatAReadOfTheRowReturns) {
+  Client c = Admin();
+  const int64_t customer = CreateRow(c, "/api/v1/customers", CustomerBody("Read Back Ltd"));
+  const std::vector<std::pair<std::string, nlohmann::json>> kinds = {
+      {"contacts", ContactBody(customer)},
+      {"activities", ActivityBody(customer)},
+      {"opportunities", OpportunityBody(customer)},
+      {"licenses", LicenseBody(customer)}};
+  for (const auto& [path, body] : kinds) {
+    HttpResponse created = c.Post("/api/v1/" + path, body);
+    ASSERT_EQ(created.status, 201) << path << ": " << created.body;
+    HttpResponse read = c.Get("/api/v1/" + path + "/" + std::to_string(created.json()["id"].get<int64_t>()));
+    ASSERT_EQ(read.status, 200) << path << ": " << read.body;
+    EXPECT_EQ(created.json(), read.json()) << path;
+  }
 }
 
 TEST_F(CoreTest, AuditChainVerifies) {
