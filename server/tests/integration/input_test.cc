@@ -4,8 +4,11 @@
 
 #include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "fixtures.h"
 
@@ -420,6 +423,65 @@ TEST_F(InputTest, ConcurrentPatchesWithOneVersionHaveOneWinner) {
   EXPECT_EQ(stale.load(), kWriters - 1);
   EXPECT_EQ(other.load(), 0);
   EXPECT_EQ(admin_->Get(path).json()["version"], 2);
+}
+
+// Writes that fail inside their transaction (after reading, or at the database) share group-commit
+// batches with writes that succeed: each failing one is undone alone (its savepoint), every acknowledged one is kept
+// with its audit entry, and the chain still verifies.
+TEST_F(InputTest, BatchesOfGoodAndFailingWritesKeepExactlyTheGoodOnes) {
+  const int64_t customer = CreateCustomer(*admin_, "Batch Mix Co", "east_china", 0);
+  const std::string stale_path =
+      "/api/v1/activities/" + std::to_string(CreateRow(*admin_, "/api/v1/activities", ActivityBody(customer)));
+  ASSERT_EQ(admin_->Patch(stale_path, {{"subject", "now v2"}}, {{"If-Match", "\"v1\""}}).status, 200);
+  constexpr int kThreads = 8, kRounds = 6;
+  std::atomic<int> unexpected{0};
+  std::mutex mu;
+  std::vector<std::pair<int64_t, std::string>> created;  // id, subject
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Client c(*server_);
+      if (c.Login(kAdminEmail, kAdminPassword).status != 200) return unexpected++, void();
+      for (int i = 0; i < kRounds; ++i) {
+        const std::string subject = "mix " + std::to_string(t) + "-" + std::to_string(i);
+        HttpResponse good = c.Post("/api/v1/activities", ActivityBody(customer, subject));
+        if (good.status == 201) {
+          std::lock_guard<std::mutex> lock(mu);
+          created.emplace_back(good.json()["id"].get<int64_t>(), subject);
+        } else {
+          unexpected++;
+        }
+        // No such customer: found out after the parent read, inside the transaction.
+        if (c.Post("/api/v1/activities", ActivityBody(999999999, "never")).status != 422) unexpected++;
+        // A stale version: found out after reading the row.
+        if (c.Patch(stale_path, {{"subject", "never"}}, {{"If-Match", "\"v1\""}}).status != 412) unexpected++;
+        // A taken email: refused by the database's unique index, which on PostgreSQL aborts what
+        // the savepoint does not contain.
+        HttpResponse taken = c.Post("/api/v1/users", {{"email", kAdminEmail}, {"name", "Twin"}, {"role", "viewer"},
+                                                      {"password", kUserPassword}});
+        if (taken.status != 422) unexpected++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(unexpected.load(), 0);
+  ASSERT_EQ(created.size(), static_cast<size_t>(kThreads * kRounds));
+  EXPECT_EQ(Count("/api/v1/activities?customer_id=" + std::to_string(customer)), created.size() + 1);
+  for (const auto& [id, subject] : created) {
+    HttpResponse r = admin_->Get("/api/v1/activities/" + std::to_string(id));
+    ASSERT_EQ(r.status, 200) << id;
+    EXPECT_EQ(r.json()["subject"], subject);
+    EXPECT_EQ(r.json()["body"], "Talked about Dify");
+  }
+  HttpResponse stale = admin_->Get(stale_path);
+  EXPECT_EQ(stale.json()["version"], 2);
+  EXPECT_EQ(stale.json()["subject"], "now v2");
+  HttpResponse audited = admin_->Get("/api/v1/audit?action=activity.create&entity_id=" + std::to_string(created.front().first));
+  ASSERT_EQ(audited.status, 200) << audited.body;
+  EXPECT_EQ(audited.json()["items"].size(), 1u) << audited.body;
+  HttpResponse verified = admin_->Get("/api/v1/audit/verify");
+  ASSERT_EQ(verified.status, 200);
+  EXPECT_TRUE(verified.json()["problem"].is_null()) << verified.body;
 }
 
 // An Idempotency-Key retry returns the first answer and creates nothing, on every create route,
