@@ -4,8 +4,8 @@
 // succeeds and dropped when it fails. Right before the batch's COMMIT, Flush chains the kept entries
 // to the log's head and inserts them: one lock of the head (PostgreSQL: an advisory transaction
 // lock, which other processes take too; SQLite: the write lock the batch already holds), one read
-// of it, and the INSERTs (PostgreSQL: few multi-row ones, saving round trips; SQLite: one cached
-// single-row statement per entry). So the chain work per entry is a SHA-256, the redaction and
+// of it, and the INSERTs (PostgreSQL: one multi-row one per 32 entries, saving round trips; SQLite:
+// one cached single-row statement per entry). So the chain work per entry is a SHA-256, the redaction and
 // canonical JSON having been done when the entry was appended, and the head is held only from the
 // end of the batch to its COMMIT.
 // Used by the Database's writer thread only (not thread-safe).

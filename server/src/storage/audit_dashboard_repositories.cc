@@ -49,8 +49,8 @@ namespace {
 constexpr char kAuditInsertColumns[] =
     "INSERT INTO audit_log (at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, "
     "before_json, after_json, prev_hash, hash) VALUES ";
-// Rows per INSERT on PostgreSQL: a batch of n entries takes one statement per set bit of n (and one
-// per 32 beyond), so only six statement texts exist to prepare and cache, whatever the batch sizes.
+// Rows per INSERT on PostgreSQL: a batch of n entries takes one statement (one per 32 beyond), a round
+// trip each; the 32 statement texts are prepared once per connection like any other.
 // SQLite has no round trips to save: one cached single-row statement per entry costs less than
 // building, hashing and binding by name a statement with hundreds of parameters.
 constexpr size_t kMaxRowsPerInsert = 32;
@@ -138,8 +138,7 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
   }
   ll last_id = head_id;
   for (size_t done = 0; done < entries.size();) {
-    size_t rows = dialect == Dialect::kPostgres ? kMaxRowsPerInsert : 1;
-    while (rows > entries.size() - done) rows /= 2;
+    const size_t rows = dialect == Dialect::kPostgres ? std::min(kMaxRowsPerInsert, entries.size() - done) : 1;
     Query ins(s, kAuditInsertColumns);
     for (size_t i = 0; i < rows; ++i) {
       const AuditEntry& e = entries[done + i].entry;
