@@ -372,6 +372,7 @@ void Database::WriterLoop() {
         }
         try {
           if (!broken.ok()) {
+            DeferredFailed(s, /*batch_ended=*/true);  // what waits to be sent belongs to the lost transaction
             Query(s, "ROLLBACK").Exec();
             for (Job* j : batch) {
               if (j->result.ok()) j->result = broken;

@@ -173,6 +173,18 @@ void ReadText(const char* text, int length, std::string& v, soci::indicator* ind
 
 namespace {
 
+// After a pipeline that did not complete: reads and drops the results still coming, so that the
+// connection leaves pipeline mode and takes plain statements again, or shows itself lost (the
+// Database then re-opens it).
+void LeavePipeline(PGconn* conn) {
+  for (int i = 0; i < 64 && PQpipelineStatus(conn) != PQ_PIPELINE_OFF; ++i) {
+    if (PQexitPipelineMode(conn) == 1) return;
+    PGresult* r = PQgetResult(conn);
+    if (r == nullptr && PQstatus(conn) != CONNECTION_OK) return;
+    PQclear(r);
+  }
+}
+
 // Runs prepared statement `name` after the statements deferred on its connection, all in one
 // round trip (pipeline mode), and returns its result. Throws the first error; when that is a
 // deferred statement's, the cache remembers it (PgStatementCache::TakeDeferredFailure).
@@ -209,6 +221,7 @@ PGresult* ExecPipelined(PgStatementCache& cache, const std::vector<std::string>&
     return results.back();
   }
   // Short of all results (the connection is gone), a deferred statement may not have run.
+  if (!complete) LeavePipeline(conn);
   if (!complete || first_failed < ahead.size()) cache.NoteDeferredFailure();
   PGresult* failed = first_failed < results.size() ? results[first_failed] : nullptr;
   for (size_t i = 0; i < results.size(); ++i) {
