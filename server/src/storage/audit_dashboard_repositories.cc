@@ -88,7 +88,7 @@ void CopyIntoLookup(soci::session& s) {
       .Bind("mark", mark.id)
       .Bind("atmax", mark.at_max)
       .Bind("lag", mark.lag_max)
-      .Exec();
+      .Defer();  // PostgreSQL: with the COMMIT
 }
 
 
@@ -124,7 +124,7 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
   if (entries.empty()) return;
   if (dialect == Dialect::kPostgres) {
     // Serializes appenders across connections and instances (and CLI processes) until COMMIT.
-    DeferPostgres(s, "SELECT pg_advisory_xact_lock(7428001)");  // taken before the head is read
+    Query(s, "SELECT pg_advisory_xact_lock(7428001)").Defer();  // taken before the head is read
   }
   ll head_id = 0;  // stays 0 and "" when the log is empty
   std::string head;
@@ -150,18 +150,16 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
           .Bind("eid" + n, static_cast<ll>(e.entity_id)).Bind("before" + n, e.before_json)
           .Bind("after" + n, e.after_json).Bind("prev" + n, e.prev_hash).Bind("hash" + n, e.hash);
     }
-    if (dialect == Dialect::kPostgres) {
-      // Rows are numbered in the order of VALUES, which is the chain's order.
-      ins.Sql(" RETURNING id");
-      ll id = 0;
-      ins.Into(id);
-      ins.Each([&] { last_id = std::max(last_id, id); });
-    } else {
-      ins.Exec();  // SQLite buffers RETURNING rows in a temporary table: asked once below instead
-    }
+    // PostgreSQL: sent with the COMMIT (or the lookup copy's first statement), in one round trip;
+    // rows are numbered in the order of VALUES, which is the chain's order. SQLite: run now.
+    ins.Defer();
     done += rows;
   }
-  if (dialect != Dialect::kPostgres) {
+  if (dialect == Dialect::kPostgres) {
+    // At least this: the sequence gave each entry an id above the head (more, after ids that a
+    // failed batch drew).
+    last_id = head_id + static_cast<ll>(entries.size());
+  } else {
     Query q(s, "SELECT last_insert_rowid()");
     q.Into(last_id);
     q.One();

@@ -289,11 +289,11 @@ void Database::Reconnect(soci::session& s) {
 
 // Sets savepoint "w" for the next write of a batch, first releasing the one holding the write
 // before it (kept) when `release_previous`. PostgreSQL: sent with the write's first statement, in
-// one round trip (DeferPostgres); should they fail, the batch is lost (DeferredFailed).
+// one round trip (Query::Defer); should they fail, the batch is lost (DeferredFailed).
 void Database::NextSavepoint(soci::session& s, bool release_previous) {
   if (dialect_ == Dialect::kPostgres) {
-    if (release_previous) DeferPostgres(s, "RELEASE w");
-    DeferPostgres(s, "SAVEPOINT w");
+    if (release_previous) Query(s, "RELEASE w").Defer();
+    Query(s, "SAVEPOINT w").Defer();
     return;
   }
   if (release_previous) Query(s, "RELEASE w").Exec();

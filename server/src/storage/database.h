@@ -8,7 +8,7 @@
 // back. Each caller is answered after the commit that holds its write; the writer wakes the batch's
 // first caller, each caller the next. PostgreSQL: what the writer needs no answer to (savepoints,
 // the data-key and audit-head locks) travels with the next statement in one round trip
-// (DeferPostgres, sql_query.h); should one of those fail, the whole batch fails.
+// (Query::Defer, sql_query.h); should one of those fail, the whole batch fails.
 // Reads: SQLite, a pool of read-only connections, each Read one snapshot (a read transaction);
 // PostgreSQL, a pool of connections (each statement its own snapshot). Lost
 // PostgreSQL connections are re-opened and the work retried once when it cannot have been

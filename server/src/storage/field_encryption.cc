@@ -128,7 +128,7 @@ StatusOr<int64_t> NewRowId(soci::session& s, Dialect d, WriterState* writer, con
 }
 
 StatusOr<int64_t> ActiveKeyVersion(soci::session& s, Dialect d) {
-  if (d == Dialect::kPostgres) DeferPostgres(s, kPgSharedKeyLock);  // taken before the read below starts
+  if (d == Dialect::kPostgres) Query(s, kPgSharedKeyLock).Defer();  // taken before the read below starts
   // Under READ COMMITTED a statement that waited for the rotation's switch may not see the new
   // row yet; a second statement does.
   for (int attempt = 0; attempt < 2; ++attempt) {

@@ -54,11 +54,16 @@ class PgStatementCache {
   pg_conn* conn() const { return conn_; }
   size_t size() const { return statements_.size(); }
 
-  // Statements without bound values whose results are not needed, sent ahead of the next
-  // statement on this connection in the same round trip (libpq's pipeline mode, Query::PgRun).
-  // One that fails makes that statement throw its error and is remembered for TakeDeferredFailure.
-  void Defer(const char* sql) { deferred_.emplace_back(sql); }
-  std::vector<std::string> TakeDeferred() { return std::move(deferred_); }
+  // Statements whose results are not needed (prepared ones, with their values in $1..$n order),
+  // sent ahead of the next statement on this connection in the same round trip (libpq's pipeline
+  // mode, Query::Defer and Query::PgRun). One that fails makes that statement throw its error and
+  // is remembered for TakeDeferredFailure.
+  struct Deferred {
+    std::string name;
+    std::vector<std::string> values;
+  };
+  void Defer(const Statement& st, std::vector<std::string> values) { deferred_.push_back({st.name, std::move(values)}); }
+  std::vector<Deferred> TakeDeferred() { return std::move(deferred_); }
   void NoteDeferredFailure() { deferred_failed_ = true; }
   // Whether a deferred statement failed since the last call.
   bool TakeDeferredFailure() { return std::exchange(deferred_failed_, false); }
@@ -81,7 +86,7 @@ class PgStatementCache {
   uint64_t clock_ = 0;
   uint64_t next_id_ = 0;
   std::unordered_map<std::string, Statement> statements_;  // by SQL text
-  std::vector<std::string> deferred_;
+  std::vector<Deferred> deferred_;
   bool deferred_failed_ = false;
 };
 

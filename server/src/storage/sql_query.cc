@@ -188,12 +188,15 @@ void LeavePipeline(PGconn* conn) {
 // Runs prepared statement `name` after the statements deferred on its connection, all in one
 // round trip (pipeline mode), and returns its result. Throws the first error; when that is a
 // deferred statement's, the cache remembers it (PgStatementCache::TakeDeferredFailure).
-PGresult* ExecPipelined(PgStatementCache& cache, const std::vector<std::string>& ahead, const char* name,
-                        int n, const char* const* values) {
+PGresult* ExecPipelined(PgStatementCache& cache, const std::vector<PgStatementCache::Deferred>& ahead,
+                        const char* name, int n, const char* const* values) {
   PGconn* conn = cache.conn();
   bool sent = PQenterPipelineMode(conn) == 1;
-  for (const std::string& sql : ahead) {
-    sent = sent && PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  for (const PgStatementCache::Deferred& d : ahead) {
+    std::vector<const char*> texts;
+    for (const std::string& v : d.values) texts.push_back(v.c_str());
+    sent = sent && PQsendQueryPrepared(conn, d.name.c_str(), static_cast<int>(texts.size()), texts.data(), nullptr,
+                                       nullptr, 0) == 1;
   }
   sent = sent && PQsendQueryPrepared(conn, name, n, values, nullptr, nullptr, 0) == 1 && PQpipelineSync(conn) == 1;
   std::vector<PGresult*> results;  // one per statement, in order; a null separates them
@@ -232,23 +235,29 @@ PGresult* ExecPipelined(PgStatementCache& cache, const std::vector<std::string>&
 
 }  // namespace
 
+// The bound values of `params` in the statement's $1..$n order, as PostgreSQL's text format.
+std::vector<std::string> Query::Positional(const PgStatementCache::Statement& st, const std::deque<Param>& params) {
+  if (st.params.size() != params.size()) {
+    throw soci::soci_error("the statement has " + std::to_string(st.params.size()) + " placeholders and " +
+                           std::to_string(params.size()) + " bound values");
+  }
+  std::vector<std::string> values(st.params.size());
+  for (size_t i = 0; i < st.params.size(); ++i) {
+    auto p = std::find_if(params.begin(), params.end(), [&](const Param& b) { return b.name == st.params[i]; });
+    if (p == params.end()) throw soci::soci_error("no value bound for :" + st.params[i]);
+    values[i] = p->is_number ? std::to_string(p->number) : p->text;
+  }
+  return values;
+}
+
 class Query::PgRun {
  public:
   PgRun(PgStatementCache& cache, const std::string& sql, const std::deque<Param>& params) {
     const PgStatementCache::Statement& st = cache.Get(sql);
-    if (st.params.size() != params.size()) {
-      throw soci::soci_error("the statement has " + std::to_string(st.params.size()) + " placeholders and " +
-                             std::to_string(params.size()) + " bound values");
-    }
-    std::vector<std::string> numbers(st.params.size());
-    std::vector<const char*> values(st.params.size());
-    for (size_t i = 0; i < st.params.size(); ++i) {
-      auto p = std::find_if(params.begin(), params.end(), [&](const Param& b) { return b.name == st.params[i]; });
-      if (p == params.end()) throw soci::soci_error("no value bound for :" + st.params[i]);
-      if (p->is_number) numbers[i] = std::to_string(p->number);
-      values[i] = p->is_number ? numbers[i].c_str() : p->text.c_str();
-    }
-    std::vector<std::string> ahead = cache.TakeDeferred();
+    const std::vector<std::string> texts = Positional(st, params);
+    std::vector<const char*> values;
+    for (const std::string& v : texts) values.push_back(v.c_str());
+    std::vector<PgStatementCache::Deferred> ahead = cache.TakeDeferred();
     if (!ahead.empty()) {
       res_ = ExecPipelined(cache, ahead, st.name.c_str(), static_cast<int>(values.size()), values.data());
       return;
@@ -276,12 +285,14 @@ class Query::PgRun {
   PGresult* res_ = nullptr;
 };
 
-void DeferPostgres(soci::session& s, const char* sql) {
-  if (PgStatementCache* cache = PgStatementCache::For(s)) {
-    cache->Defer(sql);
-  } else {
-    Query(s, sql).Exec();
+void Query::Defer() {
+  PgStatementCache* cache = bulk_ ? nullptr : PgStatementCache::For(session_);
+  if (cache == nullptr) {
+    Exec();
+    return;
   }
+  const PgStatementCache::Statement& st = cache->Get(sql_);
+  cache->Defer(st, Positional(st, params_));
 }
 
 // ---------------------------------------------------------------- running a Query

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/pg_statement_cache.h"
+
 // SOCI declares SQLite's API inside namespace sqlite_api (soci/sqlite3/soci-sqlite3.h).
 namespace sqlite_api {
 struct sqlite3_stmt;
@@ -37,11 +39,6 @@ void ReadText(const char* text, int length, long& v, soci::indicator* ind);
 void ReadText(const char* text, int length, int& v, soci::indicator* ind);
 void ReadText(const char* text, int length, double& v, soci::indicator* ind);
 void ReadText(const char* text, int length, std::string& v, soci::indicator* ind);
-
-// PostgreSQL: runs `sql`, a statement without bound values whose result is not needed, together
-// with the next Query on the same connection, in one round trip (PgStatementCache::Defer); an
-// error of it is thrown by that Query. Elsewhere it runs now.
-void DeferPostgres(soci::session& s, const char* sql);
 
 // On a connection opened by the Database the statement runs as a prepared statement of the
 // connection's cache (StatementCache on SQLite, PgStatementCache on PostgreSQL: prepared once,
@@ -91,6 +88,10 @@ class Query {
   bool One();
   // Runs a statement without results; returns the number of affected rows.
   long long Exec();
+  // For a statement whose result is not needed. PostgreSQL: runs it together with the next Query on
+  // the same connection, in one round trip (PgStatementCache::Defer); an error of it is thrown by
+  // that Query. Elsewhere: Exec() now.
+  void Defer();
   const std::string& sql() const { return sql_; }
 
  private:
@@ -110,6 +111,7 @@ class Query {
   class Native;
   // A run of the connection's prepared statement on PostgreSQL, holding its whole result.
   class PgRun;
+  static std::vector<std::string> Positional(const PgStatementCache::Statement& st, const std::deque<Param>& params);
 
   // Observes the statement's duration into salesdb_db_query_duration_seconds{query="verb:table"}.
   class Timer {
