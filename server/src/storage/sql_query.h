@@ -90,7 +90,7 @@ class Query {
   long long Exec();
   // For a statement whose result is not needed. PostgreSQL: runs it together with the next Query on
   // the same connection, in one round trip (PgStatementCache::Defer); an error of it is thrown by
-  // that Query. Elsewhere: Exec() now.
+  // that Query (whose duration metric then covers both). Elsewhere: Exec() now.
   void Defer();
   const std::string& sql() const { return sql_; }
 
