@@ -49,8 +49,8 @@ namespace {
 constexpr char kAuditInsertColumns[] =
     "INSERT INTO audit_log (at, actor_id, actor_role, ip, user_agent, request_id, action, entity, entity_id, "
     "before_json, after_json, prev_hash, hash) VALUES ";
-// Rows per INSERT on PostgreSQL: a batch of n entries takes one statement (one per 32 beyond), a round
-// trip each; the 32 statement texts are prepared once per connection like any other.
+// Rows per INSERT on PostgreSQL: a batch of n entries takes one statement (one per 32 beyond), sent
+// with the COMMIT; the 32 statement texts are prepared once per connection like any other.
 // SQLite has no round trips to save: one cached single-row statement per entry costs less than
 // building, hashing and binding by name a statement with hundreds of parameters.
 constexpr size_t kMaxRowsPerInsert = 32;

@@ -162,8 +162,7 @@ Status Unseal(RepoContext&, Opportunity&) { return Status::Ok(); }
 Status Seal(RepoContext& ctx, const char* table, int64_t id, std::vector<std::string> values) {
   RETURN_IF_ERROR(NeedCipher(ctx));
   ASSIGN_OR_RETURN(int64_t key_version, SealingKeyVersion(ctx.s, ctx.dialect, ctx.writer));
-  ASSIGN_OR_RETURN(long long n, WriteSealed(ctx.s, ctx.dialect, *ctx.cipher, EncryptedTableNamed(table), id, values,
-                                            /*expect_key_version=*/-1, key_version));
+  ASSIGN_OR_RETURN(long long n, WriteSealed(ctx.s, *ctx.cipher, EncryptedTableNamed(table), id, values, key_version));
   return CheckOneRow(n, table);
 }
 
@@ -176,22 +175,13 @@ StatusOr<int64_t> InsertSealed(RepoContext& ctx, const char* table, const char* 
   const EncryptedTable& t = EncryptedTableNamed(table);
   ASSIGN_OR_RETURN(int64_t id, NewRowId(ctx.s, ctx.dialect, ctx.writer, table));
   ASSIGN_OR_RETURN(int64_t key_version, SealingKeyVersion(ctx.s, ctx.dialect, ctx.writer));
-  RETURN_IF_ERROR(EnsureKey(ctx.s, *ctx.cipher, key_version));
-  ASSIGN_OR_RETURN(std::vector<SealedColumn> sealed, SealRow(*ctx.cipher, t, key_version, id, plaintexts));
-  std::string names = "id, key_version";
-  std::string values = ":id, :kv";
-  insert.Bind("id", static_cast<ll>(id)).Bind("kv", static_cast<ll>(key_version));
-  for (size_t i = 0; i < t.columns.size(); ++i) {
-    const EncryptedColumn& c = t.columns[i];
-    const std::string n = std::to_string(i);
-    names += std::string(", ") + c.column;
-    values += ", :v" + n;
-    insert.Bind("v" + n, std::move(sealed[i].value));
-    if (c.bidx_column) {
-      names += std::string(", ") + c.bidx_column;
-      values += ", :b" + n;
-      insert.Bind("b" + n, static_cast<ll>(sealed[i].blind_index));
-    }
+  ASSIGN_OR_RETURN(std::vector<SealedAssignment> sealed,
+                   BindSealed(ctx.s, *ctx.cipher, t, key_version, id, plaintexts, insert));
+  std::string names = "id", values = ":id";
+  insert.Bind("id", static_cast<ll>(id));
+  for (const SealedAssignment& a : sealed) {
+    names += ", " + a.column;
+    values += ", " + a.placeholder;
   }
   insert.Sql(std::string("INSERT INTO ") + table + " (" + names + ", " + columns + ") VALUES (" + values + ", " +
              placeholders + ")");

@@ -346,8 +346,10 @@ void Database::WriterLoop() {
             j->result = broken;
           } else {
             try {
-              if (!alone) NextSavepoint(s, savepoint_set);
-              savepoint_set = true;
+              if (!alone) {
+                NextSavepoint(s, savepoint_set);
+                savepoint_set = true;
+              }
               try {
                 j->result = (*j->fn)(s);
               } catch (const std::exception& e) {

@@ -7,7 +7,7 @@
 // together right before its COMMIT (storage/audit_batch.h); should that fail, the whole batch rolls
 // back. Each caller is answered after the commit that holds its write; the writer wakes the batch's
 // first caller, each caller the next. PostgreSQL: what the writer needs no answer to (savepoints,
-// the data-key and audit-head locks) travels with the next statement in one round trip
+// the data-key and audit-head locks, the audit rows) travels with the next statement in one round trip
 // (Query::Defer, sql_query.h); should one of those fail, the whole batch fails.
 // Reads: SQLite, a pool of read-only connections, each Read one snapshot (a read transaction);
 // PostgreSQL, a pool of connections (each statement its own snapshot). Lost

@@ -158,28 +158,33 @@ StatusOr<std::vector<SealedColumn>> SealRow(const FieldCipher& cipher, const Enc
   return out;
 }
 
-StatusOr<long long> WriteSealed(soci::session& s, Dialect d, FieldCipher& cipher, const EncryptedTable& t,
-                                int64_t id, const std::vector<std::string>& plaintexts, int64_t expect_key_version,
-                                int64_t use_key_version) {
-  int64_t version = use_key_version;
-  if (version == 0) {
-    ASSIGN_OR_RETURN(version, ActiveKeyVersion(s, d));
-  }
-  RETURN_IF_ERROR(EnsureKey(s, cipher, version));
-  ASSIGN_OR_RETURN(std::vector<SealedColumn> sealed, SealRow(cipher, t, version, id, plaintexts));
-  std::string sql = std::string("UPDATE ") + t.table + " SET key_version = :kv";
-  Query q(s);
-  q.Bind("kv", static_cast<ll>(version));
+StatusOr<std::vector<SealedAssignment>> BindSealed(soci::session& s, FieldCipher& cipher, const EncryptedTable& t,
+                                                   int64_t key_version, int64_t id,
+                                                   const std::vector<std::string>& plaintexts, Query& q) {
+  RETURN_IF_ERROR(EnsureKey(s, cipher, key_version));
+  ASSIGN_OR_RETURN(std::vector<SealedColumn> sealed, SealRow(cipher, t, key_version, id, plaintexts));
+  std::vector<SealedAssignment> out = {{"key_version", ":kv"}};
+  q.Bind("kv", static_cast<ll>(key_version));
   for (size_t i = 0; i < t.columns.size(); ++i) {
     const EncryptedColumn& c = t.columns[i];
-    std::string n = std::to_string(i);
-    sql += std::string(", ") + c.column + " = :v" + n;
+    const std::string n = std::to_string(i);
+    out.push_back({c.column, ":v" + n});
     q.Bind("v" + n, std::move(sealed[i].value));
     if (c.bidx_column) {
-      sql += std::string(", ") + c.bidx_column + " = :b" + n;
+      out.push_back({c.bidx_column, ":b" + n});
       q.Bind("b" + n, static_cast<ll>(sealed[i].blind_index));
     }
   }
+  return out;
+}
+
+StatusOr<long long> WriteSealed(soci::session& s, FieldCipher& cipher, const EncryptedTable& t, int64_t id,
+                                const std::vector<std::string>& plaintexts, int64_t key_version,
+                                int64_t expect_key_version) {
+  Query q(s);
+  ASSIGN_OR_RETURN(std::vector<SealedAssignment> sealed, BindSealed(s, cipher, t, key_version, id, plaintexts, q));
+  std::string sql = std::string("UPDATE ") + t.table + " SET ";
+  for (size_t i = 0; i < sealed.size(); ++i) sql += (i ? ", " : "") + sealed[i].column + " = " + sealed[i].placeholder;
   sql += " WHERE id = :id";
   q.Bind("id", static_cast<ll>(id));
   if (expect_key_version >= 0) {
@@ -328,8 +333,7 @@ StatusOr<BatchResult> ReencryptBatch(Database& db, FieldCipher& cipher, const En
       }
       // Compare-and-set on the key version: a concurrent write already sealed the row under the
       // active key and wins.
-      ASSIGN_OR_RETURN(long long n, WriteSealed(s, db.dialect(), cipher, t, row.id, row.values, row.key_version,
-                                                target));
+      ASSIGN_OR_RETURN(long long n, WriteSealed(s, cipher, t, row.id, row.values, target, row.key_version));
       out.rewritten += n;
       out.last_id = row.id;
       for (auto& v : row.values) sodium_memzero(v.data(), v.size());

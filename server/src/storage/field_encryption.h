@@ -21,6 +21,7 @@
 
 #include "domain/field_cipher.h"
 #include "storage/database.h"
+#include "storage/sql_query.h"
 #include "storage/writer_state.h"
 
 namespace salesdb {
@@ -56,16 +57,30 @@ struct SealedColumn {
   int64_t blind_index = 0;
 };
 // Seals `plaintexts` (one per column of `t`, in order) for row `id` with data key `key_version`
-// (which `cipher` must hold): what WriteSealed stores, for writers that insert final rows at once.
+// (which `cipher` must hold): what WriteSealed and BindSealed store, for writers that insert final
+// rows at once.
 StatusOr<std::vector<SealedColumn>> SealRow(const FieldCipher& cipher, const EncryptedTable& t, int64_t key_version,
                                             int64_t id, const std::vector<std::string>& plaintexts);
 
-// Seals `plaintexts` (one per column of `t`, in order) for row `id` with the active data key and
-// writes them with their blind indexes and key version. `expect_key_version` >= 0 makes it a
-// compare-and-set on the row's current key version (rotation); returns the rows changed (0 or 1).
-StatusOr<long long> WriteSealed(soci::session& s, Dialect d, FieldCipher& cipher, const EncryptedTable& t,
-                                int64_t id, const std::vector<std::string>& plaintexts,
-                                int64_t expect_key_version = -1, int64_t use_key_version = 0);
+// A sealed column's value, or its blind index, or the row's key version, as written: the column
+// and the placeholder its value is bound to.
+struct SealedAssignment {
+  std::string column;
+  std::string placeholder;
+};
+// Seals `plaintexts` (one per column of `t`, in order) for row `id` with data key `key_version`
+// (loaded first when `cipher` lacks it) and binds them on `q` with their blind indexes and the key
+// version; returns what to write where.
+StatusOr<std::vector<SealedAssignment>> BindSealed(soci::session& s, FieldCipher& cipher, const EncryptedTable& t,
+                                                   int64_t key_version, int64_t id,
+                                                   const std::vector<std::string>& plaintexts, Query& q);
+
+// Seals `plaintexts` for row `id` with data key `key_version` (SealingKeyVersion) and writes them with
+// their blind indexes and key version. `expect_key_version` >= 0 makes it a compare-and-set on the
+// row's current key version (rotation); returns the rows changed (0 or 1).
+StatusOr<long long> WriteSealed(soci::session& s, FieldCipher& cipher, const EncryptedTable& t, int64_t id,
+                                const std::vector<std::string>& plaintexts, int64_t key_version,
+                                int64_t expect_key_version = -1);
 
 // Opens `*value` in place (value of `column` in row `id` of `table`); loads keys from the database
 // when it names one this process has not seen yet (a rotation run by another process).
