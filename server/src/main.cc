@@ -327,6 +327,7 @@ int Serve(App& app) {
     if (keys.plaintext_rows > 0) {
       RETURN_IF_ERROR(ReencryptAll(*app.db, *app.keyring, 1000, 0, nullptr, /*plaintext_only=*/true).status());
     }
+    app.store->MarkAllChanged();  // cached customer lists
     app.auth->DropCache();
     app.dashboard->DropCache();
     return Status::Ok();

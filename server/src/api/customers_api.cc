@@ -52,7 +52,7 @@ void RegisterCustomerRoutes(Router& r, const Services& s) {
     }
     q.deleted = deleted == "true";
     ASSIGN_OR_RETURN(auto page, s.customers.List(req.MakeActor(), q));
-    return PageJson(page);
+    return PageJson(*page);
   });
 
   r.Add("GET", "/api/v1/customers/{id}", [s](Request& req) -> StatusOr<Response> {

@@ -40,27 +40,48 @@ Status CheckOwnership(Tx& tx, const Actor& actor, const Customer& c) {
   return Status::Ok();
 }
 
+// Every field of the query, each as <length>:<value>, so that no two queries share a key.
+std::string ListCacheKey(const CustomerQuery& q) {
+  std::string key;
+  auto add = [&key](const std::string& v) { key += std::to_string(v.size()) + ":" + v; };
+  const PageRequest& p = q.page;
+  for (const std::string* s : {&p.sort_field, &p.cursor_text, &q.region, &q.industry, &q.status, &q.tier, &q.tag,
+                               &q.q, &q.scope_region}) {
+    add(*s);
+  }
+  for (int64_t n : {int64_t{p.numeric}, int64_t{p.descending}, int64_t{p.limit}, int64_t{p.has_cursor},
+                    p.cursor_number, p.cursor_id, q.owner_id, int64_t{q.deleted}}) {
+    add(std::to_string(n));
+  }
+  return key;
+}
+
 }  // namespace
 
-StatusOr<Page<Customer>> CustomerService::List(const Actor& actor, CustomerQuery q) {
+StatusOr<std::shared_ptr<const Page<Customer>>> CustomerService::List(const Actor& actor, CustomerQuery q) {
   RETURN_IF_ERROR(Require(actor, Permission::kCustomerRead));
   if (q.deleted) {
     RETURN_IF_ERROR(Require(actor, Permission::kCustomerWrite));
     if (actor.role == "sales_rep") q.owner_id = actor.user_id;
   }
   q.scope_region = ScopeRegion(actor);
-  std::vector<Customer> rows;
-  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-    ASSIGN_OR_RETURN(rows, tx.customers().List(q));
-    return Status::Ok();
+  // The rows are those of the query (with the caller's scope, set above) and of the tables it
+  // reads: customers (with the licence counts that triggers keep there) and users (owner names).
+  ASSIGN_OR_RETURN(auto page, lists_.Get(ctx_.store, kCustomersTable | kUsersTable, ListCacheKey(q),
+                                         ctx_.clock.NowMs(), [&]() -> StatusOr<Page<Customer>> {
+    std::vector<Customer> rows;
+    RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
+      ASSIGN_OR_RETURN(rows, tx.customers().List(q));
+      return Status::Ok();
+    }));
+    const std::string field = q.page.sort_field;
+    return MakePage(std::move(rows), q.page, [&](const Customer& c) {
+      if (field == "name") return std::make_pair(c.name, int64_t{0});
+      return std::make_pair(std::string(), field == "created_at" ? c.meta.created_at : c.meta.updated_at);
+    });
   }));
-  const std::string field = q.page.sort_field;
-  Page<Customer> page = MakePage(std::move(rows), q.page, [&](const Customer& c) {
-    if (field == "name") return std::make_pair(c.name, int64_t{0});
-    return std::make_pair(std::string(), field == "created_at" ? c.meta.created_at : c.meta.updated_at);
-  });
-  // Heavy readers leave a bulk-read entry (fail closed: no entry, no rows).
-  RETURN_IF_ERROR(ctx_.audit.NoteRead(actor, "customer", static_cast<int64_t>(page.items.size())));
+  // Heavy readers leave a bulk-read entry (fail closed: no entry, no rows), cached answer or not.
+  RETURN_IF_ERROR(ctx_.audit.NoteRead(actor, "customer", static_cast<int64_t>(page->items.size())));
   return page;
 }
 

@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "base/clock.h"
+#include "domain/answer_cache.h"
 #include "domain/entities.h"
 #include "domain/masking.h"
 #include "domain/paging.h"
@@ -54,10 +55,12 @@ struct TimelineItem {
   std::string detail;
 };
 
+// Customer lists are answered from an AnswerCache (domain/answer_cache.h) while the customers and
+// users tables are unchanged: a list is the page most often asked for, by many users at once.
 class CustomerService {
  public:
   explicit CustomerService(ServiceContext ctx) : ctx_(ctx) {}
-  StatusOr<Page<Customer>> List(const Actor& actor, CustomerQuery q);
+  StatusOr<std::shared_ptr<const Page<Customer>>> List(const Actor& actor, CustomerQuery q);
   StatusOr<CustomerDetail> Get(const Actor& actor, int64_t id);
   StatusOr<Customer> Create(const Actor& actor, Customer c);
   StatusOr<Customer> Update(const Actor& actor, int64_t id, const Change<Customer>& change);
@@ -66,8 +69,12 @@ class CustomerService {
   StatusOr<std::vector<TimelineItem>> Timeline(const Actor& actor, int64_t id, int limit, int64_t before);
   StatusOr<int64_t> PurgeTrash(int64_t older_than_ms);  // job
 
+  static constexpr size_t kListCacheCapacity = 512;
+  static constexpr int64_t kListCacheMaxAgeMs = 60'000;
+
  private:
   ServiceContext ctx_;
+  AnswerCache<Page<Customer>> lists_{kListCacheCapacity, kListCacheMaxAgeMs};
 };
 
 // Contacts, activities and opportunities share one shape; licences add issue/renew/revoke.

@@ -278,6 +278,19 @@ class AuditSink {
   virtual Status NoteRead(const Actor& actor, const std::string& entity, int64_t rows) { return Status::Ok(); }
 };
 
+// Tables whose committed changes the Store counts (a bit each), for answers cached in memory.
+// A licence's change counts as a customer's too: triggers keep customers.active_licenses.
+enum ChangedTable : uint32_t {
+  kUsersTable = 1u << 0,
+  kCustomersTable = 1u << 1,
+  kContactsTable = 1u << 2,
+  kLicensesTable = 1u << 3,
+  kActivitiesTable = 1u << 4,
+  kOpportunitiesTable = 1u << 5,
+};
+constexpr int kChangedTableCount = 6;
+constexpr uint32_t kAllChangedTables = (1u << kChangedTableCount) - 1;
+
 // Repositories bound to one transaction.
 class Tx {
  public:
@@ -306,6 +319,14 @@ class Store {
   virtual Status Write(const std::function<Status(Tx&)>& fn) = 0;
   // Bumped after every committed write; cached answers key on it.
   virtual uint64_t generation() const = 0;
+  // A count of the committed changes to `tables` (ChangedTable bits) that this process knows of,
+  // raised before the writer of a change is answered: an answer cached with the stamp is current
+  // while the stamp is unchanged. PostgreSQL: other instances' changes arrive by LISTEN/NOTIFY
+  // within milliseconds of their commit; nullopt while this instance cannot hear them (cache
+  // nothing then).
+  virtual std::optional<uint64_t> ChangeStamp(uint32_t tables) const = 0;
+  // Counts every table as changed (a restore replaced the data).
+  virtual void MarkAllChanged() = 0;
   virtual bool is_postgres() const = 0;
 };
 

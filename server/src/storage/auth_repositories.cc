@@ -74,6 +74,7 @@ StatusOr<std::vector<User>> SqlUserRepository::List(const PageRequest& page) {
 }
 
 StatusOr<int64_t> SqlUserRepository::Insert(const User& u) {
+  Changed(ctx_, kUsersTable);
   long long id = 0;
   Query q(ctx_.s, kInsertUser);
   q.Bind("email", u.email).Bind("name", u.name).Bind("role", u.role).Bind("region", u.region)
@@ -88,6 +89,7 @@ StatusOr<int64_t> SqlUserRepository::Insert(const User& u) {
 }
 
 Status SqlUserRepository::Update(const User& u) {
+  Changed(ctx_, kUsersTable);
   Query q(ctx_.s, kUpdateUser);
   q.Bind("email", u.email).Bind("name", u.name).Bind("role", u.role).Bind("region", u.region)
       .Bind("hash", u.password_hash).Bind("disabled", u.disabled ? 1LL : 0LL)

@@ -22,6 +22,15 @@ struct Meta {
   RowMeta Get() const { return {version, ca, ua, cb, ub}; }
 };
 
+// The ChangedTable bits of a write to `table`. Triggers keep customers.active_licenses, so a
+// licence's change is its customer's too (migration 0006).
+uint32_t TableBits(std::string_view table) {
+  if (table == "contacts") return kContactsTable;
+  if (table == "licenses") return kLicensesTable | kCustomersTable;
+  if (table == "activities") return kActivitiesTable;
+  return kOpportunitiesTable;
+}
+
 Status CheckOneRow(ll affected, const char* what) {
   if (affected != 1) return Aborted(std::string("the ") + what + " was changed by someone else");
   return Status::Ok();
@@ -212,6 +221,7 @@ StatusOr<std::vector<Entity>> RunList(RepoContext& ctx, Query& q) {
 }
 
 Status DeleteRow(RepoContext& ctx, const char* table, int64_t id, int64_t version, const char* what) {
+  Changed(ctx, TableBits(table));
   Query q(ctx.s, std::string("DELETE FROM ") + table + " WHERE id = :id AND version = :version");
   q.Bind("id", static_cast<ll>(id)).Bind("version", static_cast<ll>(version));
   return CheckOneRow(q.Exec(), what);
@@ -249,6 +259,7 @@ StatusOr<std::vector<Contact>> SqlContactRepository::List(const ChildQuery& cq) 
 }
 
 StatusOr<int64_t> SqlContactRepository::Insert(const Contact& c) {
+  Changed(ctx_, kContactsTable);
   Query q(ctx_.s);
   q.Bind("cid", static_cast<ll>(c.customer_id)).Bind("name", c.name).Bind("title", c.title)
       .Bind("primary", c.is_primary ? 1LL : 0LL).Bind("ca", static_cast<ll>(c.meta.created_at))
@@ -260,6 +271,7 @@ StatusOr<int64_t> SqlContactRepository::Insert(const Contact& c) {
 }
 
 Status SqlContactRepository::Update(const Contact& c) {
+  Changed(ctx_, kContactsTable);
   Query q(ctx_.s,
           "UPDATE contacts SET name = :name, title = :title, is_primary = :primary, "
           "version = :version, updated_at = :ua, updated_by = :ub WHERE id = :id AND version = :old");
@@ -276,6 +288,7 @@ Status SqlContactRepository::Delete(int64_t id, int64_t version) {
 }
 
 Status SqlContactRepository::ClearPrimary(int64_t customer_id, int64_t except_id) {
+  Changed(ctx_, kContactsTable);
   Query q(ctx_.s,
           "UPDATE contacts SET is_primary = 0, version = version + 1 WHERE customer_id = :cid AND id <> :id "
           "AND is_primary = 1");
@@ -314,6 +327,7 @@ StatusOr<std::vector<License>> SqlLicenseRepository::List(const ChildQuery& cq) 
 }
 
 StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
+  Changed(ctx_, TableBits("licenses"));
   Query q(ctx_.s);
   q.Bind("cid", static_cast<ll>(l.customer_id)).Bind("edition", l.edition)
       .Bind("seats", static_cast<ll>(l.seats)).Bind("value", static_cast<ll>(l.annual_value_minor))
@@ -331,6 +345,7 @@ StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
 }
 
 Status SqlLicenseRepository::Update(const License& l) {
+  Changed(ctx_, TableBits("licenses"));
   Query q(ctx_.s,
           "UPDATE licenses SET edition = :edition, seats = :seats, annual_value_minor = :value, currency = :currency, "
           "starts_at = :starts, expires_at = :expires, status = :status, deployment = :deployment, "
@@ -351,6 +366,7 @@ Status SqlLicenseRepository::Delete(int64_t id, int64_t version) {
 }
 
 StatusOr<int64_t> SqlLicenseRepository::ExpireDue(int64_t now) {
+  Changed(ctx_, TableBits("licenses"));
   Query q(ctx_.s,
           "UPDATE licenses SET status = 'expired', version = version + 1, updated_at = :now "
           "WHERE status = 'active' AND expires_at < :now2");
@@ -374,6 +390,7 @@ StatusOr<std::vector<Activity>> SqlActivityRepository::List(const ChildQuery& cq
 }
 
 StatusOr<int64_t> SqlActivityRepository::Insert(const Activity& a) {
+  Changed(ctx_, kActivitiesTable);
   Query q(ctx_.s);
   q.Bind("cid", static_cast<ll>(a.customer_id)).Bind("type", a.type).Bind("subject", a.subject)
       .Bind("occurred", static_cast<ll>(a.occurred_at)).Bind("uid", static_cast<ll>(a.user_id))
@@ -386,6 +403,7 @@ StatusOr<int64_t> SqlActivityRepository::Insert(const Activity& a) {
 }
 
 Status SqlActivityRepository::Update(const Activity& a) {
+  Changed(ctx_, kActivitiesTable);
   Query q(ctx_.s,
           "UPDATE activities SET type = :type, subject = :subject, occurred_at = :occurred, "
           "version = :version, updated_at = :ua, updated_by = :ub WHERE id = :id AND version = :old");
@@ -422,6 +440,7 @@ StatusOr<std::vector<Opportunity>> SqlOpportunityRepository::List(const ChildQue
 }
 
 StatusOr<int64_t> SqlOpportunityRepository::Insert(const Opportunity& o) {
+  Changed(ctx_, kOpportunitiesTable);
   ll id = 0;
   Query q(ctx_.s,
           "INSERT INTO opportunities (customer_id, name, stage, amount_minor, currency, expected_close_at, "
@@ -438,6 +457,7 @@ StatusOr<int64_t> SqlOpportunityRepository::Insert(const Opportunity& o) {
 }
 
 Status SqlOpportunityRepository::Update(const Opportunity& o) {
+  Changed(ctx_, kOpportunitiesTable);
   Query q(ctx_.s,
           "UPDATE opportunities SET name = :name, stage = :stage, amount_minor = :amount, currency = :currency, "
           "expected_close_at = :close, probability = :prob, owner_id = :owner, version = :version, "

@@ -150,6 +150,7 @@ StatusOr<std::vector<Customer>> SqlCustomerRepository::List(const CustomerQuery&
 }
 
 StatusOr<int64_t> SqlCustomerRepository::Insert(const Customer& c) {
+  Changed(ctx_, kCustomersTable);
   long long id = 0;
   Query q(ctx_.s, kInsertCustomer);
   q.Bind("name", c.name).Bind("industry", c.industry).Bind("region", c.region).Bind("tier", c.tier)
@@ -163,6 +164,7 @@ StatusOr<int64_t> SqlCustomerRepository::Insert(const Customer& c) {
 }
 
 Status SqlCustomerRepository::Update(const Customer& c) {
+  Changed(ctx_, kCustomersTable);
   Query q(ctx_.s, kUpdateCustomer);
   q.Bind("name", c.name).Bind("industry", c.industry).Bind("region", c.region).Bind("tier", c.tier)
       .Bind("status", c.status).Bind("owner", static_cast<long long>(c.owner_id)).Bind("tags", JoinTags(c.tags))
@@ -176,6 +178,7 @@ Status SqlCustomerRepository::Update(const Customer& c) {
 
 Status SqlCustomerRepository::SetDeleted(int64_t id, int64_t new_version, std::optional<int64_t> deleted_at,
                                          int64_t by, int64_t at) {
+  Changed(ctx_, kCustomersTable);
   Query q(ctx_.s);
   if (deleted_at) {
     q.Sql(kSetDeleted).Bind("da", static_cast<long long>(*deleted_at)).Bind("db", static_cast<long long>(by));
@@ -191,6 +194,7 @@ Status SqlCustomerRepository::SetDeleted(int64_t id, int64_t new_version, std::o
 }
 
 StatusOr<int64_t> SqlCustomerRepository::PurgeDeletedBefore(int64_t at) {
+  Changed(ctx_, kAllChangedTables);  // their contacts, licences, activities and opportunities go with them
   Query q(ctx_.s, "DELETE FROM customers WHERE deleted_at IS NOT NULL AND deleted_at < :at");
   q.Bind("at", static_cast<long long>(at));
   return static_cast<int64_t>(q.Exec());

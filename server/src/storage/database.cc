@@ -4,8 +4,10 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <random>
 
 #include "base/files.h"
 #include "base/log.h"
@@ -16,6 +18,14 @@ namespace salesdb {
 namespace {
 
 constexpr size_t kMaxQueuedWrites = 10000;
+
+// Names this process in its change notifications (ChangeListener), so that it skips its own.
+std::string NewInstanceId() {
+  std::random_device device;
+  char id[17];
+  std::snprintf(id, sizeof id, "%08x%08x", device(), device());
+  return id;
+}
 // Distinct statements kept prepared per connection; the list queries vary with their filters.
 constexpr size_t kStatementCacheSize = 96;
 constexpr size_t kMaxBatch = 256;
@@ -127,6 +137,9 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
       *db->writer_ << "SET TIME ZONE 'UTC'";
       PgStatementCache::Attach(*db->writer_, kStatementCacheSize);
       db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
+      db->instance_id_ = NewInstanceId();
+      db->listener_ = std::make_unique<ChangeListener>(db->connect_string_, db->instance_id_,
+                                                       [d = db.get()](uint32_t tables) { d->MarkChanged(tables); });
     } else {
       db->dialect_ = Dialect::kSqlite;
       ConfigureSqliteLibrary();
@@ -160,6 +173,7 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
 }
 
 Database::~Database() {
+  listener_.reset();
   if (writer_thread_.joinable()) {
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
@@ -251,6 +265,21 @@ Status Database::Write(const Work& fn) {
   job.done_cv.wait(lock, [&] { return job.done; });
   if (job.wake_next != nullptr) WakeUp(*job.wake_next);
   return job.result;
+}
+
+std::optional<uint64_t> Database::ChangeStamp(uint32_t tables) const {
+  if (listener_ && !listener_->listening()) return std::nullopt;
+  uint64_t stamp = 0;
+  for (int i = 0; i < kChangedTableCount; ++i) {
+    if (tables & (1u << i)) stamp += changes_[i].load(std::memory_order_acquire);
+  }
+  return stamp;
+}
+
+void Database::MarkChanged(uint32_t tables) {
+  for (int i = 0; i < kChangedTableCount; ++i) {
+    if (tables & (1u << i)) changes_[i].fetch_add(1, std::memory_order_acq_rel);
+  }
 }
 
 // Under queue_mu_: `job`'s caller cannot return (and destroy it) before the notification is sent.
@@ -383,7 +412,15 @@ void Database::WriterLoop() {
             Query(s, "ROLLBACK").Exec();
           } else {
             writer_state_.audit.Flush(s, dialect_);
+            uint32_t changed = writer_state_.batch_changed;
+            if (changed != 0 && dialect_ == Dialect::kPostgres) {  // to the other instances, at the COMMIT
+              Query(s, "SELECT pg_notify(:channel, :payload)")
+                  .Bind("channel", kChangesChannel)
+                  .Bind("payload", ChangePayload(instance_id_, changed))
+                  .Defer();
+            }
             Query(s, "COMMIT").Exec();
+            MarkChanged(changed);
             if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
           }
         } catch (const std::exception& e) {

@@ -18,17 +18,21 @@
 
 #include <soci/soci.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "base/config.h"
 #include "base/status.h"
+#include "domain/store.h"
+#include "storage/change_listener.h"
 #include "storage/statement_cache.h"
 #include "storage/writer_state.h"
 
@@ -54,6 +58,11 @@ class Database {
   // PostgreSQL, on a pooled connection.
   Status Exclusive(const Work& fn);
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // Store::ChangeStamp: the committed changes to `tables` (ChangedTable bits) that this process
+  // knows of: its own writes (WriterState::Changed, counted after the COMMIT and before their
+  // callers are answered) and, on PostgreSQL, other instances' heard by the ChangeListener.
+  std::optional<uint64_t> ChangeStamp(uint32_t tables) const;
+  void MarkChanged(uint32_t tables);
   // SQLite: checkpoints the WAL into the main file (shutdown, backups). No-op on PostgreSQL.
   Status Checkpoint();
   // Cheap liveness probe for /readyz.
@@ -96,6 +105,9 @@ class Database {
   std::unique_ptr<soci::session> writer_;        // the group-commit writer
   std::mutex writer_mu_;                         // guards writer_ for Exclusive()
   std::atomic<uint64_t> generation_{1};
+  std::array<std::atomic<uint64_t>, kChangedTableCount> changes_{};
+  std::string instance_id_;                   // in this instance's change notifications
+  std::unique_ptr<ChangeListener> listener_;  // PostgreSQL
   // SQLite: one prepared-statement cache per connection (writer and readers), attached to it
   // (PostgreSQL's PgStatementCaches are owned by their registry).
   std::vector<std::unique_ptr<StatementCache>> statement_caches_;

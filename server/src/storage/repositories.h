@@ -19,6 +19,12 @@ struct RepoContext {
   WriterState* writer = nullptr;  // write transactions: the writer thread's state (audit entries, data key, ids)
 };
 
+// The write running changes `tables` (ChangedTable bits, domain/store.h): answers cached from them
+// go stale at its commit. Every repository method that changes rows that a cached answer shows says so.
+inline void Changed(const RepoContext& ctx, uint32_t tables) {
+  if (ctx.writer != nullptr) ctx.writer->Changed(tables);
+}
+
 #define SALESDB_REPO_CTOR(Name) \
   explicit Name(RepoContext ctx) : ctx_(ctx) {} \
                                                 \

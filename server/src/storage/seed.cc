@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/store.h"
 #include "storage/field_encryption.h"
 #include "storage/sql_query.h"
 
@@ -422,6 +423,7 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
   // Users: a manager and three reps per region, a finance user and a viewer.
   std::vector<ll> rep_ids, region_of_rep;
   RETURN_IF_ERROR(db.Write([&](soci::session& s) {
+    db.writer_state().Changed(kUsersTable);
     auto add_user = [&](const std::string& email, const std::string& name, const std::string& role,
                         const std::string& region) {
       ll id = 0;
@@ -458,6 +460,7 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
   for (ll start = 0; start < o.customers; start += batch) {
     Batch b = Generate(rng, start, std::min(batch, o.customers - start), now, rep_ids, region_of_rep);
     RETURN_IF_ERROR(db.Write([&](soci::session& s) -> Status {
+      db.writer_state().Changed(kAllChangedTables);
       ASSIGN_OR_RETURN(BatchIds ids, ReserveBatchIds(s, db.dialect(), b));
       return WriteBatch(s, db.dialect(), *o.cipher, b, ids);
     }));

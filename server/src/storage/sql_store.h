@@ -17,6 +17,8 @@ class SqlStore final : public Store {
   Status Read(const std::function<Status(Tx&)>& fn) override;
   Status Write(const std::function<Status(Tx&)>& fn) override;
   uint64_t generation() const override { return db_.generation(); }
+  std::optional<uint64_t> ChangeStamp(uint32_t tables) const override { return db_.ChangeStamp(tables); }
+  void MarkAllChanged() override { db_.MarkChanged(kAllChangedTables); }
   bool is_postgres() const override { return db_.dialect() == Dialect::kPostgres; }
   Database& database() { return db_; }
 

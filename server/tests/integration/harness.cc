@@ -155,6 +155,14 @@ TestServer::TestServer(std::vector<std::string> extra_env) : extra_env_(std::mov
   Start();
 }
 
+TestServer::TestServer(SameDatabaseAs other) : database_url_(other.server.database_url()) {
+  binary_ = other.server.binary_;
+  data_dir_ = std::filesystem::temp_directory_path() / ("salesdb-it-" + RandomSuffix());
+  std::filesystem::create_directories(data_dir_);
+  extra_env_.push_back("SALESDB_MASTER_KEY_FILE=" + other.server.data_dir() + "/keys/master.key");
+  Start();
+}
+
 TestServer::~TestServer() {
   Stop();
   std::error_code ec;

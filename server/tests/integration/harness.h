@@ -60,10 +60,16 @@ class Client {
   std::string bearer_;
 };
 
+// Another instance on a server's database (PostgreSQL), with that server's master key.
+struct SameDatabaseAs {
+  const TestServer& server;
+};
+
 class TestServer {
  public:
   // extra_env: more SALESDB_* settings for this server ("NAME=value").
   explicit TestServer(std::vector<std::string> extra_env = {});
+  explicit TestServer(SameDatabaseAs other);
   ~TestServer();
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -183,6 +184,75 @@ TEST(ResilienceTest, PostgresRestartAnswers503AndRecovers) {
   EXPECT_EQ(fresh.Login(kAdminEmail, kAdminPassword).status, 200);
   // Nothing from the outage was written.
   EXPECT_EQ(admin.Get("/api/v1/customers?q=During%20Outage").json()["items"].size(), 0u);
+}
+
+// Scale-out (DESIGN.md): each instance answers customer lists from memory while no table they read
+// has changed; a write through another instance must make them stale within moments (its change
+// notification), also after PostgreSQL restarted under both (the listener reconnects).
+TEST(ResilienceTest, TwoInstancesSeeEachOthersWritesInCachedLists) {
+  if (!PgCluster::Available()) GTEST_SKIP() << "needs SALESDB_TEST_PG and SALESDB_TEST_PG_DIR (PostgreSQL run only)";
+  TestServer a;
+  TestServer b{SameDatabaseAs{a}};
+  Client ca(a), cb(b);
+  ASSERT_EQ(ca.Login(kAdminEmail, kAdminPassword).status, 200);
+  ASSERT_EQ(cb.Login(kAdminEmail, kAdminPassword).status, 200);
+  const std::string list = "/api/v1/customers?region=north_china&limit=50";
+  // Polls a's list until `shows` holds (the bound only keeps a broken build from hanging).
+  auto eventually = [&](const std::function<bool(const nlohmann::json&)>& shows) {
+    for (int i = 0; i < 200; ++i) {
+      HttpResponse r = ca.Get(list);
+      if (r.status == 200 && shows(Items(r))) return true;
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    return false;
+  };
+  auto named = [](const nlohmann::json& items, const std::string& name) -> const nlohmann::json* {
+    for (const auto& c : items) {
+      if (c["name"] == name) return &c;
+    }
+    return nullptr;
+  };
+  // Each instance hears the other's changes (else it would cache nothing, and this test prove nothing).
+  for (const TestServer* s : {&a, &b}) {
+    bool up = false;
+    for (int i = 0; i < 100 && !up; ++i) {
+      up = Client(*s).Get("/metrics").body.find("\nsalesdb_change_listener_up 1\n") != std::string::npos;
+      if (!up) std::this_thread::sleep_for(milliseconds(50));
+    }
+    ASSERT_TRUE(up) << "the change listener of " << s->base_url() << " is not listening";
+  }
+  ASSERT_EQ(Items(ca.Get(list)).size(), 0u);
+  ASSERT_EQ(Items(ca.Get(list)).size(), 0u);  // cached now
+
+  const int64_t id = CreateCustomer(cb, "Made On B", "north_china", 0);
+  ASSERT_NE(id, 0);
+  EXPECT_TRUE(eventually([&](const nlohmann::json& items) { return named(items, "Made On B") != nullptr; }));
+
+  HttpResponse got = cb.Get("/api/v1/customers/" + std::to_string(id));
+  ASSERT_EQ(cb.Patch("/api/v1/customers/" + std::to_string(id), nlohmann::json{{"name", "Renamed On B"}},
+                     {{"If-Match", got.header("etag")}})
+                .status,
+            200);
+  EXPECT_TRUE(eventually([&](const nlohmann::json& items) { return named(items, "Renamed On B") != nullptr; }));
+
+  // A licence changes the customer's active licence count (kept by a trigger).
+  ASSERT_NE(CreateRow(cb, "/api/v1/licenses", LicenseBody(id)), 0);
+  EXPECT_TRUE(eventually([&](const nlohmann::json& items) {
+    const nlohmann::json* c = named(items, "Renamed On B");
+    return c != nullptr && (*c)["active_license_count"] == 1;
+  }));
+
+  PgCluster cluster;
+  ASSERT_TRUE(cluster.Stop());
+  ASSERT_TRUE(cluster.Start());
+  bool ready = false;
+  for (int i = 0; i < 300 && !ready; ++i) {
+    ready = ca.Get("/readyz").status == 200 && cb.Get("/readyz").status == 200;
+    if (!ready) std::this_thread::sleep_for(milliseconds(100));
+  }
+  ASSERT_TRUE(ready);
+  ASSERT_NE(CreateCustomer(cb, "After Restart On B", "north_china", 0), 0);
+  EXPECT_TRUE(eventually([&](const nlohmann::json& items) { return named(items, "After Restart On B") != nullptr; }));
 }
 
 }  // namespace
