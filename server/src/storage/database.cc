@@ -29,8 +29,14 @@ std::string NewInstanceId() {
 // Distinct statements kept prepared per connection; the list queries vary with their filters.
 constexpr size_t kStatementCacheSize = 96;
 constexpr size_t kMaxBatch = 256;
-// SQLite's default automatic checkpoint threshold (pages in the WAL).
-constexpr int kCheckpointPages = 1000;
+// WAL pages between checkpoints. A checkpoint's fsync of the database file delays the commit
+// fsyncs that the device serves meanwhile: every write of the batches caught behind it waits.
+// Small checkpoints keep that delay short (create activity at 100,000 customers, turns A/B:
+// 1,000 pages, SQLite's default: p99 34 ms, 4,517 req/s; 250: 23 ms, 4,251; 100: 20 ms, 3,785).
+constexpr int kCheckpointPages = 100;
+// Should the checkpointer fall far behind (readers pinning old frames), the writer checkpoints
+// itself once the WAL holds this many pages, so that the WAL stays bounded.
+constexpr int kWriterCheckpointPages = 16000;
 
 bool Contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 
@@ -80,10 +86,9 @@ void ApplySqlitePragmas(soci::session& s, bool reader) {
 
 // sqlite3_wal_hook callback of the writer connection, after each commit. Installing it also turns
 // off the connection's automatic checkpoints (they are a wal_hook of SQLite's own).
-// Should the checkpointer fall far behind (readers pinning old frames), the writer checkpoints
-// itself at 16 times the threshold, so that the WAL stays bounded.
+// Past kWriterCheckpointPages the writer checkpoints itself.
 int OnWalCommit(void* arg, sqlite_api::sqlite3* db, const char* name, int pages) {
-  if (pages >= 16 * kCheckpointPages) {
+  if (pages >= kWriterCheckpointPages) {
     sqlite_api::sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
   }

@@ -25,7 +25,7 @@ TEST(DatabaseTest, BackgroundCheckpointMovesCommittedPagesIntoTheMainFile) {
       s << "CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL)";
       return Status::Ok();
     }).ok());
-    // 48 commits of 256 KiB: about 3,000 pages, three times the checkpoint threshold.
+    // 48 commits of 256 KiB: about 3,000 pages, many times the checkpoint threshold.
     for (int i = 0; i < 48; ++i) {
       ASSERT_TRUE((*db)->Write([](soci::session& s) {
         s << "INSERT INTO blobs (data) SELECT randomblob(16384) FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 "
