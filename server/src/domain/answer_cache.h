@@ -2,12 +2,14 @@
 // are unchanged (Store::ChangeStamp) and for at most max_age_ms: a backstop for the changes no
 // counter sees (another process writing the SQLite file, such as `salesdb user` while the server
 // runs). The key must hold everything the answer depends on besides those tables (the query, the
-// caller's row scope). At most `capacity` answers: a full cache drops its stale answers, else the
-// oldest. Concurrent misses of one key each compute it. Thread-safe.
+// caller's row scope). The answers kept hold at most `max_bytes` (as `bytes_of` counts them; an
+// answer larger than a sixteenth of that is not kept): a full cache drops its stale answers, then
+// the oldest. Concurrent misses of one key each compute it. Thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,7 +23,8 @@ namespace salesdb {
 template <typename V>
 class AnswerCache {
  public:
-  AnswerCache(size_t capacity, int64_t max_age_ms) : capacity_(capacity), max_age_ms_(max_age_ms) {}
+  AnswerCache(size_t max_bytes, int64_t max_age_ms, std::function<size_t(const V&)> bytes_of)
+      : max_bytes_(max_bytes), max_age_ms_(max_age_ms), bytes_of_(std::move(bytes_of)) {}
 
   // The answer for `key`: the cached one while current, else compute()'s, kept when it succeeds.
   // The stamp is taken before the computation reads, so a change committed meanwhile makes the
@@ -32,10 +35,7 @@ class AnswerCache {
     if (stamp) {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = entries_.find(key);
-      if (it != entries_.end() && Current(it->second, *stamp, now)) {
-        ++hits_;
-        return it->second.value;
-      }
+      if (it != entries_.end() && Current(it->second, *stamp, now)) return it->second.value;
     }
     StatusOr<V> computed = compute();
     if (!computed.ok()) return computed.status();
@@ -44,15 +44,11 @@ class AnswerCache {
     return value;
   }
 
-  uint64_t hits() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return hits_;
-  }
-
  private:
   struct Entry {
     uint64_t stamp = 0;
     int64_t stored_at = 0;
+    size_t bytes = 0;
     std::shared_ptr<const V> value;
   };
 
@@ -61,25 +57,40 @@ class AnswerCache {
   }
 
   void Put(const std::string& key, uint64_t stamp, int64_t now, std::shared_ptr<const V> value) {
+    size_t bytes = key.size() + bytes_of_(*value);
+    if (bytes > max_bytes_ / 16) return;
     std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() >= capacity_ && !entries_.contains(key)) {
-      std::erase_if(entries_, [&](const auto& kv) { return !Current(kv.second, stamp, now); });
-      if (entries_.size() >= capacity_) {
-        auto oldest = entries_.begin();
-        for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-          if (it->second.stored_at < oldest->second.stored_at) oldest = it;
-        }
-        entries_.erase(oldest);
+    Erase(entries_.find(key));
+    if (bytes_ + bytes > max_bytes_) {
+      for (auto it = entries_.begin(); it != entries_.end();) {
+        auto next = std::next(it);
+        if (!Current(it->second, stamp, now)) Erase(it);
+        it = next;
       }
     }
-    entries_[key] = Entry{stamp, now, std::move(value)};
+    while (bytes_ + bytes > max_bytes_) {
+      auto oldest = entries_.begin();
+      for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (it->second.stored_at < oldest->second.stored_at) oldest = it;
+      }
+      Erase(oldest);
+    }
+    entries_[key] = Entry{stamp, now, bytes, std::move(value)};
+    bytes_ += bytes;
   }
 
-  const size_t capacity_;
+  void Erase(typename std::unordered_map<std::string, Entry>::iterator it) {
+    if (it == entries_.end()) return;
+    bytes_ -= it->second.bytes;
+    entries_.erase(it);
+  }
+
+  const size_t max_bytes_;
   const int64_t max_age_ms_;
+  const std::function<size_t(const V&)> bytes_of_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;
-  uint64_t hits_ = 0;
+  size_t bytes_ = 0;  // of the entries kept
 };
 
 }  // namespace salesdb

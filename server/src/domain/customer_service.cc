@@ -58,6 +58,19 @@ std::string ListCacheKey(const CustomerQuery& q) {
 
 }  // namespace
 
+// About the memory a cached page holds: the rows, their strings and tags.
+size_t CustomerService::ListBytes(const Page<Customer>& page) {
+  size_t bytes = sizeof page + page.items.size() * sizeof(Customer);
+  for (const Customer& c : page.items) {
+    for (const std::string* s : {&c.name, &c.industry, &c.region, &c.tier, &c.status, &c.owner_name, &c.website,
+                                 &c.notes}) {
+      bytes += s->capacity();
+    }
+    for (const std::string& t : c.tags) bytes += sizeof t + t.capacity();
+  }
+  return bytes;
+}
+
 StatusOr<std::shared_ptr<const Page<Customer>>> CustomerService::List(const Actor& actor, CustomerQuery q) {
   RETURN_IF_ERROR(Require(actor, Permission::kCustomerRead));
   if (q.deleted) {

@@ -69,12 +69,13 @@ class CustomerService {
   StatusOr<std::vector<TimelineItem>> Timeline(const Actor& actor, int64_t id, int limit, int64_t before);
   StatusOr<int64_t> PurgeTrash(int64_t older_than_ms);  // job
 
-  static constexpr size_t kListCacheCapacity = 512;
+  static constexpr size_t kListCacheBytes = 16 << 20;
   static constexpr int64_t kListCacheMaxAgeMs = 60'000;
 
  private:
   ServiceContext ctx_;
-  AnswerCache<Page<Customer>> lists_{kListCacheCapacity, kListCacheMaxAgeMs};
+  static size_t ListBytes(const Page<Customer>& page);
+  AnswerCache<Page<Customer>> lists_{kListCacheBytes, kListCacheMaxAgeMs, ListBytes};
 };
 
 // Contacts, activities and opportunities share one shape; licences add issue/renew/revoke.
