@@ -18,14 +18,6 @@ namespace salesdb {
 namespace {
 
 constexpr size_t kMaxQueuedWrites = 10000;
-
-// Names this process in its change notifications (ChangeListener), so that it skips its own.
-std::string NewInstanceId() {
-  std::random_device device;
-  char id[17];
-  std::snprintf(id, sizeof id, "%08x%08x", device(), device());
-  return id;
-}
 // Distinct statements kept prepared per connection; the list queries vary with their filters.
 constexpr size_t kStatementCacheSize = 96;
 constexpr size_t kMaxBatch = 256;
@@ -37,6 +29,14 @@ constexpr int kCheckpointPages = 100;
 // Should the checkpointer fall far behind (readers pinning old frames), the writer checkpoints
 // itself once the WAL holds this many pages, so that the WAL stays bounded.
 constexpr int kWriterCheckpointPages = 16000;
+
+// Names this process in its change notifications (ChangeListener), so that it skips its own.
+std::string NewInstanceId() {
+  std::random_device device;
+  char id[17];
+  std::snprintf(id, sizeof id, "%08x%08x", device(), device());
+  return id;
+}
 
 bool Contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 

@@ -9,6 +9,10 @@
 // first caller, each caller the next. PostgreSQL: what the writer needs no answer to (savepoints,
 // the data-key and audit-head locks, the audit rows) travels with the next statement in one round trip
 // (Query::Defer, sql_query.h); should one of those fail, the whole batch fails.
+// After each COMMIT the writer counts the changes of the tables that the batch's kept writes
+// changed (ChangeStamp, for answers cached in memory) before any of its callers is answered;
+// PostgreSQL: it tells the other instances with pg_notify, sent with the COMMIT, and a
+// ChangeListener (storage/change_listener.h) hears theirs.
 // Reads: SQLite, a pool of read-only connections, each Read one snapshot (a read transaction);
 // PostgreSQL, a pool of connections (each statement its own snapshot). Lost
 // PostgreSQL connections are re-opened and the work retried once when it cannot have been
