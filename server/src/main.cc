@@ -266,6 +266,7 @@ int Serve(App& app) {
   auto serve_lock = backup::FileLock::Acquire(ServeLockPath(app.config), backup::FileLock::Mode::kShared, false);
   if (!serve_lock.ok()) Die("a restore is running on this data folder; start the server when it has finished");
   app.Open(/*migrate=*/true);
+  app.db->ListenForChanges();
   EnsureFirstAdmin(app);
 
   monitoring::Health health;

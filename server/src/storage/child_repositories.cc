@@ -22,14 +22,8 @@ struct Meta {
   RowMeta Get() const { return {version, ca, ua, cb, ub}; }
 };
 
-// The ChangedTable bits of a write to `table`. Triggers keep customers.active_licenses, so a
-// licence's change is its customer's too (migration 0006).
-uint32_t TableBits(std::string_view table) {
-  if (table == "contacts") return kContactsTable;
-  if (table == "licenses") return kLicensesTable | kCustomersTable;
-  if (table == "activities") return kActivitiesTable;
-  return kOpportunitiesTable;
-}
+// What a licence's write changes: triggers keep customers.active_licenses (migration 0006).
+constexpr uint32_t kLicenseChanges = kLicensesTable | kCustomersTable;
 
 Status CheckOneRow(ll affected, const char* what) {
   if (affected != 1) return Aborted(std::string("the ") + what + " was changed by someone else");
@@ -220,8 +214,9 @@ StatusOr<std::vector<Entity>> RunList(RepoContext& ctx, Query& q) {
   return out;
 }
 
-Status DeleteRow(RepoContext& ctx, const char* table, int64_t id, int64_t version, const char* what) {
-  Changed(ctx, TableBits(table));
+Status DeleteRow(RepoContext& ctx, const char* table, uint32_t changes, int64_t id, int64_t version,
+                 const char* what) {
+  Changed(ctx, changes);
   Query q(ctx.s, std::string("DELETE FROM ") + table + " WHERE id = :id AND version = :version");
   q.Bind("id", static_cast<ll>(id)).Bind("version", static_cast<ll>(version));
   return CheckOneRow(q.Exec(), what);
@@ -284,7 +279,7 @@ Status SqlContactRepository::Update(const Contact& c) {
 }
 
 Status SqlContactRepository::Delete(int64_t id, int64_t version) {
-  return DeleteRow(ctx_, "contacts", id, version, "contact");
+  return DeleteRow(ctx_, "contacts", kContactsTable, id, version, "contact");
 }
 
 Status SqlContactRepository::ClearPrimary(int64_t customer_id, int64_t except_id) {
@@ -327,7 +322,7 @@ StatusOr<std::vector<License>> SqlLicenseRepository::List(const ChildQuery& cq) 
 }
 
 StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
-  Changed(ctx_, TableBits("licenses"));
+  Changed(ctx_, kLicenseChanges);
   Query q(ctx_.s);
   q.Bind("cid", static_cast<ll>(l.customer_id)).Bind("edition", l.edition)
       .Bind("seats", static_cast<ll>(l.seats)).Bind("value", static_cast<ll>(l.annual_value_minor))
@@ -345,7 +340,7 @@ StatusOr<int64_t> SqlLicenseRepository::Insert(const License& l) {
 }
 
 Status SqlLicenseRepository::Update(const License& l) {
-  Changed(ctx_, TableBits("licenses"));
+  Changed(ctx_, kLicenseChanges);
   Query q(ctx_.s,
           "UPDATE licenses SET edition = :edition, seats = :seats, annual_value_minor = :value, currency = :currency, "
           "starts_at = :starts, expires_at = :expires, status = :status, deployment = :deployment, "
@@ -362,11 +357,11 @@ Status SqlLicenseRepository::Update(const License& l) {
 }
 
 Status SqlLicenseRepository::Delete(int64_t id, int64_t version) {
-  return DeleteRow(ctx_, "licenses", id, version, "licence");
+  return DeleteRow(ctx_, "licenses", kLicenseChanges, id, version, "licence");
 }
 
 StatusOr<int64_t> SqlLicenseRepository::ExpireDue(int64_t now) {
-  Changed(ctx_, TableBits("licenses"));
+  Changed(ctx_, kLicenseChanges);
   Query q(ctx_.s,
           "UPDATE licenses SET status = 'expired', version = version + 1, updated_at = :now "
           "WHERE status = 'active' AND expires_at < :now2");
@@ -416,7 +411,7 @@ Status SqlActivityRepository::Update(const Activity& a) {
 }
 
 Status SqlActivityRepository::Delete(int64_t id, int64_t version) {
-  return DeleteRow(ctx_, "activities", id, version, "activity");
+  return DeleteRow(ctx_, "activities", kActivitiesTable, id, version, "activity");
 }
 
 // ---------------------------------------------------------------- opportunities
@@ -472,7 +467,7 @@ Status SqlOpportunityRepository::Update(const Opportunity& o) {
 }
 
 Status SqlOpportunityRepository::Delete(int64_t id, int64_t version) {
-  return DeleteRow(ctx_, "opportunities", id, version, "opportunity");
+  return DeleteRow(ctx_, "opportunities", kOpportunitiesTable, id, version, "opportunity");
 }
 
 }  // namespace salesdb

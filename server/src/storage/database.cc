@@ -143,8 +143,6 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
       PgStatementCache::Attach(*db->writer_, kStatementCacheSize);
       db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
       db->instance_id_ = NewInstanceId();
-      db->listener_ = std::make_unique<ChangeListener>(db->connect_string_, db->instance_id_,
-                                                       [d = db.get()](uint32_t tables) { d->MarkChanged(tables); });
     } else {
       db->dialect_ = Dialect::kSqlite;
       ConfigureSqliteLibrary();
@@ -270,6 +268,12 @@ Status Database::Write(const Work& fn) {
   job.done_cv.wait(lock, [&] { return job.done; });
   if (job.wake_next != nullptr) WakeUp(*job.wake_next);
   return job.result;
+}
+
+void Database::ListenForChanges() {
+  if (dialect_ != Dialect::kPostgres || listener_) return;
+  listener_ = std::make_unique<ChangeListener>(connect_string_, instance_id_,
+                                               [this](uint32_t tables) { MarkChanged(tables); });
 }
 
 std::optional<uint64_t> Database::ChangeStamp(uint32_t tables) const {

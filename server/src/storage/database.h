@@ -67,6 +67,9 @@ class Database {
   // callers are answered) and, on PostgreSQL, other instances' heard by the ChangeListener.
   std::optional<uint64_t> ChangeStamp(uint32_t tables) const;
   void MarkChanged(uint32_t tables);
+  // PostgreSQL: starts the ChangeListener (`serve` only: other commands cache nothing); from then
+  // on ChangeStamp is nullopt while it cannot hear other instances. No-op on SQLite.
+  void ListenForChanges();
   // SQLite: checkpoints the WAL into the main file (shutdown, backups). No-op on PostgreSQL.
   Status Checkpoint();
   // Cheap liveness probe for /readyz.
@@ -111,7 +114,7 @@ class Database {
   std::atomic<uint64_t> generation_{1};
   std::array<std::atomic<uint64_t>, kChangedTableCount> changes_{};
   std::string instance_id_;                   // in this instance's change notifications
-  std::unique_ptr<ChangeListener> listener_;  // PostgreSQL
+  std::unique_ptr<ChangeListener> listener_;  // PostgreSQL, after ListenForChanges()
   // SQLite: one prepared-statement cache per connection (writer and readers), attached to it
   // (PostgreSQL's PgStatementCaches are owned by their registry).
   std::vector<std::unique_ptr<StatementCache>> statement_caches_;
