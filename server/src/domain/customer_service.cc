@@ -99,24 +99,20 @@ StatusOr<std::shared_ptr<const Page<Customer>>> CustomerService::List(const Acto
 }
 
 StatusOr<CustomerDetail> CustomerService::Get(const Actor& actor, int64_t id) {
+  DetailQuery q;
+  q.customer_id = id;
+  for (ChildQuery* list : {&q.contacts, &q.licenses, &q.opportunities, &q.activities}) list->page.limit = 200;
+  q.contacts.page.sort_field = "created_at";
+  q.licenses.page.sort_field = "expires_at";
+  q.opportunities.page.sort_field = "updated_at";
+  q.activities.page.sort_field = "occurred_at";
+  q.activities.page.limit = 20;
   CustomerDetail d;
-  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-    ASSIGN_OR_RETURN(d.customer, tx.customers().Get(id, false));
-    RETURN_IF_ERROR(CheckRead(actor, d.customer));
-    ChildQuery q;
-    q.customer_id = id;
-    q.page.limit = 200;
-    q.page.sort_field = "created_at";
-    ASSIGN_OR_RETURN(d.contacts, tx.contacts().List(q));
-    q.page.sort_field = "expires_at";
-    ASSIGN_OR_RETURN(d.licenses, tx.licenses().List(q));
-    q.page.sort_field = "updated_at";
-    ASSIGN_OR_RETURN(d.opportunities, tx.opportunities().List(q));
-    q.page.sort_field = "occurred_at";
-    q.page.limit = 20;
-    ASSIGN_OR_RETURN(d.activities, tx.activities().List(q));
+  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(d, tx.customers().GetDetail(q));
     return Status::Ok();
   }));
+  RETURN_IF_ERROR(CheckRead(actor, d.customer));
   if (d.contacts.size() > 200) d.contacts.resize(200);
   if (d.licenses.size() > 200) d.licenses.resize(200);
   if (d.opportunities.size() > 200) d.opportunities.resize(200);

@@ -39,14 +39,6 @@ struct Change {
   std::function<Status(T&)> apply;
 };
 
-struct CustomerDetail {
-  Customer customer;
-  std::vector<Contact> contacts;
-  std::vector<License> licenses;
-  std::vector<Activity> activities;  // 20 latest
-  std::vector<Opportunity> opportunities;
-};
-
 struct TimelineItem {
   std::string kind;  // activity | license | opportunity
   int64_t at = 0;

@@ -54,6 +54,22 @@ struct ChildQuery {  // contacts, licences, activities, opportunities
   int64_t owner_id = 0;  // opportunities.owner_id
 };
 
+// A customer with its children (CustomerRepository::GetDetail).
+struct CustomerDetail {
+  Customer customer;
+  std::vector<Contact> contacts;
+  std::vector<License> licenses;
+  std::vector<Activity> activities;  // 20 latest
+  std::vector<Opportunity> opportunities;
+};
+
+// What CustomerRepository::GetDetail reads: each list as the child repository's List gives it for
+// that query (customer_id is set to the customer's).
+struct DetailQuery {
+  int64_t customer_id = 0;
+  ChildQuery contacts, licenses, activities, opportunities;
+};
+
 class UserRepository {
  public:
   virtual ~UserRepository() = default;
@@ -121,6 +137,9 @@ class CustomerRepository {
   virtual StatusOr<Customer> Get(int64_t id, bool include_deleted) = 0;
   // At most page.limit + 1 rows, so that callers know whether a next page exists.
   virtual StatusOr<std::vector<Customer>> List(const CustomerQuery& q) = 0;
+  // The live customer with its children: the five reads of a detail page, in one round trip on
+  // PostgreSQL. NotFound as Get(id, false).
+  virtual StatusOr<CustomerDetail> GetDetail(const DetailQuery& q) = 0;
   virtual StatusOr<int64_t> Insert(const Customer& c) = 0;
   // Aborted when the stored version is not c.meta.version - 1 (c carries the new version).
   virtual Status Update(const Customer& c) = 0;

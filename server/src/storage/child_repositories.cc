@@ -1,5 +1,7 @@
 // Contacts, licences, activities and opportunities: the rows that hang off a customer. Children of
 // customers in the trash are hidden from lists.
+#include <memory>
+
 #include "storage/field_encryption.h"
 #include "storage/repositories.h"
 
@@ -214,6 +216,74 @@ StatusOr<std::vector<Entity>> RunList(RepoContext& ctx, Query& q) {
   return out;
 }
 
+// The WHERE and ORDER BY of a contact list. Exact matches go through the blind indexes; the candidates
+// (a 32-bit index collides now and then) are opened and compared by List, so a page may hold fewer
+// rows than asked for.
+Status FilterContacts(RepoContext& ctx, const ChildQuery& cq, Query& q) {
+  AppendParentFilters(q, cq, "x");
+  RETURN_IF_ERROR(NeedCipher(ctx));
+  if (!cq.email.empty()) {
+    q.Sql(" AND x.email_bidx = :eb").Bind("eb", static_cast<ll>(ctx.cipher->BlindIndex("contacts.email", NormalizeEmail(cq.email))));
+  }
+  if (!cq.phone.empty()) {
+    q.Sql(" AND x.phone_bidx = :pb").Bind("pb", static_cast<ll>(ctx.cipher->BlindIndex("contacts.phone", NormalizePhone(cq.phone))));
+  }
+  const std::string& f = cq.page.sort_field;
+  AppendKeyset(q, f == "name" ? "x.name" : f == "updated_at" ? "x.updated_at" : "x.created_at", f != "name", "x.id",
+               cq.page);
+  return Status::Ok();
+}
+
+// The WHERE and ORDER BY of a licence list (a key matches through its blind index, as contacts do).
+Status FilterLicenses(RepoContext& ctx, const ChildQuery& cq, Query& q) {
+  AppendParentFilters(q, cq, "x");
+  if (!cq.status.empty()) q.Sql(" AND x.status = :status").Bind("status", cq.status);
+  if (!cq.edition.empty()) q.Sql(" AND x.edition = :edition").Bind("edition", cq.edition);
+  RETURN_IF_ERROR(NeedCipher(ctx));
+  if (!cq.key.empty()) {
+    q.Sql(" AND x.key_bidx = :kb")
+        .Bind("kb", static_cast<ll>(ctx.cipher->BlindIndex("licenses.license_key", NormalizeLicenseKey(cq.key))));
+  }
+  if (cq.expires_before != 0) {
+    q.Sql(" AND x.status = 'active' AND x.expires_at <= :eb").Bind("eb", static_cast<ll>(cq.expires_before));
+  }
+  const std::string& f = cq.page.sort_field;
+  AppendKeyset(q, f == "expires_at" ? "x.expires_at" : f == "created_at" ? "x.created_at" : "x.updated_at", true,
+               "x.id", cq.page);
+  return Status::Ok();
+}
+
+// The WHERE and ORDER BY of an activity list.
+void FilterActivities(const ChildQuery& cq, Query& q) {
+  AppendParentFilters(q, cq, "x");
+  if (!cq.type.empty()) q.Sql(" AND x.type = :type").Bind("type", cq.type);
+  if (cq.user_id != 0) q.Sql(" AND x.user_id = :uid").Bind("uid", static_cast<ll>(cq.user_id));
+  AppendKeyset(q, cq.page.sort_field == "updated_at" ? "x.updated_at" : "x.occurred_at", true, "x.id", cq.page);
+}
+
+// The WHERE and ORDER BY of an opportunity list.
+void FilterOpportunities(const ChildQuery& cq, Query& q) {
+  AppendParentFilters(q, cq, "x");
+  if (!cq.stage.empty()) q.Sql(" AND x.stage = :stage").Bind("stage", cq.stage);
+  if (cq.owner_id != 0) q.Sql(" AND x.owner_id = :owner").Bind("owner", static_cast<ll>(cq.owner_id));
+  const std::string& f = cq.page.sort_field;
+  AppendKeyset(q,
+               f == "expected_close_at" ? "x.expected_close_at"
+               : f == "amount_minor"    ? "x.amount_minor"
+                                        : "x.updated_at",
+               true, "x.id", cq.page);
+}
+
+// A list query added to `batch`: its rows are appended to *out when the batch runs (sealed columns
+// still sealed).
+template <typename Row, typename Entity>
+Query& AddList(QueryBatch& batch, const char* select, std::vector<Entity>* out) {
+  auto row = std::make_shared<Row>();
+  Query& q = batch.Add(select, [row, out] { out->push_back(row->Get()); });
+  row->Bind(q);
+  return q;
+}
+
 Status DeleteRow(RepoContext& ctx, const char* table, uint32_t changes, int64_t id, int64_t version,
                  const char* what) {
   Changed(ctx, changes);
@@ -224,6 +294,30 @@ Status DeleteRow(RepoContext& ctx, const char* table, uint32_t changes, int64_t 
 
 }  // namespace
 
+// ---------------------------------------------------------------- a customer's children at once
+
+Status AddChildLists(RepoContext& ctx, const DetailQuery& dq, QueryBatch& batch, CustomerDetail* out) {
+  auto of_customer = [&](ChildQuery cq) {
+    cq.customer_id = dq.customer_id;
+    return cq;
+  };
+  RETURN_IF_ERROR(FilterContacts(ctx, of_customer(dq.contacts),
+                                 AddList<ContactRow, Contact>(batch, kSelectContact, &out->contacts)));
+  RETURN_IF_ERROR(FilterLicenses(ctx, of_customer(dq.licenses),
+                                 AddList<LicenseRow, License>(batch, kSelectLicense, &out->licenses)));
+  FilterActivities(of_customer(dq.activities), AddList<ActivityRow, Activity>(batch, kSelectActivity, &out->activities));
+  FilterOpportunities(of_customer(dq.opportunities),
+                      AddList<OpportunityRow, Opportunity>(batch, kSelectOpportunity, &out->opportunities));
+  return Status::Ok();
+}
+
+Status OpenChildLists(RepoContext& ctx, CustomerDetail& d) {
+  for (auto& c : d.contacts) RETURN_IF_ERROR(Unseal(ctx, c));
+  for (auto& l : d.licenses) RETURN_IF_ERROR(Unseal(ctx, l));
+  for (auto& a : d.activities) RETURN_IF_ERROR(Unseal(ctx, a));
+  return Status::Ok();
+}
+
 // ---------------------------------------------------------------- contacts
 
 StatusOr<Contact> SqlContactRepository::Get(int64_t id) {
@@ -232,19 +326,7 @@ StatusOr<Contact> SqlContactRepository::Get(int64_t id) {
 
 StatusOr<std::vector<Contact>> SqlContactRepository::List(const ChildQuery& cq) {
   Query q(ctx_.s, kSelectContact);
-  AppendParentFilters(q, cq, "x");
-  RETURN_IF_ERROR(NeedCipher(ctx_));
-  // Exact match through the blind indexes; candidates (a 32-bit index collides now and then) are
-  // opened and compared, so a page may hold fewer rows than asked for.
-  if (!cq.email.empty()) {
-    q.Sql(" AND x.email_bidx = :eb").Bind("eb", static_cast<ll>(ctx_.cipher->BlindIndex("contacts.email", NormalizeEmail(cq.email))));
-  }
-  if (!cq.phone.empty()) {
-    q.Sql(" AND x.phone_bidx = :pb").Bind("pb", static_cast<ll>(ctx_.cipher->BlindIndex("contacts.phone", NormalizePhone(cq.phone))));
-  }
-  const std::string& f = cq.page.sort_field;
-  AppendKeyset(q, f == "name" ? "x.name" : f == "updated_at" ? "x.updated_at" : "x.created_at", f != "name", "x.id",
-               cq.page);
+  RETURN_IF_ERROR(FilterContacts(ctx_, cq, q));
   ASSIGN_OR_RETURN(auto rows, (RunList<ContactRow, Contact>(ctx_, q)));
   std::erase_if(rows, [&](const Contact& c) {
     return (!cq.email.empty() && NormalizeEmail(c.email) != NormalizeEmail(cq.email)) ||
@@ -300,20 +382,7 @@ StatusOr<License> SqlLicenseRepository::Get(int64_t id) {
 
 StatusOr<std::vector<License>> SqlLicenseRepository::List(const ChildQuery& cq) {
   Query q(ctx_.s, kSelectLicense);
-  AppendParentFilters(q, cq, "x");
-  if (!cq.status.empty()) q.Sql(" AND x.status = :status").Bind("status", cq.status);
-  if (!cq.edition.empty()) q.Sql(" AND x.edition = :edition").Bind("edition", cq.edition);
-  RETURN_IF_ERROR(NeedCipher(ctx_));
-  if (!cq.key.empty()) {
-    q.Sql(" AND x.key_bidx = :kb")
-        .Bind("kb", static_cast<ll>(ctx_.cipher->BlindIndex("licenses.license_key", NormalizeLicenseKey(cq.key))));
-  }
-  if (cq.expires_before != 0) {
-    q.Sql(" AND x.status = 'active' AND x.expires_at <= :eb").Bind("eb", static_cast<ll>(cq.expires_before));
-  }
-  const std::string& f = cq.page.sort_field;
-  AppendKeyset(q, f == "expires_at" ? "x.expires_at" : f == "created_at" ? "x.created_at" : "x.updated_at", true,
-               "x.id", cq.page);
+  RETURN_IF_ERROR(FilterLicenses(ctx_, cq, q));
   ASSIGN_OR_RETURN(auto rows, (RunList<LicenseRow, License>(ctx_, q)));
   if (!cq.key.empty()) {
     std::erase_if(rows, [&](const License& l) { return NormalizeLicenseKey(l.key) != NormalizeLicenseKey(cq.key); });
@@ -377,10 +446,7 @@ StatusOr<Activity> SqlActivityRepository::Get(int64_t id) {
 
 StatusOr<std::vector<Activity>> SqlActivityRepository::List(const ChildQuery& cq) {
   Query q(ctx_.s, kSelectActivity);
-  AppendParentFilters(q, cq, "x");
-  if (!cq.type.empty()) q.Sql(" AND x.type = :type").Bind("type", cq.type);
-  if (cq.user_id != 0) q.Sql(" AND x.user_id = :uid").Bind("uid", static_cast<ll>(cq.user_id));
-  AppendKeyset(q, cq.page.sort_field == "updated_at" ? "x.updated_at" : "x.occurred_at", true, "x.id", cq.page);
+  FilterActivities(cq, q);
   return RunList<ActivityRow, Activity>(ctx_, q);
 }
 
@@ -422,15 +488,7 @@ StatusOr<Opportunity> SqlOpportunityRepository::Get(int64_t id) {
 
 StatusOr<std::vector<Opportunity>> SqlOpportunityRepository::List(const ChildQuery& cq) {
   Query q(ctx_.s, kSelectOpportunity);
-  AppendParentFilters(q, cq, "x");
-  if (!cq.stage.empty()) q.Sql(" AND x.stage = :stage").Bind("stage", cq.stage);
-  if (cq.owner_id != 0) q.Sql(" AND x.owner_id = :owner").Bind("owner", static_cast<ll>(cq.owner_id));
-  const std::string& f = cq.page.sort_field;
-  AppendKeyset(q,
-               f == "expected_close_at" ? "x.expected_close_at"
-               : f == "amount_minor"    ? "x.amount_minor"
-                                        : "x.updated_at",
-               true, "x.id", cq.page);
+  FilterOpportunities(cq, q);
   return RunList<OpportunityRow, Opportunity>(ctx_, q);
 }
 

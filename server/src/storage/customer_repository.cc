@@ -111,6 +111,24 @@ StatusOr<Customer> SqlCustomerRepository::Get(int64_t id, bool include_deleted) 
   return r.Take();
 }
 
+StatusOr<CustomerDetail> SqlCustomerRepository::GetDetail(const DetailQuery& dq) {
+  CustomerDetail d;
+  bool found = false;
+  CustomerRow r;
+  QueryBatch batch(ctx_.s);
+  Query& q = batch.Add(kSelectCustomer, [&] {
+    d.customer = r.Take();
+    found = true;
+  });
+  q.Sql(" WHERE c.id = :id AND c.deleted_at IS NULL").Bind("id", static_cast<long long>(dq.customer_id));
+  r.Bind(q);
+  RETURN_IF_ERROR(AddChildLists(ctx_, dq, batch, &d));
+  batch.Run();
+  if (!found) return NotFound("customer not found");
+  RETURN_IF_ERROR(OpenChildLists(ctx_, d));
+  return d;
+}
+
 StatusOr<std::vector<Customer>> SqlCustomerRepository::List(const CustomerQuery& cq) {
   CustomerRow r;
   Query q(ctx_.s, kSelectCustomer);

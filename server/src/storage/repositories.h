@@ -88,6 +88,7 @@ class SqlCustomerRepository final : public CustomerRepository {
   SALESDB_REPO_CTOR(SqlCustomerRepository)
   StatusOr<Customer> Get(int64_t id, bool include_deleted) override;
   StatusOr<std::vector<Customer>> List(const CustomerQuery& q) override;
+  StatusOr<CustomerDetail> GetDetail(const DetailQuery& q) override;
   StatusOr<int64_t> Insert(const Customer& c) override;
   Status Update(const Customer& c) override;
   Status SetDeleted(int64_t id, int64_t new_version, std::optional<int64_t> deleted_at, int64_t by,
@@ -167,6 +168,11 @@ class SqlAuditRepository final : public AuditRepository {
 // Appends the keyset condition and ORDER BY/LIMIT for `page` to q. `column` is a trusted column
 // expression (chosen by the repository from the service-validated sort field); `id_column` the
 // table's id. Asks for page.limit + 1 rows.
+// A customer's children for CustomerRepository::GetDetail: AddChildLists adds the four list queries of
+// `dq` to `batch`, whose rows land in *out when it runs; OpenChildLists then opens their sealed columns.
+Status AddChildLists(RepoContext& ctx, const DetailQuery& dq, QueryBatch& batch, CustomerDetail* out);
+Status OpenChildLists(RepoContext& ctx, CustomerDetail& d);
+
 void AppendKeyset(Query& q, const std::string& column, bool numeric, const std::string& id_column,
                   const PageRequest& page);
 

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <memory>
 #include <unordered_map>
 
 #include "monitoring/metrics.h"
@@ -185,21 +186,29 @@ void LeavePipeline(PGconn* conn) {
   }
 }
 
-// Runs prepared statement `name` after the statements deferred on its connection, all in one
-// round trip (pipeline mode), and returns its result. Throws the first error; when that is a
-// deferred statement's, the cache remembers it (PgStatementCache::TakeDeferredFailure).
-PGresult* ExecPipelined(PgStatementCache& cache, const std::vector<PgStatementCache::Deferred>& ahead,
-                        const char* name, int n, const char* const* values) {
+struct ClearResult {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ClearResult>;
+
+// Runs the prepared statements `run` after `ahead` (the statements deferred on the connection), all
+// in one round trip (pipeline mode), and returns the results of `run`, in order. Throws the first
+// error; when that is a deferred statement's, the cache remembers it
+// (PgStatementCache::TakeDeferredFailure).
+std::vector<ResultPtr> ExecPipelined(PgStatementCache& cache, const std::vector<PgStatementCache::Deferred>& ahead,
+                                     const std::vector<PgStatementCache::Deferred>& run) {
   PGconn* conn = cache.conn();
   bool sent = PQenterPipelineMode(conn) == 1;
-  for (const PgStatementCache::Deferred& d : ahead) {
+  auto send = [&](const PgStatementCache::Deferred& d) {
     std::vector<const char*> texts;
     for (const std::string& v : d.values) texts.push_back(v.c_str());
     sent = sent && PQsendQueryPrepared(conn, d.name.c_str(), static_cast<int>(texts.size()), texts.data(), nullptr,
                                        nullptr, 0) == 1;
-  }
-  sent = sent && PQsendQueryPrepared(conn, name, n, values, nullptr, nullptr, 0) == 1 && PQpipelineSync(conn) == 1;
-  std::vector<PGresult*> results;  // one per statement, in order; a null separates them
+  };
+  for (const PgStatementCache::Deferred& d : ahead) send(d);
+  for (const PgStatementCache::Deferred& d : run) send(d);
+  sent = sent && PQpipelineSync(conn) == 1;
+  std::vector<ResultPtr> results;  // one per statement, in order; a null separates them
   for (int nulls = 0; sent && nulls < 2;) {
     PGresult* r = PQgetResult(conn);
     if (r == nullptr) {
@@ -211,26 +220,22 @@ PGresult* ExecPipelined(PgStatementCache& cache, const std::vector<PgStatementCa
       PQclear(r);
       break;
     }
-    results.push_back(r);
+    results.emplace_back(r);
   }
-  const bool complete = sent && results.size() == ahead.size() + 1 && PQexitPipelineMode(conn) == 1;
+  const bool complete = sent && results.size() == ahead.size() + run.size() && PQexitPipelineMode(conn) == 1;
   size_t first_failed = results.size();
   for (size_t i = 0; i < results.size() && first_failed == results.size(); ++i) {
-    ExecStatusType status = PQresultStatus(results[i]);
+    ExecStatusType status = PQresultStatus(results[i].get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) first_failed = i;
   }
   if (complete && first_failed == results.size()) {
-    for (size_t i = 0; i + 1 < results.size(); ++i) PQclear(results[i]);
-    return results.back();
+    results.erase(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(ahead.size()));
+    return results;
   }
   // Short of all results (the connection is gone), a deferred statement may not have run.
   if (!complete) LeavePipeline(conn);
   if (!complete || first_failed < ahead.size()) cache.NoteDeferredFailure();
-  PGresult* failed = first_failed < results.size() ? results[first_failed] : nullptr;
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (i != first_failed) PQclear(results[i]);
-  }
-  ThrowPostgresError(failed, conn);
+  ThrowPostgresError(first_failed < results.size() ? results[first_failed].release() : nullptr, conn);
 }
 
 }  // namespace
@@ -254,35 +259,33 @@ class Query::PgRun {
  public:
   PgRun(PgStatementCache& cache, const std::string& sql, const std::deque<Param>& params) {
     const PgStatementCache::Statement& st = cache.Get(sql);
-    const std::vector<std::string> texts = Positional(st, params);
-    std::vector<const char*> values;
-    for (const std::string& v : texts) values.push_back(v.c_str());
+    std::vector<std::string> texts = Positional(st, params);
     std::vector<PgStatementCache::Deferred> ahead = cache.TakeDeferred();
     if (!ahead.empty()) {
-      res_ = ExecPipelined(cache, ahead, st.name.c_str(), static_cast<int>(values.size()), values.data());
+      res_ = std::move(ExecPipelined(cache, ahead, {{st.name, std::move(texts)}}).front());
       return;
     }
-    res_ = PQexecPrepared(cache.conn(), st.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                          nullptr, 0);
-    ExecStatusType status = PQresultStatus(res_);
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) ThrowPostgresError(res_, cache.conn());
+    std::vector<const char*> values;
+    for (const std::string& v : texts) values.push_back(v.c_str());
+    res_.reset(PQexecPrepared(cache.conn(), st.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                              nullptr, 0));
+    ExecStatusType status = PQresultStatus(res_.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) ThrowPostgresError(res_.release(), cache.conn());
   }
-  ~PgRun() { PQclear(res_); }
-  PgRun(const PgRun&) = delete;
-  PgRun& operator=(const PgRun&) = delete;
+  explicit PgRun(ResultPtr res) : res_(std::move(res)) {}
 
-  int rows() const { return PQntuples(res_); }
+  int rows() const { return PQntuples(res_.get()); }
   void Read(const std::vector<Output>& outputs, int row) const {
     for (size_t i = 0; i < outputs.size(); ++i) {
       int col = static_cast<int>(i);
-      bool null = PQgetisnull(res_, row, col);
-      outputs[i].read_text(null ? nullptr : PQgetvalue(res_, row, col), PQgetlength(res_, row, col));
+      bool null = PQgetisnull(res_.get(), row, col);
+      outputs[i].read_text(null ? nullptr : PQgetvalue(res_.get(), row, col), PQgetlength(res_.get(), row, col));
     }
   }
-  long long Changes() const { return std::atoll(PQcmdTuples(res_)); }
+  long long Changes() const { return std::atoll(PQcmdTuples(res_.get())); }
 
  private:
-  PGresult* res_ = nullptr;
+  ResultPtr res_;
 };
 
 void Query::Defer() {
@@ -359,6 +362,37 @@ long long Query::Exec() {
   Prepare(st);
   st.execute(true);
   return st.get_affected_rows();
+}
+
+// ---------------------------------------------------------------- running Queries together
+
+Query& QueryBatch::Add(std::string_view sql, std::function<void()> on_row) {
+  return items_.emplace_back(Item{Query(session_, sql), std::move(on_row)}).query;
+}
+
+void QueryBatch::Run() {
+  PgStatementCache* cache = PgStatementCache::For(session_);
+  if (cache == nullptr || std::any_of(items_.begin(), items_.end(), [](const Item& i) { return i.query.bulk_; })) {
+    for (Item& i : items_) i.query.Each(i.on_row);
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<PgStatementCache::Deferred> run;
+  for (const Item& i : items_) {
+    const PgStatementCache::Statement& st = cache->Get(i.query.sql_);
+    run.push_back({st.name, Query::Positional(st, i.query.params_)});
+  }
+  std::vector<ResultPtr> results = ExecPipelined(*cache, cache->TakeDeferred(), run);
+  // Each statement's duration: from the batch's start until its rows are read.
+  for (size_t n = 0; n < items_.size(); ++n) {
+    Item& i = items_[n];
+    Query::PgRun result(std::move(results[n]));
+    for (int row = 0; row < result.rows(); ++row) {
+      result.Read(i.query.outputs_, row);
+      i.on_row();
+    }
+    Query::ObserveQuery(i.query.sql_, std::chrono::steady_clock::now() - start);
+  }
 }
 
 void Query::Prepare(soci::statement& st) {

@@ -25,6 +25,7 @@ namespace salesdb {
 std::string QueryName(const std::string& sql);
 
 class StatementCache;
+class QueryBatch;
 
 // Column readers of the SQLite fast path (defined in sql_query.cc). A NULL column sets *ind to
 // i_null and leaves the variable alone; without an indicator it throws, as SOCI does.
@@ -95,6 +96,7 @@ class Query {
   const std::string& sql() const { return sql_; }
 
  private:
+  friend class QueryBatch;
   struct Param {
     std::string name;
     long long number;
@@ -132,6 +134,29 @@ class Query {
   std::deque<Param> params_;  // a deque: SOCI's use() keeps references to the values
   std::vector<Output> outputs_;
   bool bulk_ = false;
+};
+
+// Read statements that run together: on a PostgreSQL connection of the Database in one round trip
+// (libpq's pipeline mode, after any statements deferred on it), elsewhere one after another. Each
+// statement's on_row is called after each of its rows is fetched into its Into variables, statement
+// by statement in the order they were added. A statement that fails throws its error from Run.
+class QueryBatch {
+ public:
+  explicit QueryBatch(soci::session& s) : session_(s) {}
+  QueryBatch(const QueryBatch&) = delete;
+  QueryBatch& operator=(const QueryBatch&) = delete;
+
+  // A new statement of the batch, to be given its filters, bound values and Into variables.
+  Query& Add(std::string_view sql, std::function<void()> on_row);
+  void Run();
+
+ private:
+  struct Item {
+    Query query;
+    std::function<void()> on_row;
+  };
+  soci::session& session_;
+  std::deque<Item> items_;  // a deque: Add hands out references
 };
 
 }  // namespace salesdb

@@ -97,6 +97,50 @@ TEST_F(CoreTest, CustomerLifecycleWithVersions) {
   EXPECT_EQ(c.Get("/api/v1/customers/" + std::to_string(id)).status, 200);
 }
 
+// The detail page's five reads (one round trip on PostgreSQL): every kind of child, sealed columns
+// opened, each list in its order, the 20 latest activities; a customer in the trash is not found.
+TEST_F(CoreTest, CustomerDetailHoldsEveryKindOfChild) {
+  Client c = Admin();
+  int64_t id = CreateRow(c, "/api/v1/customers", CustomerBody("Detail Pipeline Co."));
+  int64_t other = CreateRow(c, "/api/v1/customers", CustomerBody("Someone Else Ltd"));
+  CreateRow(c, "/api/v1/contacts", ContactBody(id, "First Contact"));
+  CreateRow(c, "/api/v1/contacts", ContactBody(id, "Second Contact"));
+  CreateRow(c, "/api/v1/contacts", ContactBody(other, "Not Theirs"));
+  nlohmann::json later = LicenseBody(id);
+  later["expires_at"] = kJan2027 + 86'400'000;
+  int64_t later_license = CreateRow(c, "/api/v1/licenses", later);
+  CreateRow(c, "/api/v1/licenses", LicenseBody(id));
+  CreateRow(c, "/api/v1/opportunities", OpportunityBody(id));
+  for (int i = 0; i < 22; ++i) {
+    nlohmann::json a = ActivityBody(id, "Call " + std::to_string(i));
+    a["occurred_at"] = kJan2026 + i * 3'600'000;
+    CreateRow(c, "/api/v1/activities", a);
+  }
+
+  HttpResponse got = c.Get("/api/v1/customers/" + std::to_string(id));
+  ASSERT_EQ(got.status, 200) << got.body;
+  nlohmann::json d = got.json();
+  EXPECT_EQ(d["name"], "Detail Pipeline Co.");
+  ASSERT_EQ(d["contacts"].size(), 2u);
+  EXPECT_EQ(d["contacts"][0]["name"], "Second Contact");  // newest first
+  EXPECT_EQ(d["contacts"][0]["email"], "li.wei@example.cn");
+  ASSERT_EQ(d["licenses"].size(), 2u);
+  EXPECT_EQ(d["licenses"][0]["id"], later_license);  // latest expiry first
+  EXPECT_EQ(d["licenses"][0]["key"].get<std::string>().size(), d["licenses"][1]["key"].get<std::string>().size());
+  ASSERT_EQ(d["opportunities"].size(), 1u);
+  EXPECT_EQ(d["opportunities"][0]["name"], "Enterprise upgrade");
+  ASSERT_EQ(d["activities"].size(), 20u);
+  EXPECT_EQ(d["activities"][0]["subject"], "Call 21");
+  EXPECT_EQ(d["activities"][19]["subject"], "Call 2");
+  EXPECT_EQ(d["activities"][0]["body"], "Talked about Dify");
+  EXPECT_EQ(d["active_license_count"], 2);
+
+  EXPECT_TRUE(IsProblem(c.Get("/api/v1/customers/999999999"), 404));
+  EXPECT_EQ(c.Delete("/api/v1/customers/" + std::to_string(id), {{"If-Match", "\"v1\""}}).status, 204);
+  EXPECT_TRUE(IsProblem(c.Get("/api/v1/customers/" + std::to_string(id)), 404));
+  EXPECT_EQ(c.Get("/api/v1/customers/" + std::to_string(other)).json()["contacts"].size(), 1u);
+}
+
 TEST_F(CoreTest, IdempotentRetryCreatesOneRow) {
   Client c = Admin();
   auto body = CustomerBody("Idempotent Systems Inc.");
