@@ -88,10 +88,12 @@ struct LicenseRow {
 };
 
 // ---------------------------------------------------------------- activities
+// User names by a subquery per row, not a join (customer_repository.cc says why).
 constexpr char kSelectActivity[] =
     "SELECT x.id, x.customer_id, c.owner_id, x.type, x.subject, x.body, x.occurred_at, x.user_id, "
-    "COALESCE(u.name, ''), x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
-    "FROM activities x JOIN customers c ON c.id = x.customer_id LEFT JOIN users u ON u.id = x.user_id";
+    "COALESCE((SELECT u.name FROM users u WHERE u.id = x.user_id), ''), "
+    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "FROM activities x JOIN customers c ON c.id = x.customer_id";
 
 struct ActivityRow {
   ll id = 0, cid = 0, owner = 0, occurred = 0, uid = 0;
@@ -116,9 +118,9 @@ struct ActivityRow {
 // ---------------------------------------------------------------- opportunities
 constexpr char kSelectOpportunity[] =
     "SELECT x.id, x.customer_id, c.name, x.name, x.stage, x.amount_minor, x.currency, x.expected_close_at, "
-    "x.probability, x.owner_id, COALESCE(u.name, ''), "
+    "x.probability, x.owner_id, COALESCE((SELECT u.name FROM users u WHERE u.id = x.owner_id), ''), "
     "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
-    "FROM opportunities x JOIN customers c ON c.id = x.customer_id LEFT JOIN users u ON u.id = x.owner_id";
+    "FROM opportunities x JOIN customers c ON c.id = x.customer_id";
 
 struct OpportunityRow {
   ll id = 0, cid = 0, amount = 0, close = 0, prob = 0, owner = 0;

@@ -3,12 +3,14 @@
 namespace salesdb {
 namespace {
 
+// User names come from a subquery per row rather than a join: PostgreSQL planned the join as a hash
+// of the whole users table, built anew by every statement (a tenth of its CPU on a detail page).
 constexpr char kSelectCustomer[] =
-    "SELECT c.id, c.name, c.industry, c.region, c.tier, c.status, c.owner_id, COALESCE(u.name, ''), "
-    "c.tags, c.website, c.notes, "
+    "SELECT c.id, c.name, c.industry, c.region, c.tier, c.status, c.owner_id, "
+    "COALESCE((SELECT u.name FROM users u WHERE u.id = c.owner_id), ''), c.tags, c.website, c.notes, "
     "c.active_licenses, "  // kept by triggers on licenses (migration 0006)
     "c.deleted_at, c.version, c.created_at, c.updated_at, c.created_by, c.updated_by "
-    "FROM customers c LEFT JOIN users u ON u.id = c.owner_id";
+    "FROM customers c";
 constexpr char kInsertCustomer[] =
     "INSERT INTO customers (name, industry, region, tier, status, owner_id, tags, website, notes, version, "
     "created_at, updated_at, created_by, updated_by) VALUES (:name, :industry, :region, :tier, :status, "
