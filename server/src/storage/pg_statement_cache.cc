@@ -73,14 +73,28 @@ const PgStatementCache::Statement& PgStatementCache::Get(const std::string& sql)
     if (statements_.size() >= capacity_) EvictOldest();
     Statement st;
     st.name = "s" + std::to_string(++next_id_);
-    std::string text = ToPositional(sql, &st.params);
-    PGresult* res = PQprepare(conn_, st.name.c_str(), text.c_str(), 0, nullptr);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) ThrowPostgresError(res, conn_);
-    PQclear(res);
+    st.text = ToPositional(sql, &st.params);
+    Prepare(st);
     it = statements_.emplace(sql, std::move(st)).first;
+  } else if (++it->second.uses >= it->second.replan_at && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
+    // Under the same name, so that statements deferred under it run the new one.
+    it->second.replan_at *= 4;
+    PQclear(PQexec(conn_, ("DEALLOCATE " + it->second.name).c_str()));
+    try {
+      Prepare(it->second);
+    } catch (...) {
+      statements_.erase(it);  // gone on the server: prepared anew by the next Get
+      throw;
+    }
   }
   it->second.last_used = ++clock_;
   return it->second;
+}
+
+void PgStatementCache::Prepare(const Statement& st) {
+  PGresult* res = PQprepare(conn_, st.name.c_str(), st.text.c_str(), 0, nullptr);
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) ThrowPostgresError(res, conn_);
+  PQclear(res);
 }
 
 // DEALLOCATE runs in the caller's transaction, which it cannot harm: naming an existing statement,

@@ -141,6 +141,27 @@ TEST_F(CoreTest, CustomerDetailHoldsEveryKindOfChild) {
   EXPECT_EQ(c.Get("/api/v1/customers/" + std::to_string(other)).json()["contacts"].size(), 1u);
 }
 
+// Enough writes on the one writer connection (PgStatementCache: after 64 and 256 runs) that its statements
+// are prepared again on PostgreSQL (fresh plans for grown tables) and keep answering; the audit
+// chain, whose head is read once per batch, stays intact.
+TEST_F(CoreTest, StatementsPreparedAgainKeepAnswering) {
+  Client c = Admin();
+  int64_t id = CreateRow(c, "/api/v1/customers", CustomerBody("Many Calls Ltd"));
+  int created = 0;
+  for (int i = 0; i < 1010; ++i) {
+    nlohmann::json a = ActivityBody(id, "Replan " + std::to_string(i));
+    a["occurred_at"] = kJan2026 + i * 1000;
+    created += c.Post("/api/v1/activities", a).status == 201;
+  }
+  EXPECT_EQ(created, 1010);
+  HttpResponse got = c.Get("/api/v1/customers/" + std::to_string(id));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.json()["activities"][0]["subject"], "Replan 1009");
+  HttpResponse verified = c.Get("/api/v1/audit/verify");
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_TRUE(verified.json()["intact"].get<bool>()) << verified.body;
+}
+
 TEST_F(CoreTest, IdempotentRetryCreatesOneRow) {
   Client c = Admin();
   auto body = CustomerBody("Idempotent Systems Inc.");
