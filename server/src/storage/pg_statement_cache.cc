@@ -69,16 +69,23 @@ std::string ToPositional(const std::string& sql, std::vector<std::string>* names
 
 const PgStatementCache::Statement& PgStatementCache::Get(const std::string& sql) {
   auto it = statements_.find(sql);
+  const auto now = std::chrono::steady_clock::now();
   if (it == statements_.end()) {
     if (statements_.size() >= capacity_) EvictOldest();
     Statement st;
     st.name = "s" + std::to_string(++next_id_);
     st.text = ToPositional(sql, &st.params);
     Prepare(st);
+    st.replan_time = now + st.replan_after;
     it = statements_.emplace(sql, std::move(st)).first;
-  } else if (++it->second.uses >= it->second.replan_at && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
+  } else if ((++it->second.uses >= it->second.replan_uses || now >= it->second.replan_time) &&
+             PQtransactionStatus(conn_) != PQTRANS_INERROR) {
     // Under the same name, so that statements deferred under it run the new one.
-    it->second.replan_at *= 4;
+    Statement& st = it->second;
+    st.uses = 0;
+    st.replan_uses *= 4;
+    st.replan_after *= 4;
+    st.replan_time = now + st.replan_after;
     PQclear(PQexec(conn_, ("DEALLOCATE " + it->second.name).c_str()));
     try {
       Prepare(it->second);

@@ -6,8 +6,8 @@
 // Statements keep the :name placeholders every Query uses; Get rewrites them to $1..$n. Beyond
 // `capacity` statements, the least recently used one is deallocated.
 //
-// A statement is prepared again after 64 runs, then after 256, 1,024, … (four times as many each
-// time). PostgreSQL keeps a prepared statement's plan until the statistics of its tables change, and
+// A statement is prepared again after 64 runs or 1 s, whichever comes first, then after four times
+// as many runs or as long each time (256 runs or 4 s, …). PostgreSQL keeps a prepared statement's plan until the statistics of its tables change, and
 // a plan made while a table was nearly empty stays a sequential scan as the table grows: the audit
 // chain head (ORDER BY id DESC LIMIT 1) was planned on the one-row audit_log of a new database and
 // then read the whole, growing table once per write batch (create activity fell from 3,000 to 850
@@ -19,6 +19,7 @@
 // and attaches a new one after. The registry that maps a session to its cache is thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -52,10 +53,14 @@ class PgStatementCache {
     std::vector<std::string> params;  // placeholder names in $1..$n order
     uint64_t last_used = 0;
     uint64_t uses = 0;
-    uint64_t replan_at = kFirstReplan;  // prepared again when `uses` reaches it
+    // Prepared again when `uses` reaches replan_uses or the time replan_time.
+    uint64_t replan_uses = kFirstReplanUses;
+    std::chrono::steady_clock::duration replan_after = kFirstReplanAfter;
+    std::chrono::steady_clock::time_point replan_time;
   };
 
-  static constexpr uint64_t kFirstReplan = 64;
+  static constexpr uint64_t kFirstReplanUses = 64;
+  static constexpr std::chrono::steady_clock::duration kFirstReplanAfter = std::chrono::seconds(1);
 
   PgStatementCache(pg_conn* conn, size_t capacity) : conn_(conn), capacity_(capacity) {}
   PgStatementCache(const PgStatementCache&) = delete;
