@@ -56,6 +56,11 @@ std::string ListCacheKey(const CustomerQuery& q) {
   return key;
 }
 
+template <typename T>
+void KeepAtMost(std::vector<T>& rows, int n) {
+  if (static_cast<int>(rows.size()) > n) rows.resize(static_cast<size_t>(n));
+}
+
 }  // namespace
 
 // About the memory a cached page holds: the rows, their strings and tags.
@@ -113,10 +118,11 @@ StatusOr<CustomerDetail> CustomerService::Get(const Actor& actor, int64_t id) {
     return Status::Ok();
   }));
   RETURN_IF_ERROR(CheckRead(actor, d.customer));
-  if (d.contacts.size() > 200) d.contacts.resize(200);
-  if (d.licenses.size() > 200) d.licenses.resize(200);
-  if (d.opportunities.size() > 200) d.opportunities.resize(200);
-  if (d.activities.size() > 20) d.activities.resize(20);
+  // Each list came with one row more than its limit (AppendKeyset), which the detail does not show.
+  KeepAtMost(d.contacts, q.contacts.page.limit);
+  KeepAtMost(d.licenses, q.licenses.page.limit);
+  KeepAtMost(d.opportunities, q.opportunities.page.limit);
+  KeepAtMost(d.activities, q.activities.page.limit);
   for (auto& c : d.contacts) ApplyMasking(actor, c);
   for (auto& l : d.licenses) ApplyMasking(actor, l);
   for (auto& a : d.activities) ApplyMasking(actor, a);

@@ -7,12 +7,13 @@
 // `capacity` statements, the least recently used one is deallocated.
 //
 // A statement is prepared again after 64 runs or 1 s, whichever comes first, then after four times
-// as many runs or as long each time (256 runs or 4 s, …). PostgreSQL keeps a prepared statement's plan until the statistics of its tables change, and
-// a plan made while a table was nearly empty stays a sequential scan as the table grows: the audit
-// chain head (ORDER BY id DESC LIMIT 1) was planned on the one-row audit_log of a new database and
-// then read the whole, growing table once per write batch (create activity fell from 3,000 to 850
-// req/s until autovacuum analysed the table). A fresh plan sees the table's current size; the
-// spacing keeps the extra round trips few once tables have grown.
+// as many runs or as long each time (256 runs or 4 s, …). PostgreSQL keeps a prepared statement's
+// plan until the statistics of its tables change, and a plan made while a table was nearly empty
+// stays a sequential scan as the table grows: the audit chain head (ORDER BY id DESC LIMIT 1) was
+// planned on the one-row audit_log of a new database and then read the whole, growing table once
+// per write batch (create activity fell from 3,000 to 850 req/s until autovacuum analysed the
+// table). A fresh plan sees the table's current size; the spacing keeps the extra round trips few
+// once tables have grown.
 //
 // Not thread-safe: like its connection, a cache is used by one thread at a time. A reconnect gives
 // the session a new connection without the statements: the Database detaches the old cache first

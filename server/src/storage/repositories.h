@@ -165,14 +165,14 @@ class SqlAuditRepository final : public AuditRepository {
 
 #undef SALESDB_REPO_CTOR
 
-// Appends the keyset condition and ORDER BY/LIMIT for `page` to q. `column` is a trusted column
-// expression (chosen by the repository from the service-validated sort field); `id_column` the
-// table's id. Asks for page.limit + 1 rows.
 // A customer's children for CustomerRepository::GetDetail: AddChildLists adds the four list queries of
 // `dq` to `batch`, whose rows land in *out when it runs; OpenChildLists then opens their sealed columns.
 Status AddChildLists(RepoContext& ctx, const DetailQuery& dq, QueryBatch& batch, CustomerDetail* out);
 Status OpenChildLists(RepoContext& ctx, CustomerDetail& d);
 
+// Appends the keyset condition and ORDER BY/LIMIT for `page` to q. `column` is a trusted column
+// expression (chosen by the repository from the service-validated sort field); `id_column` the
+// table's id. Asks for page.limit + 1 rows.
 void AppendKeyset(Query& q, const std::string& column, bool numeric, const std::string& id_column,
                   const PageRequest& page);
 
