@@ -82,6 +82,12 @@ void ApplySqlitePragmas(soci::session& s, bool reader) {
   if (reader) s << "PRAGMA query_only = 1";
 }
 
+// A batch of several writes lost to a deferred statement that failed: it may have been any write's
+// (a write's INSERT goes with the next one's first statement), so each is told to try again.
+Status LostBatch() {
+  return Unavailable("a write of the same batch failed in the database; retry").WithRetryAfter(1);
+}
+
 }  // namespace
 
 // sqlite3_wal_hook callback of the writer connection, after each commit. Installing it also turns
@@ -395,13 +401,14 @@ void Database::WriterLoop() {
               }
               kept = j->result.ok();
               if (!kept && !alone) Query(s, "ROLLBACK TO w").Exec();  // "w" stays set, empty
-              if (DeferredFailed(s, false)) {  // its savepoint failed: the transaction is lost
-                broken = kept ? Internal("a savepoint failed") : j->result;
+              if (DeferredFailed(s, false)) {  // the transaction is lost
+                broken = alone ? (kept ? Internal("a deferred statement failed") : j->result) : LostBatch();
                 j->result = broken;
                 kept = false;
               }
-            } catch (const std::exception& e) {
-              broken = MapDbError(e);
+            } catch (const std::exception& e) {  // a savepoint, or a write's INSERT sent with it
+              Status failed = MapDbError(e);
+              broken = alone ? failed : LostBatch();
               j->result = broken;
               kept = false;
             }
@@ -434,6 +441,7 @@ void Database::WriterLoop() {
           }
         } catch (const std::exception& e) {
           Status failed = MapDbError(e);
+          if (!alone && DeferredFailed(s, false)) failed = LostBatch();  // e.g. the last write's INSERT
           try {
             s << "ROLLBACK";
           } catch (...) {

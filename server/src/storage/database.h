@@ -7,8 +7,10 @@
 // together right before its COMMIT (storage/audit_batch.h); should that fail, the whole batch rolls
 // back. Each caller is answered after the commit that holds its write; the writer wakes the batch's
 // first caller, each caller the next. PostgreSQL: what the writer needs no answer to (savepoints,
-// the data-key and audit-head locks, the audit rows) travels with the next statement in one round trip
-// (Query::Defer, sql_query.h); should one of those fail, the whole batch fails.
+// the data-key and audit-head locks, the audit rows, a new child row's INSERT) travels with the next
+// statement in one round trip (Query::Defer, sql_query.h), often the next write's; should one of those
+// fail, the whole batch rolls back: a write alone in its batch gets its own error, the writes of a
+// larger batch Unavailable with Retry-After (which of them failed is not known).
 // After each COMMIT the writer counts the changes of the tables that the batch's kept writes
 // changed (ChangeStamp, for answers cached in memory) before any of its callers is answered;
 // PostgreSQL: it tells the other instances with pg_notify, sent with the COMMIT, and a

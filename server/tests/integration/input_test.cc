@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <set>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "fixtures.h"
+#include "protect_util.h"
 
 namespace salesdb::testing {
 namespace {
@@ -482,6 +484,74 @@ TEST_F(InputTest, BatchesOfGoodAndFailingWritesKeepExactlyTheGoodOnes) {
   HttpResponse verified = admin_->Get("/api/v1/audit/verify");
   ASSERT_EQ(verified.status, 200);
   EXPECT_TRUE(verified.json()["problem"].is_null()) << verified.body;
+}
+
+// A write that the database itself refuses (here a trigger; in life a constraint that validation
+// missed) gets its own 4xx (400) when it is alone in its batch. On PostgreSQL a new row's INSERT travels with
+// the batch's next statement, often the next write's, so a refusal loses the batch: each of its writes
+// gets 503 with Retry-After and is kept by a retry. Exactly the writes answered 201 exist.
+TEST_F(InputTest, AWriteTheDatabaseRefusesLeavesExactlyTheAnsweredOnes) {
+  const bool pg = server_->postgres();
+  const int64_t customer = CreateCustomer(*admin_, "Refusing Co", "east_china", 0);
+  // PostgreSQL: "slow" holds the writer for a second, so that the writes sent meanwhile form one batch.
+  RunSql(*server_, pg ? "CREATE FUNCTION refuse_activity() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                        "IF NEW.subject = 'slow' THEN PERFORM pg_sleep(1); END IF; "
+                        "IF NEW.subject = 'refused' THEN RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; "
+                        "END IF; RETURN NEW; END $$; CREATE TRIGGER refuse_activity BEFORE INSERT ON activities "
+                        "FOR EACH ROW EXECUTE FUNCTION refuse_activity();"
+                      : "CREATE TRIGGER refuse_activity BEFORE INSERT ON activities WHEN NEW.subject = 'refused' "
+                        "BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: refused'); END;");
+  EXPECT_TRUE(IsProblem(admin_->Post("/api/v1/activities", ActivityBody(customer, "refused")), 400));
+
+  constexpr int kWriters = 6;
+  std::vector<Client> clients(kWriters + 2, Client(*server_));  // logged in first: a login is a write too
+  for (Client& c : clients) ASSERT_EQ(c.Login(kAdminEmail, kAdminPassword).status, 200);
+  std::thread slow([&] {
+    EXPECT_EQ(clients.back().Post("/api/v1/activities", ActivityBody(customer, "slow")).status, 201);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::vector<HttpResponse> answers(kWriters + 1);
+  std::vector<std::thread> writers;
+  for (int i = 0; i <= kWriters; ++i) {  // the last one is refused
+    writers.emplace_back([&, i] {
+      const std::string subject = i == kWriters ? "refused" : "batched " + std::to_string(i);
+      answers[i] = clients[i].Post("/api/v1/activities", ActivityBody(customer, subject));
+    });
+  }
+  for (auto& t : writers) t.join();
+  slow.join();
+
+  size_t kept = 1;  // "slow"
+  int retried = 0;
+  for (int i = 0; i < kWriters; ++i) {
+    if (answers[i].status == 201) {
+      ++kept;
+      continue;
+    }
+    ASSERT_TRUE(pg) << answers[i].body;  // SQLite runs each statement as it comes
+    ASSERT_TRUE(IsProblem(answers[i], 503));
+    EXPECT_EQ(answers[i].header("retry-after"), "1");
+    ++retried;
+    ASSERT_GT(CreateRow(*admin_, "/api/v1/activities", ActivityBody(customer, "batched " + std::to_string(i))), 0);
+    ++kept;
+  }
+  const HttpResponse& refused = answers[kWriters];
+  if (pg) {
+    // The writes sent while "slow" held the writer formed one batch, which the refusal lost.
+    EXPECT_TRUE(IsProblem(refused, 503));
+    EXPECT_EQ(retried, kWriters);
+  } else {
+    EXPECT_TRUE(IsProblem(refused, 400));
+  }
+  HttpResponse list = admin_->Get("/api/v1/activities?limit=500&customer_id=" + std::to_string(customer));
+  ASSERT_EQ(Items(list).size(), kept) << list.body;
+  for (const auto& a : Items(list)) EXPECT_NE(a["subject"], "refused");
+  RunSql(*server_, pg ? "DROP TRIGGER refuse_activity ON activities; DROP FUNCTION refuse_activity();"
+                      : "DROP TRIGGER refuse_activity;");
+  HttpResponse verified = admin_->Get("/api/v1/audit/verify");
+  ASSERT_EQ(verified.status, 200);
+  EXPECT_TRUE(verified.json()["problem"].is_null()) << verified.body;
+  EXPECT_EQ(admin_->Post("/api/v1/activities", ActivityBody(customer, "refused")).status, 201);
 }
 
 // An Idempotency-Key retry returns the first answer and creates nothing, on every create route,
