@@ -371,11 +371,13 @@ if [ "$MICRO" = 1 ] && [ -x "$AUDIT_BIN" ]; then
   [ -n "$AUDIT_NOTE" ] && AUDIT_NOTE="create activity without → with the audit row, medians: $AUDIT_NOTE (target ≤ +15 % latency)"
 fi
 
+# Before the results are appended (which changes RESULTS.md, a tracked file).
+GIT_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo '+dirty')"
 {
   echo
   echo "## $(date -u '+%Y-%m-%d %H:%M UTC')${LABEL:+ — $LABEL}"
   echo
-  echo "git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo '+dirty');" \
+  echo "git $GIT_REV;" \
        "$SCALE customers; wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${DURATION}s after ${WARMUP}s warm-up," \
        "on the same machine as the server; server threads: ${SERVER_THREADS:-default}."
   echo "Machine: nproc $(nproc), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM (free -g)," \
