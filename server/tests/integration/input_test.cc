@@ -493,9 +493,9 @@ TEST_F(InputTest, BatchesOfGoodAndFailingWritesKeepExactlyTheGoodOnes) {
 TEST_F(InputTest, AWriteTheDatabaseRefusesLeavesExactlyTheAnsweredOnes) {
   const bool pg = server_->postgres();
   const int64_t customer = CreateCustomer(*admin_, "Refusing Co", "east_china", 0);
-  // PostgreSQL: "slow" holds the writer for a second, so that the writes sent meanwhile form one batch.
+  // PostgreSQL: "slow" holds the writer for two seconds, so that the writes sent meanwhile form one batch.
   RunSql(*server_, pg ? "CREATE FUNCTION refuse_activity() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                        "IF NEW.subject = 'slow' THEN PERFORM pg_sleep(1); END IF; "
+                        "IF NEW.subject = 'slow' THEN PERFORM pg_sleep(2); END IF; "
                         "IF NEW.subject = 'refused' THEN RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; "
                         "END IF; RETURN NEW; END $$; CREATE TRIGGER refuse_activity BEFORE INSERT ON activities "
                         "FOR EACH ROW EXECUTE FUNCTION refuse_activity();"
@@ -509,7 +509,7 @@ TEST_F(InputTest, AWriteTheDatabaseRefusesLeavesExactlyTheAnsweredOnes) {
   std::thread slow([&] {
     EXPECT_EQ(clients.back().Post("/api/v1/activities", ActivityBody(customer, "slow")).status, 201);
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // "slow" is in the writer
   std::vector<HttpResponse> answers(kWriters + 1);
   std::vector<std::thread> writers;
   for (int i = 0; i <= kWriters; ++i) {  // the last one is refused
