@@ -14,8 +14,8 @@
 // per write batch (create activity fell from 3,000 to 850 req/s until autovacuum analysed the
 // table). A fresh plan sees the table's current size; the spacing keeps the extra round trips few
 // (two per 256 runs). With the spacing growing without bound, the head query in one `make bench` run
-// kept its sequential scan through the 13 s of create activity (1,364 against 3,642 req/s in the
-// run before; 3 ms per batch to read audit_log); bounded, such reads end within a second.
+// kept its sequential scan through the 13 s of create activity (1,364 req/s, 3 ms per batch to read
+// audit_log; 3,642 in a run where it did not); bounded, such a plan lasts at most 256 batches.
 //
 // Not thread-safe: like its connection, a cache is used by one thread at a time. A reconnect gives
 // the session a new connection without the statements: the Database detaches the old cache first
