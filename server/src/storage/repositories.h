@@ -166,7 +166,8 @@ class SqlAuditRepository final : public AuditRepository {
 #undef SALESDB_REPO_CTOR
 
 // A customer's children for CustomerRepository::GetDetail: AddChildLists adds the four list queries of
-// `dq` to `batch`, whose rows land in *out when it runs; OpenChildLists then opens their sealed columns.
+// `dq` to `batch`, whose rows land in *out when it runs; OpenChildLists then fills in their customer's
+// columns from out->customer (read by the same batch) and opens their sealed columns.
 Status AddChildLists(RepoContext& ctx, const DetailQuery& dq, QueryBatch& batch, CustomerDetail* out);
 Status OpenChildLists(RepoContext& ctx, CustomerDetail& d);
 

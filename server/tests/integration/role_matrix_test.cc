@@ -428,6 +428,13 @@ TEST_F(RoleMatrixTest, PersonalDataIsMaskedPerRole) {
   ASSERT_EQ(detail.status, 200);
   EXPECT_EQ(detail.json()["contacts"][0]["email"], "l***@example.cn");
   EXPECT_NE(detail.json()["licenses"][0]["key"], clients_[kAdmin]->Get("/api/v1/licenses/" + Id(shared_[kMine].license)).json()["key"]);
+  // Whose customer it is decides, in the detail too (its lists take the owner from the customer's row).
+  HttpResponse own = clients_[kRep]->Get("/api/v1/customers/" + Id(shared_[kMine].customer));
+  ASSERT_EQ(own.status, 200);
+  EXPECT_EQ(own.json()["contacts"][0]["email"], "li.wei@example.cn");
+  HttpResponse theirs = clients_[kRep]->Get("/api/v1/customers/" + Id(shared_[kTheirs].customer));
+  ASSERT_EQ(theirs.status, 200);
+  EXPECT_EQ(theirs.json()["contacts"][0]["email"], "l***@example.cn");
   HttpResponse list = clients_[kRep]->Get("/api/v1/contacts?customer_id=" + Id(shared_[kTheirs].customer));
   EXPECT_EQ(list.json()["items"][0]["email"], "l***@example.cn");
 }
