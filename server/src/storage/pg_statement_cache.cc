@@ -83,7 +83,7 @@ const PgStatementCache::Statement& PgStatementCache::Get(const std::string& sql)
     // Under the same name, so that statements deferred under it run the new one.
     Statement& st = it->second;
     st.uses = 0;
-    st.replan_uses = std::min(st.replan_uses * 4, kMaxReplanUses);
+    st.replan_uses *= 4;
     st.replan_after = std::min(st.replan_after * 4, kMaxReplanAfter);
     st.replan_time = now + st.replan_after;
     PQclear(PQexec(conn_, ("DEALLOCATE " + it->second.name).c_str()));
