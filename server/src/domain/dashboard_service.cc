@@ -12,6 +12,8 @@ constexpr int64_t kMaxAgeMs = 60'000;
 constexpr size_t kMaxCachedUsers = 10'000;
 // A slow summary is recomputed at most once per this many times its computation time.
 constexpr int kSlowRefreshSpacing = 4;
+// The tables the summary and the renewals read.
+constexpr uint32_t kDashboardTables = kCustomersTable | kLicensesTable | kOpportunitiesTable;
 }  // namespace
 
 DashboardService::DashboardService(ServiceContext ctx, int64_t slow_compute_ms)
@@ -27,8 +29,19 @@ DashboardService::~DashboardService() {
   refresher_.join();
 }
 
-bool DashboardService::Fresh(const Cached& c, uint64_t generation, int64_t now) const {
-  return c.valid && c.generation >= generation && now - c.computed_at < kMaxAgeMs;
+DashboardService::Changes DashboardService::ChangesNow() const {
+  return {ctx_.store.ChangeStamp(kDashboardTables), ctx_.store.generation()};
+}
+
+// A stamp taken while listening does not cover changes missed while not (the listener counts every
+// table as changed when it reconnects), so a summary without one is stale once stamps are back.
+bool DashboardService::Covers(const Changes& cached, const Changes& now) {
+  if (now.stamp) return cached.stamp && *cached.stamp >= *now.stamp;
+  return cached.generation >= now.generation;
+}
+
+bool DashboardService::Fresh(const Cached& c, const Changes& changes, int64_t now) const {
+  return c.valid && Covers(c.changes, changes) && now - c.computed_at < kMaxAgeMs;
 }
 
 // Slow refreshes of a scope are at least kSlowRefreshSpacing times their own duration apart.
@@ -57,8 +70,8 @@ void DashboardService::DropCache() {
   renewals_.clear();
 }
 
-// Computes the requested scopes one at a time. The generation is read before the computation's
-// snapshot, so a summary is never older than the generation it is stored with.
+// Computes the requested scopes one at a time. The changes are read before the computation's
+// snapshot, so a summary is never older than the changes it is stored with.
 void DashboardService::RefreshLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
@@ -74,7 +87,7 @@ void DashboardService::RefreshLoop() {
     }
     uint64_t epoch = epoch_;
     lock.unlock();
-    uint64_t generation = ctx_.store.generation();
+    Changes changes = ChangesNow();
     int64_t now = ctx_.clock.NowMs();
     auto started = std::chrono::steady_clock::now();
     DashboardSummary summary;
@@ -95,7 +108,7 @@ void DashboardService::RefreshLoop() {
       c.error = computed;
       if (computed.ok()) {
         c.valid = true;
-        c.generation = generation;
+        c.changes = changes;
         c.computed_at = now;
         c.compute_ms = took.count();
         c.finished = std::chrono::steady_clock::now();
@@ -109,13 +122,13 @@ void DashboardService::RefreshLoop() {
 StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
   RETURN_IF_ERROR(Require(actor, Permission::kDashboardRead));
   std::string scope = ScopeRegion(actor);
-  uint64_t generation = ctx_.store.generation();
+  Changes changes = ChangesNow();
   int64_t now = ctx_.clock.NowMs();
   DashboardSummary summary;
   {
     std::unique_lock<std::mutex> lock(mu_);
     Cached& c = cache_[scope];  // one entry per region at most; never erased, so the reference holds
-    if (!Fresh(c, generation, now)) {
+    if (!Fresh(c, changes, now)) {
       if (!c.valid || c.compute_ms <= slow_compute_ms_) {
         Request(scope);
         uint64_t attempts = c.attempts;
@@ -124,11 +137,11 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
         // customers), its summary is answered, as the slow path below would, rather than waiting for
         // yet another one because something was written while it ran.
         done_cv_.wait(lock, [&] {
-          return stopping_ || Fresh(c, generation, ctx_.clock.NowMs()) ||
+          return stopping_ || Fresh(c, changes, ctx_.clock.NowMs()) ||
                  (c.attempts > attempts && (!c.error.ok() || (c.valid && c.compute_ms > slow_compute_ms_)));
         });
         if (stopping_) return Unavailable("the server is shutting down");
-        if (!Fresh(c, generation, ctx_.clock.NowMs()) && !c.valid) return c.error;
+        if (!Fresh(c, changes, ctx_.clock.NowMs()) && !c.valid) return c.error;
       } else if (SlowSpacingPassed(c)) {
         // Slow: the previous summary is answered, and refreshes are spaced out so that steady
         // writes do not keep a core busy recomputing.
@@ -143,7 +156,7 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = renewals_.find(actor.user_id);
-      if (it != renewals_.end() && it->second.generation == generation && now - it->second.computed_at < kMaxAgeMs) {
+      if (it != renewals_.end() && Covers(it->second.changes, changes) && now - it->second.computed_at < kMaxAgeMs) {
         summary.my_renewals = it->second.renewals;
         renewals_hit = true;
       }
@@ -155,7 +168,7 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
       }));
       std::lock_guard<std::mutex> lock(mu_);
       if (renewals_.size() >= kMaxCachedUsers) renewals_.clear();
-      renewals_[actor.user_id] = {generation, now, summary.my_renewals};
+      renewals_[actor.user_id] = {changes, now, summary.my_renewals};
     }
   }
   return summary;

@@ -1,6 +1,6 @@
-// The dashboard's summary cache on a real SQLite store: a write shows in the next summary when the
-// computation is quick; when it is slow, the previous summary is answered while the refresh runs;
-// the clock and DropCache() make it recompute.
+// The dashboard's summary cache on a real SQLite store: a write to a table it reads shows in the next
+// summary when the computation is quick, other writes leave it cached; when it is slow, the previous
+// summary is answered while the refresh runs; the clock and DropCache() make it recompute.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -73,6 +73,31 @@ TEST_F(DashboardServiceTest, QuickComputationShowsEveryCommittedWrite) {
   AddLead("Globex");
   AddLead("Initech");
   EXPECT_EQ(Leads(dashboard), 3);
+}
+
+// Keyed by the changes to the tables it reads: a write elsewhere (here a new user; in the server also
+// activities, contacts, sessions, audit entries) leaves the summary as computed.
+TEST_F(DashboardServiceTest, WritesToTablesItDoesNotReadKeepTheSummary) {
+  DashboardService dashboard(*ctx_);
+  auto first = dashboard.Summary(Actor::System());
+  ASSERT_TRUE(first.ok());
+  clock_.Advance(1'000);
+  uint64_t generation = db_.store().generation();
+  AuthService auth(*ctx_, AuthSettings{});
+  User u;
+  u.email = "viewer@example.com";
+  u.name = "Viewer";
+  u.role = "viewer";
+  ASSERT_TRUE(auth.CreateUser(Actor::System(), u, "a long enough password 2").ok());
+  ASSERT_GT(db_.store().generation(), generation);  // a committed write
+  auto kept = dashboard.Summary(Actor::System());
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->generated_at, first->generated_at);
+  AddLead("Acme");
+  auto after = dashboard.Summary(Actor::System());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->leads, first->leads + 1);
+  EXPECT_EQ(after->generated_at, first->generated_at + 1'000);
 }
 
 TEST_F(DashboardServiceTest, SlowComputationAnswersThePreviousSummaryWhileRefreshing) {

@@ -131,8 +131,10 @@ class LicenseService {
   ServiceContext ctx_;
 };
 
-// Dashboard aggregates, cached per scope until the next committed write (and for at most a minute,
-// so that the 30/60/90-day windows move with the clock). One refresher thread computes them, one
+// Dashboard aggregates, cached per scope until the next committed change to a table they read
+// (customers, licences, opportunities; Store::ChangeStamp, so a write through another instance counts
+// too; while this instance cannot hear the others, any write through this one), and for at most a
+// minute, so that the 30/60/90-day windows move with the clock. One refresher thread computes them, one
 // scope at a time. A request that finds its scope's summary out of date waits for the refresh
 // when the last computation was quick; when it was slow (seconds at a million customers), the
 // request is answered at once with the previous summary (its generated_at says when) while the
@@ -149,9 +151,15 @@ class DashboardService {
   void DropCache();
 
  private:
+  // What a summary is current with: the changes to the tables it reads, or (while this instance
+  // cannot hear the others, stamp nullopt) this process's write generation.
+  struct Changes {
+    std::optional<uint64_t> stamp;
+    uint64_t generation = 0;
+  };
   struct Cached {
     bool valid = false;
-    uint64_t generation = 0;
+    Changes changes;
     int64_t computed_at = 0;
     int64_t compute_ms = 0;  // how long the last computation took
     std::chrono::steady_clock::time_point finished;
@@ -160,11 +168,13 @@ class DashboardService {
     uint64_t attempts = 0;
   };
   struct CachedRenewals {
-    uint64_t generation = 0;
+    Changes changes;
     int64_t computed_at = 0;
     std::vector<License> renewals;
   };
-  bool Fresh(const Cached& c, uint64_t generation, int64_t now) const;
+  Changes ChangesNow() const;
+  static bool Covers(const Changes& cached, const Changes& now);
+  bool Fresh(const Cached& c, const Changes& changes, int64_t now) const;
   bool SlowSpacingPassed(const Cached& c) const;
   void Request(const std::string& scope);  // with mu_ held
   void RefreshLoop();

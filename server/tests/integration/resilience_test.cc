@@ -186,9 +186,9 @@ TEST(ResilienceTest, PostgresRestartAnswers503AndRecovers) {
   EXPECT_EQ(admin.Get("/api/v1/customers?q=During%20Outage").json()["items"].size(), 0u);
 }
 
-// Scale-out (DESIGN.md): each instance answers customer lists from memory while no table they read
-// has changed; a write through another instance must make them stale within moments (its change
-// notification), also after PostgreSQL restarted under both (the listener reconnects).
+// Scale-out (DESIGN.md): each instance answers customer lists and the dashboard from memory while no
+// table they read has changed; a write through another instance must make them stale within moments
+// (its change notification), also after PostgreSQL restarted under both (the listener reconnects).
 TEST(ResilienceTest, TwoInstancesSeeEachOthersWritesInCachedLists) {
   if (!PgCluster::Available()) GTEST_SKIP() << "needs SALESDB_TEST_PG and SALESDB_TEST_PG_DIR (PostgreSQL run only)";
   TestServer a;
@@ -223,10 +223,22 @@ TEST(ResilienceTest, TwoInstancesSeeEachOthersWritesInCachedLists) {
   }
   ASSERT_EQ(Items(ca.Get(list)).size(), 0u);
   ASSERT_EQ(Items(ca.Get(list)).size(), 0u);  // cached now
+  auto leads = [](Client& c) {
+    HttpResponse r = c.Get("/api/v1/dashboard/summary");
+    return r.status == 200 ? r.json()["customers_by_status"]["lead"].get<int64_t>() : -1;
+  };
+  const int64_t leads_before = leads(ca);
+  ASSERT_EQ(leads(ca), leads_before);  // cached now
 
   const int64_t id = CreateCustomer(cb, "Made On B", "north_china", 0);
   ASSERT_NE(id, 0);
   EXPECT_TRUE(eventually([&](const nlohmann::json& items) { return named(items, "Made On B") != nullptr; }));
+  bool counted = false;
+  for (int i = 0; i < 200 && !counted; ++i) {
+    counted = leads(ca) == leads_before + 1;
+    if (!counted) std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_TRUE(counted) << "a's dashboard does not count the lead made on b";
 
   HttpResponse got = cb.Get("/api/v1/customers/" + std::to_string(id));
   ASSERT_EQ(cb.Patch("/api/v1/customers/" + std::to_string(id), nlohmann::json{{"name", "Renamed On B"}},
