@@ -8,8 +8,10 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <thread>
+#include <utility>
 
 #include "api/api.h"
 #include "audit/archive.h"
@@ -178,9 +180,12 @@ void EnsureFirstAdmin(App& app) {
 }
 
 // Periodic housekeeping on its own thread: expire licences, purge the trash, drop stale sessions.
+// `after_first_pass` runs once the first pass is done (the dashboard's first summary, which would
+// otherwise be computed twice at start when the pass expires a licence).
 class Housekeeping {
  public:
-  explicit Housekeeping(App& app) : app_(app), thread_([this] { Loop(); }) {}
+  Housekeeping(App& app, std::function<void()> after_first_pass)
+      : app_(app), after_first_pass_(std::move(after_first_pass)), thread_([this] { Loop(); }) {}
   ~Housekeeping() { Stop(); }
   void Stop() {
     {
@@ -197,6 +202,7 @@ class Housekeeping {
     while (!stopping_) {
       lock.unlock();
       RunOnce();
+      if (after_first_pass_) std::exchange(after_first_pass_, nullptr)();
       lock.lock();
       cv_.wait_for(lock, std::chrono::minutes(5), [&] { return stopping_; });
     }
@@ -212,6 +218,7 @@ class Housekeeping {
     }
   }
   App& app_;
+  std::function<void()> after_first_pass_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
@@ -338,7 +345,7 @@ int Serve(App& app) {
   http::Frontend frontend(api, health,
                           http::FrontendOptions{app.config.web_dir, app.config.max_body_bytes,
                                                 app.config.metrics_token, tls, kVersion, &maintenance});
-  Housekeeping housekeeping(app);
+  Housekeeping housekeeping(app, [&] { app.dashboard->Warm(); });
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;
@@ -353,7 +360,6 @@ int Serve(App& app) {
     options.redirect_port = redirect->second;
   }
   backup_scheduler.Start();
-  app.dashboard->Warm();
   Status st = http::Run(options, frontend, health, [&] {
     housekeeping.Stop();
     backup_scheduler.Stop();
