@@ -120,7 +120,10 @@ StatusOr<Response> Api::WithIdempotency(Request& req, const Handler& handler) {
 
 StatusOr<Response> Api::Dispatch(Request& req, const Router::Match& match) {
   if (!IsPublic(match.pattern)) RETURN_IF_ERROR(Authenticate(req));
-  return WithIdempotency(req, *match.handler);
+  StatusOr<Response> r = WithIdempotency(req, *match.handler);
+  // The writer's next dashboard includes what they changed (others may get the previous one meanwhile).
+  if (r.ok() && IsUnsafe(req.method) && req.principal) s_.dashboard.NoteWrite(req.principal->actor.user_id);
+  return r;
 }
 
 Response Api::Handle(Request& req) {

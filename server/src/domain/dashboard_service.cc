@@ -10,8 +10,9 @@ namespace salesdb {
 namespace {
 constexpr int64_t kMaxAgeMs = 60'000;
 constexpr size_t kMaxCachedUsers = 10'000;
-// A slow summary is recomputed at most once per this many times its computation time.
-constexpr int kSlowRefreshSpacing = 4;
+// A summary that requests do not wait for is recomputed at most once per this many times its
+// computation time.
+constexpr int kRefreshSpacing = 4;
 // The tables the summary and the renewals read.
 constexpr uint32_t kDashboardTables = kCustomersTable | kLicensesTable | kOpportunitiesTable;
 }  // namespace
@@ -44,9 +45,22 @@ bool DashboardService::Fresh(const Cached& c, const Changes& changes, int64_t no
   return c.valid && Covers(c.changes, changes) && now - c.computed_at < kMaxAgeMs;
 }
 
-// Slow refreshes of a scope are at least kSlowRefreshSpacing times their own duration apart.
-bool DashboardService::SlowSpacingPassed(const Cached& c) const {
-  return std::chrono::steady_clock::now() - c.finished >= std::chrono::milliseconds(kSlowRefreshSpacing * c.compute_ms);
+bool DashboardService::MissesOwnWrite(const Cached& c, int64_t user_id) const {
+  auto it = writes_.find(user_id);
+  return it != writes_.end() && !Covers(c.changes, it->second);
+}
+
+void DashboardService::NoteWrite(int64_t user_id) {
+  Changes changes = ChangesNow();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (writes_.size() >= kMaxCachedUsers) writes_.clear();
+  writes_[user_id] = changes;
+}
+
+// Refreshes of a scope that requests do not wait for are at least kRefreshSpacing times their own
+// duration apart.
+bool DashboardService::RefreshSpacingPassed(const Cached& c) const {
+  return std::chrono::steady_clock::now() - c.finished >= std::chrono::milliseconds(kRefreshSpacing * c.compute_ms);
 }
 
 void DashboardService::Request(const std::string& scope) {
@@ -80,7 +94,7 @@ void DashboardService::RefreshLoop() {
     std::string scope = std::move(pending_.front());
     pending_.pop_front();
     const Cached& last = cache_[scope];
-    if (last.valid && last.compute_ms > slow_compute_ms_ && !SlowSpacingPassed(last)) {
+    if (last.valid && last.compute_ms > slow_compute_ms_ && !RefreshSpacingPassed(last)) {
       // Asked for by requests that then took the slow summary just computed: the spacing of slow
       // refreshes holds (the next request after it asks again).
       continue;
@@ -129,7 +143,9 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
     std::unique_lock<std::mutex> lock(mu_);
     Cached& c = cache_[scope];  // one entry per region at most; never erased, so the reference holds
     if (!Fresh(c, changes, now)) {
-      if (!c.valid || c.compute_ms <= slow_compute_ms_) {
+      bool quick = c.compute_ms <= slow_compute_ms_;
+      bool must_wait = !c.valid || (quick && (now - c.computed_at >= kMaxAgeMs || MissesOwnWrite(c, actor.user_id)));
+      if (must_wait) {
         Request(scope);
         uint64_t attempts = c.attempts;
         // Waits for a summary that includes every write committed before this request; but once a
@@ -142,9 +158,9 @@ StatusOr<DashboardSummary> DashboardService::Summary(const Actor& actor) {
         });
         if (stopping_) return Unavailable("the server is shutting down");
         if (!Fresh(c, changes, ctx_.clock.NowMs()) && !c.valid) return c.error;
-      } else if (SlowSpacingPassed(c)) {
-        // Slow: the previous summary is answered, and refreshes are spaced out so that steady
-        // writes do not keep a core busy recomputing.
+      } else if (RefreshSpacingPassed(c)) {
+        // The previous summary is answered (it has every write of this user's), and refreshes are
+        // spaced out so that steady writes do not keep a core busy recomputing.
         Request(scope);
       }
     }

@@ -135,16 +135,20 @@ class LicenseService {
 // (customers, licences, opportunities; Store::ChangeStamp, so a write through another instance counts
 // too; while this instance cannot hear the others, any write through this one), and for at most a
 // minute, so that the 30/60/90-day windows move with the clock. One refresher thread computes them, one
-// scope at a time. A request that finds its scope's summary out of date waits for the refresh
-// when the last computation was quick; when it was slow (seconds at a million customers), the
-// request is answered at once with the previous summary (its generated_at says when) while the
-// refresh runs. Without any previous summary a request always waits.
+// scope at a time. A request that finds its scope's summary out of date gets it at once while a newer
+// one is computed, unless the summary lacks a write of the requester's own (NoteWrite) or is a minute
+// old: then it waits for the refresh when the last computation was quick. When that was slow
+// (seconds at a million customers), every request is answered the previous summary (its generated_at
+// says when) while the refresh runs. Without any previous summary a request always waits.
 class DashboardService {
  public:
   // slow_compute_ms: a computation that took longer is not waited for when a previous summary exists.
   explicit DashboardService(ServiceContext ctx, int64_t slow_compute_ms = 500);
   ~DashboardService();
   StatusOr<DashboardSummary> Summary(const Actor& actor);
+  // Notes that `user_id` has just changed data (a successful write request), so that their next
+  // summary includes it.
+  void NoteWrite(int64_t user_id);
   // Starts computing the company-wide summary (at server start, so the first visit is served).
   void Warm();
   // Forgets the cached aggregates (after an online restore replaced the data).
@@ -175,7 +179,8 @@ class DashboardService {
   Changes ChangesNow() const;
   static bool Covers(const Changes& cached, const Changes& now);
   bool Fresh(const Cached& c, const Changes& changes, int64_t now) const;
-  bool SlowSpacingPassed(const Cached& c) const;
+  bool RefreshSpacingPassed(const Cached& c) const;
+  bool MissesOwnWrite(const Cached& c, int64_t user_id) const;  // with mu_ held
   void Request(const std::string& scope);  // with mu_ held
   void RefreshLoop();
 
@@ -189,6 +194,7 @@ class DashboardService {
   uint64_t epoch_ = 0;  // DropCache() discards computations that were running
   std::unordered_map<std::string, Cached> cache_;         // by scope region
   std::unordered_map<int64_t, CachedRenewals> renewals_;  // by user id
+  std::unordered_map<int64_t, Changes> writes_;           // by user id: the changes after their last write
   std::thread refresher_;
 };
 
