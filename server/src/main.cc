@@ -8,7 +8,6 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <thread>
 #include <utility>
@@ -180,12 +179,11 @@ void EnsureFirstAdmin(App& app) {
 }
 
 // Periodic housekeeping on its own thread: expire licences, purge the trash, drop stale sessions.
-// `after_first_pass` runs once the first pass is done (the dashboard's first summary, which would
-// otherwise be computed twice at start when the pass expires a licence).
+// After the first pass it starts the dashboard's first summary (computed beside the pass, it would be
+// stale at once whenever the pass expires a licence, and computed again).
 class Housekeeping {
  public:
-  Housekeeping(App& app, std::function<void()> after_first_pass)
-      : app_(app), after_first_pass_(std::move(after_first_pass)), thread_([this] { Loop(); }) {}
+  explicit Housekeeping(App& app) : app_(app), thread_([this] { Loop(); }) {}
   ~Housekeeping() { Stop(); }
   void Stop() {
     {
@@ -199,10 +197,11 @@ class Housekeeping {
  private:
   void Loop() {
     std::unique_lock<std::mutex> lock(mu_);
+    bool first = true;
     while (!stopping_) {
       lock.unlock();
       RunOnce();
-      if (after_first_pass_) std::exchange(after_first_pass_, nullptr)();
+      if (std::exchange(first, false)) app_.dashboard->Warm();
       lock.lock();
       cv_.wait_for(lock, std::chrono::minutes(5), [&] { return stopping_; });
     }
@@ -218,7 +217,6 @@ class Housekeeping {
     }
   }
   App& app_;
-  std::function<void()> after_first_pass_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
@@ -345,7 +343,7 @@ int Serve(App& app) {
   http::Frontend frontend(api, health,
                           http::FrontendOptions{app.config.web_dir, app.config.max_body_bytes,
                                                 app.config.metrics_token, tls, kVersion, &maintenance});
-  Housekeeping housekeeping(app, [&] { app.dashboard->Warm(); });
+  Housekeeping housekeeping(app);
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;

@@ -227,8 +227,8 @@ TEST(ResilienceTest, TwoInstancesSeeEachOthersWritesInCachedLists) {
     HttpResponse r = c.Get("/api/v1/dashboard/summary");
     return r.status == 200 ? r.json()["customers_by_status"]["lead"].get<int64_t>() : -1;
   };
-  const int64_t leads_before = leads(ca);
-  ASSERT_EQ(leads(ca), leads_before);  // cached now
+  const int64_t leads_before = leads(ca);  // cached now
+  ASSERT_GE(leads_before, 0);
 
   const int64_t id = CreateCustomer(cb, "Made On B", "north_china", 0);
   ASSERT_NE(id, 0);
