@@ -110,11 +110,9 @@ struct LicenseRow {
 };
 
 // ---------------------------------------------------------------- activities
-// User names by a subquery per row, not a join (customer_repository.cc says why).
+// User names come from UserNames (Named below), not from the statements.
 constexpr char kSelectActivity[] =
-    "SELECT x.id, x.customer_id, c.owner_id, x.type, x.subject, x.body, x.occurred_at, x.user_id, "
-    "COALESCE((SELECT u.name FROM users u WHERE u.id = x.user_id), ''), "
-    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "SELECT x.id, x.customer_id, c.owner_id, x.type, x.subject, x.body, x.occurred_at, x.user_id, x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
     "FROM activities x JOIN customers c ON c.id = x.customer_id";
 
 struct ActivityRow {
@@ -122,7 +120,7 @@ struct ActivityRow {
   Activity a;
   Meta m;
   void Bind(Query& q) {
-    q.Into(id).Into(cid).Into(owner).Into(a.type).Into(a.subject).Into(a.body).Into(occurred).Into(uid).Into(a.user_name);
+    q.Into(id).Into(cid).Into(owner).Into(a.type).Into(a.subject).Into(a.body).Into(occurred).Into(uid);
     m.Bind(q);
   }
   Activity Get() const {
@@ -140,8 +138,7 @@ struct ActivityRow {
 // ---------------------------------------------------------------- opportunities
 constexpr char kSelectOpportunity[] =
     "SELECT x.id, x.customer_id, c.name, x.name, x.stage, x.amount_minor, x.currency, x.expected_close_at, "
-    "x.probability, x.owner_id, COALESCE((SELECT u.name FROM users u WHERE u.id = x.owner_id), ''), "
-    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "x.probability, x.owner_id, x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
     "FROM opportunities x JOIN customers c ON c.id = x.customer_id";
 
 struct OpportunityRow {
@@ -150,7 +147,7 @@ struct OpportunityRow {
   Meta m;
   void Bind(Query& q) {
     q.Into(id).Into(cid).Into(o.customer_name).Into(o.name).Into(o.stage).Into(amount).Into(o.currency)
-        .Into(close).Into(prob).Into(owner).Into(o.owner_name);
+        .Into(close).Into(prob).Into(owner);
     m.Bind(q);
   }
   Opportunity Get() const {
@@ -186,6 +183,12 @@ Status Unseal(RepoContext& ctx, Activity& a) {
   return OpenSealed(ctx.s, *ctx.cipher, "activities", "body", a.id, &a.body);
 }
 Status Unseal(RepoContext&, Opportunity&) { return Status::Ok(); }
+
+// The user names a row shows, from UserNames.
+void Named(const RepoContext&, Contact&) {}
+void Named(const RepoContext&, License&) {}
+void Named(const RepoContext& ctx, Activity& a) { a.user_name = UserName(ctx, a.user_id); }
+void Named(const RepoContext& ctx, Opportunity& o) { o.owner_name = UserName(ctx, o.owner_id); }
 
 // Seals the given values of row `id` anew (an update).
 Status Seal(RepoContext& ctx, const char* table, int64_t id, std::vector<std::string> values) {
@@ -234,6 +237,7 @@ StatusOr<Entity> GetOne(RepoContext& ctx, const char* select, int64_t id, const 
   if (!q.One()) return NotFound(std::string(what) + " not found");
   Entity e = r.Get();
   RETURN_IF_ERROR(Unseal(ctx, e));
+  Named(ctx, e);
   return e;
 }
 
@@ -243,7 +247,10 @@ StatusOr<std::vector<Entity>> RunList(RepoContext& ctx, Query& q) {
   r.Bind(q);
   std::vector<Entity> out;
   q.Each([&] { out.push_back(r.Get()); });
-  for (auto& e : out) RETURN_IF_ERROR(Unseal(ctx, e));
+  for (auto& e : out) {
+    RETURN_IF_ERROR(Unseal(ctx, e));
+    Named(ctx, e);
+  }
   return out;
 }
 
@@ -362,8 +369,12 @@ Status OpenChildLists(RepoContext& ctx, CustomerDetail& d) {
   for (auto& a : d.activities) {
     a.customer_owner_id = parent.owner_id;
     RETURN_IF_ERROR(Unseal(ctx, a));
+    Named(ctx, a);
   }
-  for (auto& o : d.opportunities) o.customer_name = parent.name;
+  for (auto& o : d.opportunities) {
+    o.customer_name = parent.name;
+    Named(ctx, o);
+  }
   return Status::Ok();
 }
 

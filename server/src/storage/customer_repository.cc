@@ -3,11 +3,9 @@
 namespace salesdb {
 namespace {
 
-// User names come from a subquery per row rather than a join: PostgreSQL planned the join as a hash
-// of the whole users table, built anew by every statement (a tenth of its CPU on a detail page).
+// The owner's name is not read here but from UserNames (storage/user_names.h says why).
 constexpr char kSelectCustomer[] =
-    "SELECT c.id, c.name, c.industry, c.region, c.tier, c.status, c.owner_id, "
-    "COALESCE((SELECT u.name FROM users u WHERE u.id = c.owner_id), ''), c.tags, c.website, c.notes, "
+    "SELECT c.id, c.name, c.industry, c.region, c.tier, c.status, c.owner_id, c.tags, c.website, c.notes, "
     "c.active_licenses, "  // kept by triggers on licenses (migration 0006)
     "c.deleted_at, c.version, c.created_at, c.updated_at, c.created_by, c.updated_by "
     "FROM customers c";
@@ -63,14 +61,14 @@ size_t Utf8Length(const std::string& s) {
 struct CustomerRow {
   long long id = 0, owner = 0, active = 0, deleted_at = 0, version = 0, ca = 0, ua = 0, cb = 0, ub = 0;
   soci::indicator deleted_ind = soci::i_ok;
-  std::string name, industry, region, tier, status, owner_name, tags, website, notes;
+  std::string name, industry, region, tier, status, tags, website, notes;
   void Bind(Query& q) {
-    q.Into(id).Into(name).Into(industry).Into(region).Into(tier).Into(status).Into(owner).Into(owner_name)
-        .Into(tags).Into(website).Into(notes).Into(active).Into(deleted_at, deleted_ind).Into(version)
-        .Into(ca).Into(ua).Into(cb).Into(ub);
+    q.Into(id).Into(name).Into(industry).Into(region).Into(tier).Into(status).Into(owner).Into(tags).Into(website)
+        .Into(notes).Into(active).Into(deleted_at, deleted_ind).Into(version).Into(ca).Into(ua).Into(cb).Into(ub);
   }
-  // The row as a Customer; the text columns are moved out (the next row overwrites them all).
-  Customer Take() {
+  // The row as a Customer, its owner named; the text columns are moved out (the next row overwrites
+  // them all).
+  Customer Take(const RepoContext& ctx) {
     Customer c;
     c.id = id;
     c.name = std::move(name);
@@ -79,7 +77,7 @@ struct CustomerRow {
     c.tier = std::move(tier);
     c.status = std::move(status);
     c.owner_id = owner;
-    c.owner_name = std::move(owner_name);
+    c.owner_name = UserName(ctx, owner);
     c.tags = SplitTags(tags);
     c.website = std::move(website);
     c.notes = std::move(notes);
@@ -110,7 +108,7 @@ StatusOr<Customer> SqlCustomerRepository::Get(int64_t id, bool include_deleted) 
   if (!include_deleted) q.Sql(" AND c.deleted_at IS NULL");
   r.Bind(q);
   if (!q.One()) return NotFound("customer not found");
-  return r.Take();
+  return r.Take(ctx_);
 }
 
 StatusOr<CustomerDetail> SqlCustomerRepository::GetDetail(const DetailQuery& dq) {
@@ -119,7 +117,7 @@ StatusOr<CustomerDetail> SqlCustomerRepository::GetDetail(const DetailQuery& dq)
   CustomerRow r;
   QueryBatch batch(ctx_.s);
   Query& q = batch.Add(kSelectCustomer, [&] {
-    d.customer = r.Take();
+    d.customer = r.Take(ctx_);
     found = true;
   });
   q.Sql(" WHERE c.id = :id AND c.deleted_at IS NULL").Bind("id", static_cast<long long>(dq.customer_id));
@@ -165,7 +163,7 @@ StatusOr<std::vector<Customer>> SqlCustomerRepository::List(const CustomerQuery&
   r.Bind(q);
   std::vector<Customer> out;
   out.reserve(static_cast<size_t>(cq.page.limit) + 1);  // the page and the one row that says there is more
-  q.Each([&] { out.push_back(r.Take()); });
+  q.Each([&] { out.push_back(r.Take(ctx_)); });
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "domain/store.h"
 #include "storage/database.h"
 #include "storage/sql_query.h"
+#include "storage/user_names.h"
 #include "storage/writer_state.h"
 
 namespace salesdb {
@@ -17,7 +18,11 @@ struct RepoContext {
   Dialect dialect;
   FieldCipher* cipher = nullptr;  // seals contacts, licences and activities (storage/field_encryption.h)
   WriterState* writer = nullptr;  // write transactions: the writer thread's state (audit entries, data key, ids)
+  UserNames* names = nullptr;     // the names shown beside user ids
 };
+
+// The name of user `id` for a row read in this transaction ("" for none).
+inline std::string UserName(const RepoContext& ctx, int64_t id) { return ctx.names->Of(ctx.s, id); }
 
 // The write running changes `tables` (ChangedTable bits, domain/store.h): answers cached from them
 // go stale at its commit. Every repository method that changes rows that a cached answer shows says so.

@@ -10,8 +10,8 @@ namespace {
 // Repositories bound to one session; built on first use.
 class SqlTx final : public Tx {
  public:
-  SqlTx(soci::session& s, Dialect d, FieldCipher* cipher, WriterState* writer = nullptr)
-      : ctx_{s, d, cipher, writer} {}
+  SqlTx(soci::session& s, Dialect d, FieldCipher* cipher, UserNames& names, WriterState* writer = nullptr)
+      : ctx_{s, d, cipher, writer, &names} {}
   UserRepository& users() override { return Lazy(users_); }
   SessionRepository& sessions() override { return Lazy(sessions_); }
   ApiTokenRepository& api_tokens() override { return Lazy(api_tokens_); }
@@ -50,14 +50,14 @@ class SqlTx final : public Tx {
 
 Status SqlStore::Read(const std::function<Status(Tx&)>& fn) {
   return db_.Read([&](soci::session& s) {
-    SqlTx tx(s, db_.dialect(), cipher_);
+    SqlTx tx(s, db_.dialect(), cipher_, names_);
     return fn(tx);
   });
 }
 
 Status SqlStore::Write(const std::function<Status(Tx&)>& fn) {
   return db_.Write([&](soci::session& s) {
-    SqlTx tx(s, db_.dialect(), cipher_, &db_.writer_state());
+    SqlTx tx(s, db_.dialect(), cipher_, names_, &db_.writer_state());
     return fn(tx);
   });
 }

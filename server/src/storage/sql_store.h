@@ -6,6 +6,7 @@
 #include "domain/field_cipher.h"
 #include "domain/store.h"
 #include "storage/database.h"
+#include "storage/user_names.h"
 
 namespace salesdb {
 
@@ -25,6 +26,7 @@ class SqlStore final : public Store {
  private:
   Database& db_;
   FieldCipher* cipher_;
+  UserNames names_{db_};
 };
 
 }  // namespace salesdb

@@ -151,6 +151,44 @@ TEST_F(CoreTest, CustomerDetailHoldsEveryKindOfChild) {
   EXPECT_EQ(c.Get("/api/v1/customers/" + std::to_string(other)).json()["contacts"].size(), 1u);
 }
 
+// The names beside user ids (a customer's owner, an activity's author, an opportunity's owner) are
+// kept in memory (storage/user_names.h): a new user is named at once, a renamed one by the next read
+// of every view, the cached customer list included.
+TEST_F(CoreTest, UserNamesBesideRowsFollowRenames) {
+  Client admin = Admin();
+  const int64_t rep = CreateRow(admin, "/api/v1/users",
+                                {{"email", "named.rep@example.com"}, {"name", "Zhou Before"}, {"role", "sales_rep"},
+                                 {"region", "east_china"}, {"password", kUserPassword}});
+  const int64_t customer = CreateCustomer(admin, "Named Owner Co.", "east_china", rep);
+  nlohmann::json opportunity_body = OpportunityBody(customer);
+  opportunity_body["owner_id"] = rep;
+  const int64_t opportunity = CreateRow(admin, "/api/v1/opportunities", opportunity_body);
+  Client writer(*server_);
+  ASSERT_EQ(writer.Login("named.rep@example.com", kUserPassword).status, 200);
+  const int64_t activity = CreateRow(writer, "/api/v1/activities", ActivityBody(customer));
+  const std::string id = std::to_string(customer);
+
+  auto expect_named = [&](const std::string& name) {
+    nlohmann::json d = admin.Get("/api/v1/customers/" + id).json();
+    EXPECT_EQ(d["owner_name"], name);
+    ASSERT_EQ(d["activities"].size(), 1u);
+    EXPECT_EQ(d["activities"][0]["user_name"], name);
+    ASSERT_EQ(d["opportunities"].size(), 1u);
+    EXPECT_EQ(d["opportunities"][0]["owner_name"], name);
+    nlohmann::json listed = Items(admin.Get("/api/v1/customers?owner_id=" + std::to_string(rep)));
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0]["owner_name"], name);
+    EXPECT_EQ(admin.Get("/api/v1/activities/" + std::to_string(activity)).json()["user_name"], name);
+    EXPECT_EQ(admin.Get("/api/v1/opportunities/" + std::to_string(opportunity)).json()["owner_name"], name);
+    EXPECT_EQ(Items(admin.Get("/api/v1/activities?customer_id=" + id))[0]["user_name"], name);
+  };
+  expect_named("Zhou Before");
+  HttpResponse renamed = admin.Patch("/api/v1/users/" + std::to_string(rep), {{"name", "Zhou After"}},
+                                     {{"If-Match", "\"v1\""}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  expect_named("Zhou After");
+}
+
 // Enough writes on the one writer connection (PgStatementCache: after 64 and 256 runs) that its statements
 // are prepared again on PostgreSQL (fresh plans for grown tables) and keep answering; the audit
 // chain, whose head is read once per batch, stays intact.
