@@ -74,6 +74,30 @@ TEST_F(KeyRingTest, EveryFlippedBitIsDetected) {
   EXPECT_FALSE(ring_->Decrypt("activities", "body", 7, "").ok());
 }
 
+// The payload is URL-safe base64 without padding: every length decodes, and the standard alphabet's
+// '+' and '/' for '-' and '_' (the same bytes to a lenient decoder) or padding are refused.
+TEST_F(KeyRingTest, PayloadsOfEveryLengthOpenAndOnlyTheUrlSafeAlphabet) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string plain(n, 'x');
+    auto sealed = ring_->Encrypt(1, "activities", "body", 9, plain);
+    ASSERT_TRUE(sealed.ok());
+    EXPECT_EQ(ring_->Decrypt("activities", "body", 9, *sealed).value(), plain) << n;
+  }
+  for (auto [url, standard] : {std::pair{'-', '+'}, std::pair{'_', '/'}}) {
+    std::string sealed;
+    for (int i = 0; i < 100 && sealed.find(url, 5) == std::string::npos; ++i) {
+      sealed = *ring_->Encrypt(1, "activities", "body", 9, "notes");
+    }
+    ASSERT_NE(sealed.find(url, 5), std::string::npos);
+    std::string other = sealed;
+    other[other.find(url, 5)] = standard;
+    EXPECT_EQ(ring_->Decrypt("activities", "body", 9, other).status().code(), StatusCode::kInternal) << other;
+    EXPECT_FALSE(ring_->Decrypt("activities", "body", 9, sealed + "=").ok());
+    EXPECT_FALSE(ring_->Decrypt("activities", "body", 9, sealed + "AAAAA").ok());
+    EXPECT_EQ(ring_->Decrypt("activities", "body", 9, sealed).value(), "notes");
+  }
+}
+
 TEST_F(KeyRingTest, WrongMasterKeyCannotOpenTheKeysAndHasAnotherCheckValue) {
   KeyRing other(RandomKey());
   Status s = other.AddKeys(keys_);
