@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -84,23 +85,30 @@ void Registry::Set(const std::string& name, const Labels& labels, double value) 
   families_[name].values[key] = value;
 }
 
-void Registry::Observe(const std::string& name, const Labels& labels, double value,
-                       const std::vector<double>& buckets) {
-  std::string key = RenderLabels(labels);
-  std::lock_guard<std::mutex> lock(mu_);
-  Histogram& h = families_[name].histograms[key];
-  if (h.bounds.empty()) {
-    h.bounds = buckets;
-    h.counts.assign(buckets.size(), 0);
-  }
-  for (size_t i = 0; i < h.bounds.size(); ++i) {
-    if (value <= h.bounds[i]) {
-      ++h.counts[i];
+void Registry::Series::Observe(double value) {
+  for (size_t i = 0; i < h_.bounds.size(); ++i) {
+    if (value <= h_.bounds[i]) {
+      h_.counts[i].fetch_add(1, std::memory_order_relaxed);
       break;
     }
   }
-  ++h.count;
-  h.sum += value;
+  h_.count.fetch_add(1, std::memory_order_relaxed);
+  h_.sum.fetch_add(value, std::memory_order_relaxed);
+}
+
+Registry::Series Registry::HistogramSeries(const std::string& name, const Labels& labels,
+                                           const std::vector<double>& buckets) {
+  std::string key = RenderLabels(labels);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& histograms = families_[name].histograms;
+  auto it = histograms.find(key);
+  if (it == histograms.end()) it = histograms.try_emplace(std::move(key), buckets).first;
+  return Series(it->second);  // std::map nodes stay where they are
+}
+
+void Registry::Observe(const std::string& name, const Labels& labels, double value,
+                       const std::vector<double>& buckets) {
+  HistogramSeries(name, labels, buckets).Observe(value);
 }
 
 double Registry::Value(const std::string& name, const Labels& labels) const {
@@ -120,14 +128,17 @@ std::string Registry::Render() const {
     out += "# TYPE " + name + " " + f.type + "\n";
     for (const auto& [labels, v] : f.values) out += name + labels + " " + FormatValue(v) + "\n";
     for (const auto& [labels, h] : f.histograms) {
+      // Observations go on meanwhile (Series::Observe takes no lock): the count is read after the
+      // buckets and never shown below their total, so that the buckets stay cumulative.
       uint64_t cumulative = 0;
       for (size_t i = 0; i < h.bounds.size(); ++i) {
-        cumulative += h.counts[i];
+        cumulative += h.counts[i].load(std::memory_order_relaxed);
         out += name + "_bucket" + WithLe(labels, FormatValue(h.bounds[i])) + " " + std::to_string(cumulative) + "\n";
       }
-      out += name + "_bucket" + WithLe(labels, "+Inf") + " " + std::to_string(h.count) + "\n";
-      out += name + "_sum" + labels + " " + FormatValue(h.sum) + "\n";
-      out += name + "_count" + labels + " " + std::to_string(h.count) + "\n";
+      const uint64_t count = std::max(cumulative, h.count.load(std::memory_order_relaxed));
+      out += name + "_bucket" + WithLe(labels, "+Inf") + " " + std::to_string(count) + "\n";
+      out += name + "_sum" + labels + " " + FormatValue(h.sum.load(std::memory_order_relaxed)) + "\n";
+      out += name + "_count" + labels + " " + std::to_string(count) + "\n";
     }
   }
   return out;

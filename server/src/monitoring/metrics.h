@@ -14,7 +14,22 @@ namespace salesdb::monitoring {
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
 class Registry {
+ private:
+  struct Histogram;
+
  public:
+  // One histogram's label set, observed into without the registry's lock: for the hot paths, which
+  // look a series up once and keep it (it lives as long as the registry).
+  class Series {
+   public:
+    void Observe(double value);
+
+   private:
+    friend class Registry;
+    explicit Series(Histogram& h) : h_(h) {}
+    Histogram& h_;
+  };
+
   static Registry& Global();
 
   void Describe(const std::string& name, const std::string& type, const std::string& help);
@@ -22,15 +37,18 @@ class Registry {
   void Set(const std::string& name, const Labels& labels, double value);
   // Observes a value into a histogram with the given upper bounds (seconds by convention).
   void Observe(const std::string& name, const Labels& labels, double value, const std::vector<double>& buckets);
+  // The series of histogram `name` with `labels` (created with `buckets` if new).
+  Series HistogramSeries(const std::string& name, const Labels& labels, const std::vector<double>& buckets);
   double Value(const std::string& name, const Labels& labels = {}) const;  // counters and gauges; tests
   std::string Render() const;
 
  private:
   struct Histogram {
-    std::vector<double> bounds;
-    std::vector<uint64_t> counts;  // per bound, not cumulative
-    uint64_t count = 0;
-    double sum = 0;
+    explicit Histogram(const std::vector<double>& b) : bounds(b), counts(b.size()) {}
+    const std::vector<double> bounds;
+    std::vector<std::atomic<uint64_t>> counts;  // per bound, not cumulative
+    std::atomic<uint64_t> count{0};
+    std::atomic<double> sum{0};
   };
   struct Family {
     std::string type = "untyped";

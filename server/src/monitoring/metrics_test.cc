@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <thread>
 
 namespace salesdb::monitoring {
 namespace {
@@ -67,6 +68,38 @@ TEST(MetricsTest, HistogramBucketsAreCumulativeWithInfSumAndCount) {
   EXPECT_NE(text.find("q_bucket{le=\"0.1\"} 0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("q_bucket{le=\"+Inf\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("# TYPE q untyped\n"), std::string::npos) << text;
+}
+
+// A kept series is observed into without the registry's lock, from many threads at once, beside
+// Observe on the same label set and a scrape: nothing is lost and every scrape is cumulative.
+TEST(MetricsTest, KeptSeriesCountEveryObservationFromManyThreads) {
+  Registry r;
+  const std::vector<double> buckets = {0.01, 0.1, 1};
+  Registry::Series kept = r.HistogramSeries("q_seconds", {{"query", "select:x"}}, buckets);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10'000; ++i) {
+        if (t % 2 == 0) kept.Observe(0.05);
+        else r.Observe("q_seconds", {{"query", "select:x"}}, 2.0, buckets);
+      }
+    });
+  }
+  for (int scrape = 0; scrape < 20; ++scrape) {
+    uint64_t previous = 0;
+    for (const std::string& line : Lines(r.Render())) {
+      if (line.rfind("q_seconds_bucket", 0) != 0) continue;
+      const uint64_t n = std::stoull(line.substr(line.rfind(' ') + 1));
+      EXPECT_GE(n, previous) << line;
+      previous = n;
+    }
+  }
+  for (auto& t : threads) t.join();
+  const std::string text = r.Render();
+  EXPECT_NE(text.find("q_seconds_bucket{query=\"select:x\",le=\"0.1\"} 20000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("q_seconds_bucket{query=\"select:x\",le=\"1\"} 20000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("q_seconds_count{query=\"select:x\"} 40000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("q_seconds_sum{query=\"select:x\"} 41000\n"), std::string::npos) << text;
 }
 
 TEST(MetricsTest, StandardBucketsAreSortedAndProcessMetricsPresent) {
