@@ -38,7 +38,7 @@ struct Customer {
   std::string tier = "standard";
   std::string status = "lead";
   int64_t owner_id = 0;
-  std::string owner_name;  // joined
+  std::string owner_name;  // read, not stored: the user's current name
   std::vector<std::string> tags;
   std::string website;
   std::string notes;
@@ -85,7 +85,7 @@ struct Activity {
   std::string body;
   int64_t occurred_at = 0;
   int64_t user_id = 0;
-  std::string user_name;  // joined
+  std::string user_name;  // read, not stored: the user's current name
   int64_t customer_owner_id = 0;  // joined: decides masking
   RowMeta meta;
 };
@@ -101,7 +101,7 @@ struct Opportunity {
   int64_t expected_close_at = 0;
   int probability = 10;
   int64_t owner_id = 0;
-  std::string owner_name;  // joined
+  std::string owner_name;  // read, not stored: the user's current name
   RowMeta meta;
 };
 

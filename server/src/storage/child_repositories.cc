@@ -112,7 +112,8 @@ struct LicenseRow {
 // ---------------------------------------------------------------- activities
 // User names come from UserNames (Named below), not from the statements.
 constexpr char kSelectActivity[] =
-    "SELECT x.id, x.customer_id, c.owner_id, x.type, x.subject, x.body, x.occurred_at, x.user_id, x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
+    "SELECT x.id, x.customer_id, c.owner_id, x.type, x.subject, x.body, x.occurred_at, x.user_id, "
+    "x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
     "FROM activities x JOIN customers c ON c.id = x.customer_id";
 
 struct ActivityRow {
