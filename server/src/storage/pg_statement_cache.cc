@@ -67,6 +67,13 @@ std::string ToPositional(const std::string& sql, std::vector<std::string>* names
   return out;
 }
 
+void PgStatementCache::ScheduleReplan(Statement& st, std::chrono::steady_clock::time_point now) {
+  st.uses = 0;
+  st.replan_uses = std::min(st.replan_uses * 4, kMaxReplanUses);
+  st.replan_after = std::min(st.replan_after * 4, kMaxReplanAfter);
+  st.replan_time = now + st.replan_after;
+}
+
 const PgStatementCache::Statement& PgStatementCache::Get(const std::string& sql) {
   auto it = statements_.find(sql);
   const auto now = std::chrono::steady_clock::now();
@@ -81,11 +88,7 @@ const PgStatementCache::Statement& PgStatementCache::Get(const std::string& sql)
   } else if ((++it->second.uses >= it->second.replan_uses || now >= it->second.replan_time) &&
              PQtransactionStatus(conn_) != PQTRANS_INERROR) {
     // Under the same name, so that statements deferred under it run the new one.
-    Statement& st = it->second;
-    st.uses = 0;
-    st.replan_uses *= 4;
-    st.replan_after = std::min(st.replan_after * 4, kMaxReplanAfter);
-    st.replan_time = now + st.replan_after;
+    ScheduleReplan(it->second, now);
     PQclear(PQexec(conn_, ("DEALLOCATE " + it->second.name).c_str()));
     try {
       Prepare(it->second);

@@ -67,6 +67,12 @@ class PgStatementCache {
   static constexpr uint64_t kFirstReplanUses = 64;
   static constexpr std::chrono::steady_clock::duration kFirstReplanAfter = std::chrono::seconds(1);
   static constexpr std::chrono::steady_clock::duration kMaxReplanAfter = std::chrono::seconds(2);
+  // More runs than one connection makes of a statement in kMaxReplanAfter: past it, time decides.
+  static constexpr uint64_t kMaxReplanUses = uint64_t{1} << 20;
+
+  // Sets when `st`, prepared (again) at `now`, is next prepared again: four times as many runs or as
+  // long away as the last time, within the bounds above.
+  static void ScheduleReplan(Statement& st, std::chrono::steady_clock::time_point now);
 
   PgStatementCache(pg_conn* conn, size_t capacity) : conn_(conn), capacity_(capacity) {}
   PgStatementCache(const PgStatementCache&) = delete;
