@@ -92,22 +92,11 @@ class Query::Native {
  public:
   Native(StatementCache& cache, const std::string& sql, const std::deque<Param>& params)
       : cache_(cache), sql_(sql), st_(cache.Acquire(sql)) {
-    std::string placeholder;
-    int position = 0;
-    for (const Param& p : params) {
-      // Parameters are mostly bound in the order they appear in the SQL: check that position first
-      // (looking a name up scans the statement's names, so binding them all by name is quadratic).
-      int index = ++position;
-      const char* name = sqlite3_bind_parameter_name(st_, index);
-      if (name == nullptr || name[0] != ':' || p.name != name + 1) {
-        placeholder.assign(1, ':').append(p.name);
-        index = sqlite3_bind_parameter_index(st_, placeholder.c_str());
-        if (index == 0) throw soci::soci_error("no placeholder " + placeholder + " in the statement");
-      }
-      int rc = p.is_number ? sqlite3_bind_int64(st_, index, p.number)
-                           : sqlite3_bind_text(st_, index, p.text.data(), static_cast<int>(p.text.size()),
-                                               SQLITE_STATIC);
-      if (rc != SQLITE_OK) ThrowSqlite(cache_.db());
+    try {
+      Bind(params);
+    } catch (...) {  // no destructor runs for a constructor that throws: give the statement back here
+      cache_.Release(sql_, st_);
+      throw;
     }
   }
   ~Native() { cache_.Release(sql_, st_); }
@@ -127,6 +116,26 @@ class Query::Native {
   long long Changes() const { return sqlite3_changes(cache_.db()); }
 
  private:
+  void Bind(const std::deque<Param>& params) {
+    std::string placeholder;
+    int position = 0;
+    for (const Param& p : params) {
+      // Parameters are mostly bound in the order they appear in the SQL: check that position first
+      // (looking a name up scans the statement's names, so binding them all by name is quadratic).
+      int index = ++position;
+      const char* name = sqlite3_bind_parameter_name(st_, index);
+      if (name == nullptr || name[0] != ':' || p.name != name + 1) {
+        placeholder.assign(1, ':').append(p.name);
+        index = sqlite3_bind_parameter_index(st_, placeholder.c_str());
+        if (index == 0) throw soci::soci_error("no placeholder " + placeholder + " in the statement");
+      }
+      int rc = p.is_number ? sqlite3_bind_int64(st_, index, p.number)
+                           : sqlite3_bind_text(st_, index, p.text.data(), static_cast<int>(p.text.size()),
+                                               SQLITE_STATIC);
+      if (rc != SQLITE_OK) ThrowSqlite(cache_.db());
+    }
+  }
+
   StatementCache& cache_;
   const std::string& sql_;
   sqlite3_stmt* st_;

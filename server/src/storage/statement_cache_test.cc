@@ -134,6 +134,20 @@ TEST_F(StatementCacheTest, ErrorsLeaveTheStatementReusable) {
   EXPECT_THROW(Query(session_, "SELECT id FROM t WHERE id = :id").Bind("other", 1LL).Exec(), soci::soci_error);
 }
 
+// A statement whose parameters cannot be bound is given back, not lost: a lost one is never finalized,
+// and SQLite then refuses to close the connection (found by AddressSanitizer's leak check).
+TEST_F(StatementCacheTest, AStatementWhoseBindingFailsIsGivenBack) {
+  const std::string sql = "SELECT id FROM t WHERE id = :id";
+  EXPECT_THROW(Query(session_, sql).Bind("other", 1LL).Exec(), soci::soci_error);
+  EXPECT_EQ(cache_->idle(), 1u);
+  long long id = 0;
+  Query q(session_, sql);
+  q.Bind("id", 2LL).Into(id);
+  ASSERT_TRUE(q.One());  // the statement given back is reused, with nothing of the failed binding left
+  EXPECT_EQ(id, 2);
+  EXPECT_EQ(cache_->idle(), 1u);
+}
+
 TEST_F(StatementCacheTest, SchemaChangesAreSeenByCachedStatements) {
   long long count = 0;
   Query(session_, "SELECT COUNT(*) FROM t").Into(count).One();

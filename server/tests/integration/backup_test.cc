@@ -20,6 +20,7 @@
 #include <set>
 #include <thread>
 
+#include "fixtures.h"
 #include "harness.h"
 
 namespace salesdb::testing {
@@ -252,8 +253,8 @@ TEST(BackupTest, RestoreDrillEveryTableHashMatches) {
   std::string term = name.substr(0, name.find(' '));  // "Delta", "广州远景金融服务有限公司"
   auto found = admin.Get("/api/v1/customers?limit=50&q=" + UrlEncode(term));
   ASSERT_EQ(found.status, 200);
-  EXPECT_FALSE(found.json()["items"].empty()) << term;
-  for (const auto& c : found.json()["items"]) EXPECT_NE(c["name"].get<std::string>().find(term), std::string::npos);
+  EXPECT_FALSE(Items(found).empty()) << term;
+  for (const auto& c : Items(found)) EXPECT_NE(c["name"].get<std::string>().find(term), std::string::npos);
 }
 
 TEST(BackupTest, RestoreOfAChangedDatabaseTakesASafetyBackupFirst) {
