@@ -14,7 +14,7 @@ step() {  # step NAME COMMAND...
 
 step "server unit tests" ctest --test-dir "$BUILD_DIR" --output-on-failure -j 2 --timeout 300
 
-export SALESDB_BIN="$PWD/$BUILD_DIR/salesdb"
+export SALESDB_BIN="$(cd "$BUILD_DIR" && pwd)/salesdb"
 step "integration tests (SQLite)" "$BUILD_DIR/server/tests/integration/salesdb_integration_tests" --gtest_brief=1
 
 PGDIR="$(mktemp -d /tmp/salesdb-pg.XXXXXX)"

@@ -68,7 +68,10 @@ void DeleteDatabase(const TestServer& server) {
 
 std::string SqliteCheck(const std::string& path, const char* pragma) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return "cannot open";
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);  // a failed open still allocates the handle
+    return "cannot open";
+  }
   sqlite3_stmt* st = nullptr;
   std::string out;
   if (sqlite3_prepare_v2(db, pragma, -1, &st, nullptr) == SQLITE_OK) {
