@@ -30,18 +30,10 @@ run: build
 test: build
 	@bash scripts/test.sh
 
-# The same tests against a build with AddressSanitizer (leaks included) and UndefinedBehaviorSanitizer, in
-# $(SANITIZE_DIR); the first error of either ends the process that made it. Not part of `make test`: its
-# first build takes about half an hour on two cores. Without the vptr check: Debian's SOCI libraries do not
-# export their backends' type information, which it needs to link.
-SANITIZE_DIR ?= build-sanitize
-SANITIZE_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The same tests against AddressSanitizer + UndefinedBehaviorSanitizer and ThreadSanitizer builds
+# (build-asan, build-tsan). Not part of `make test`: the first builds take about an hour on two cores.
 test-sanitizers: deps web
-	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Debug -DSALESDB_BUILD_BENCH=OFF \
-	  -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
-	@ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  BUILD_DIR=$(SANITIZE_DIR) bash scripts/test.sh
+	@bash scripts/test-sanitizers.sh
 
 bench: build
 	@bash bench/run.sh

@@ -53,6 +53,14 @@ std::string RandomSuffix() {
 
 nlohmann::json HttpResponse::json() const { return nlohmann::json::parse(body, nullptr, false); }
 
+std::vector<std::string> SanitizerEnv() {
+  std::vector<std::string> env;
+  for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name)) env.push_back(std::string(name) + "=" + value);
+  }
+  return env;
+}
+
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -184,6 +192,7 @@ void TestServer::Start() {
     return e.rfind("SALESDB_BACKUP_INTERVAL_MINUTES=", 0) == 0;
   });
   if (!interval_given) env.push_back("SALESDB_BACKUP_INTERVAL_MINUTES=0");
+  for (const auto& e : SanitizerEnv()) env.push_back(e);
   for (const auto& e : extra_env_) env.push_back(e);
   fflush(nullptr);  // else the child would write our buffered output a second time
   pid_ = fork();

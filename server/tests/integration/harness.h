@@ -100,6 +100,9 @@ class TestServer {
 };
 
 int FreePort();
+// The sanitizer settings of this test run (ASAN_OPTIONS, ...; `make test-sanitizers`), for the environment
+// of the servers it starts, which is otherwise made from scratch.
+std::vector<std::string> SanitizerEnv();
 // SIGTERM to a child, wait up to 15 s, then SIGKILL; its exit code (-1 when killed). Sets pid to -1.
 int StopProcess(pid_t& pid);
 // The query-string form of a value (RFC 3986 unreserved characters kept, the rest %XX).

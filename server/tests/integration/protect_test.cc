@@ -20,8 +20,9 @@
 namespace salesdb::testing {
 namespace {
 
+// Called from several threads at once (the rotation test's writers): one generator per thread.
 std::string Unique() {
-  static std::mt19937_64 rng(std::random_device{}());
+  thread_local std::mt19937_64 rng(std::random_device{}());
   return std::to_string(rng() % 1000000000000ULL);
 }
 

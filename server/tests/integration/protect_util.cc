@@ -84,6 +84,7 @@ std::vector<std::string> ServeEnv(const TestServer& server, const std::vector<st
                                   "SALESDB_WEB_DIR=" + server.data_dir() + "/no-web",
                                   "SALESDB_BACKUP_INTERVAL_MINUTES=0", "PATH=/usr/bin:/bin"};
   if (server.postgres()) env.push_back("SALESDB_DATABASE_URL=" + server.database_url());
+  for (const auto& e : SanitizerEnv()) env.push_back(e);
   for (const auto& e : extra) {  // later settings replace the defaults above
     std::string name = e.substr(0, e.find('='));
     std::erase_if(env, [&](const std::string& d) { return d.rfind(name + "=", 0) == 0; });
