@@ -263,7 +263,8 @@ Status Database::Read(const Work& fn) {
 }
 
 Status Database::Write(const Work& fn) {
-  Job job{&fn, Status::Ok()};
+  Job job;
+  job.fn = &fn;
   std::unique_lock<std::mutex> lock(queue_mu_);
   if (stopping_) return Unavailable("the server is shutting down");
   if (queue_.size() >= kMaxQueuedWrites) {

@@ -86,7 +86,7 @@ class Database {
 
  private:
   struct Job {
-    const Work* fn;
+    const Work* fn = nullptr;
     Status result;
     bool done = false;                // guarded by queue_mu_, like wake_next
     std::condition_variable done_cv;  // its caller waits on it alone
