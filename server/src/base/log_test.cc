@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 namespace salesdb::log {
 namespace {
@@ -31,6 +32,23 @@ TEST(LogTest, WritesJsonLinesToTheConfiguredFileAtItsLevel) {
   EXPECT_EQ(lines[1]["msg"], "warn line");
   EXPECT_EQ(lines[1]["n"], 2);
   EXPECT_TRUE(Init("info", "").ok());  // back to stdout for the other tests
+  std::filesystem::remove(path);
+}
+
+TEST(LogTest, ALineBelowWarnReachesTheFileWithoutAFlush) {
+  std::string path =
+      (std::filesystem::temp_directory_path() / ("salesdb-log-" + std::to_string(std::random_device{}()))).string();
+  ASSERT_TRUE(Init("info", path).ok());
+  Info("quiet line");  // buffered: spdlog's flusher writes it within a second
+  auto text = [&] {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  for (int i = 0; i < 100 && text().find("quiet line") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(text().find("quiet line"), std::string::npos);
+  EXPECT_TRUE(Init("info", "").ok());
   std::filesystem::remove(path);
 }
 
