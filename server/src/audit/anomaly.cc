@@ -70,6 +70,13 @@ bool RulesRead(const std::string& a) {
          a == "user.role_change" || a == "user.create" || a == "audit.verify_failed" || IsDeletion(a);
 }
 
+const std::vector<std::string>& RuleInputActions() {
+  static const std::vector<std::string> kPatterns = {
+      "auth.login_failed", "auth.login", "*.export", "*.reveal",           "report.run", "customer.bulk_read",
+      "user.role_change",  "user.create", "audit.verify_failed", "*.delete", "*.purge"};
+  return kPatterns;
+}
+
 const std::vector<std::string>& BaselineActions() {
   static const std::vector<std::string> kActions = {
       "auth.login",    "customer.bulk_read", "customer.export", "contact.export", "license.export",

@@ -254,5 +254,21 @@ TEST(AnomalyTest, OnlyRuleInputsMatter) {
                                              "mass_deletion"}));
 }
 
+// The look-back is read by these patterns (AuditQuery::actions): they must name the same actions
+// as RulesRead, which filters the entries read one by one.
+TEST(AnomalyRuleInputs, PatternsAndRulesReadAgree) {
+  for (const std::string a :
+       {"auth.login", "auth.login_failed", "auth.logout", "customer.export", "contact.reveal", "report.run",
+        "report.create", "customer.bulk_read", "customer.update", "customer.delete", "customer.purge",
+        "activity.create", "user.create", "user.role_change", "user.update", "audit.verify_failed",
+        "audit.export", "license.revoke"}) {
+    const std::vector<std::string>& patterns = RuleInputActions();
+    const bool matched = std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+      return p.starts_with("*") ? a.ends_with(p.substr(1)) : a == p;
+    });
+    EXPECT_EQ(matched, RulesRead(a)) << a;
+  }
+}
+
 }  // namespace
 }  // namespace salesdb::audit

@@ -5,7 +5,10 @@
 //    since, stores each firing in security_alerts (once per rule and entry, so that several
 //    instances agree), counts it in salesdb_security_alerts_total{rule} and hands it to on_alert;
 //  - checks new entries against the chain as they arrive (at each evaluation and before each
-//    checkpoint) and the whole log every `full_verify_interval`; a broken chain is logged and
+//    checkpoint) and the whole log every `full_verify_interval`, the first time ten minutes after the
+//    start (sooner when the interval is shorter). At the start the new entries are those after the
+//    newest signed checkpoint, when its entry still matches it; else the whole log is checked at
+//    once. A restart therefore does not re-read a log of millions of entries. A broken chain is logged and
 //    recorded as an audit.verify_failed entry, which the audit_verification_failed rule turns into
 //    an alert.
 // Each new entry is read from the log once, for both the rules and the incremental verification.
@@ -77,6 +80,11 @@ class AuditDaemon {
   // Reads the entries written since the last read and hands each to the rules' look-back (when a
   // rule reads it) and to the incremental verification (when it has one).
   Status ReadNewEntries();
+  // Sets the incremental verification to go on after the newest signed checkpoint when that entry is
+  // still in the log with the signed hash and its own content matches it. False when it cannot (no
+  // checkpoint or key, a bad signature, the entry gone or changed): the whole log is checked instead,
+  // which names what is wrong.
+  StatusOr<bool> AnchorAtCheckpoint();
 
   Store& store_;
   AuditSink& sink_;
@@ -96,6 +104,9 @@ class AuditDaemon {
   int64_t baselines_at_ = 0;
   std::optional<ChainVerifier> incremental_;
   int64_t verified_through_ = 0;
+  // The first verification after a start may continue from the newest signed checkpoint
+  // (AnchorAtCheckpoint) rather than check the whole log; later ones, and those after a restore, may not.
+  bool may_anchor_ = true;
   AuditVerifyResult last_broken_;  // the break the incremental verification last found
   std::string reported_problem_;
 

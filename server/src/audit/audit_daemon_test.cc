@@ -139,5 +139,65 @@ TEST_F(AuditDaemonTest, AChangedEntryIsCaughtBetweenFullChecksAndReportedOnce) {
   EXPECT_EQ(CountAction("audit.verify_failed"), 1);
 }
 
+// A restart goes on from the newest signed checkpoint instead of reading the whole log again; the
+// full check, an interval later, still finds what changed before it.
+TEST_F(AuditDaemonTest, AStartGoesOnFromTheNewestSignedCheckpoint) {
+  Record("customer.update", 4);
+  ASSERT_TRUE(daemon_->VerifyNow(/*full=*/false).ok());
+  ASSERT_TRUE(daemon_->CheckpointNow().ok());  // signs entry 4
+  Record("customer.update", 3);                 // entries 5–7, after the checkpoint
+  ASSERT_TRUE(db_.db()
+                  .Write([&](soci::session& s) {
+                    s << "DROP TRIGGER audit_log_no_update";
+                    s << "UPDATE audit_log SET after_json = '{\"name\":\"Forged\"}' WHERE id = 2";
+                    return Status::Ok();
+                  })
+                  .ok());
+
+  AuditDaemonOptions o;
+  o.data_dir = db_.dir();
+  daemon_ = std::make_unique<AuditDaemon>(db_.store(), log_, clock_, o);  // the restart
+  ASSERT_TRUE(daemon_->LoadKey().ok());
+  auto start = daemon_->VerifyNow(/*full=*/false);
+  ASSERT_TRUE(start.ok()) << start.status().ToString();
+  EXPECT_TRUE(start->intact()) << start->problem;
+  EXPECT_EQ(start->entries, 3);  // 5–7 only
+  EXPECT_EQ(start->last_id, 7);
+  Record("customer.update", 1);
+  auto next = daemon_->VerifyNow(/*full=*/false);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->last_id, 8);
+
+  auto full = daemon_->VerifyNow(/*full=*/true);
+  ASSERT_TRUE(full.ok());
+  EXPECT_FALSE(full->intact());
+  EXPECT_EQ(full->first_bad_id, 2);
+}
+
+// When the checkpoint's own entry no longer matches it, the start checks the whole log, which
+// names the entry.
+TEST_F(AuditDaemonTest, AStartWhoseCheckpointEntryChangedChecksTheWholeLog) {
+  Record("customer.update", 4);
+  ASSERT_TRUE(daemon_->CheckpointNow().ok());  // signs entry 4
+  Record("customer.update", 2);
+  ASSERT_TRUE(db_.db()
+                  .Write([&](soci::session& s) {
+                    s << "DROP TRIGGER audit_log_no_update";
+                    s << "UPDATE audit_log SET after_json = '{\"name\":\"Forged\"}' WHERE id = 4";
+                    return Status::Ok();
+                  })
+                  .ok());
+
+  AuditDaemonOptions o;
+  o.data_dir = db_.dir();
+  daemon_ = std::make_unique<AuditDaemon>(db_.store(), log_, clock_, o);
+  ASSERT_TRUE(daemon_->LoadKey().ok());
+  auto start = daemon_->VerifyNow(/*full=*/false);
+  ASSERT_TRUE(start.ok()) << start.status().ToString();
+  EXPECT_FALSE(start->intact());
+  EXPECT_EQ(start->first_bad_id, 4);
+  EXPECT_EQ(CountAction("audit.verify_failed"), 1);
+}
+
 }  // namespace
 }  // namespace salesdb::audit

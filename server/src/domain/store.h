@@ -219,6 +219,8 @@ class DashboardRepository {
 struct AuditQuery {
   int64_t actor_id = 0;
   std::string action, entity, ip, request_id;
+  // Any of these actions; "*.delete" stands for every action ending in ".delete". Empty: all.
+  std::vector<std::string> actions;
   int64_t entity_id = 0;
   int64_t from = 0, to = 0;  // at in [from, to); 0: open
   int64_t before_id = 0;     // keyset cursor: entries with id < before_id; 0: from the newest

@@ -236,6 +236,21 @@ namespace {
 void AppendAuditFilters(Query& q, const AuditQuery& f, const std::string& col) {
   if (f.actor_id != 0) q.Sql(" AND " + col + "actor_id = :actor").Bind("actor", static_cast<ll>(f.actor_id));
   if (!f.action.empty()) q.Sql(" AND " + col + "action = :action").Bind("action", f.action);
+  if (!f.actions.empty()) {
+    q.Sql(" AND (");
+    for (size_t i = 0; i < f.actions.size(); ++i) {
+      const std::string& a = f.actions[i];
+      const std::string name = "act" + std::to_string(i);
+      q.Sql(i == 0 ? "" : " OR ");
+      // A suffix pattern's text is bound with the escape character before LIKE's own wildcards.
+      if (a.starts_with("*")) {
+        q.Sql(col + "action LIKE :" + name + " ESCAPE '\\'").Bind(name, "%" + LikeEscape(a.substr(1)));
+      } else {
+        q.Sql(col + "action = :" + name).Bind(name, a);
+      }
+    }
+    q.Sql(")");
+  }
   if (!f.entity.empty()) q.Sql(" AND " + col + "entity = :entity").Bind("entity", f.entity);
   if (f.entity_id != 0) q.Sql(" AND " + col + "entity_id = :eid").Bind("eid", static_cast<ll>(f.entity_id));
   if (!f.ip.empty()) q.Sql(" AND " + col + "ip = :ip").Bind("ip", f.ip);

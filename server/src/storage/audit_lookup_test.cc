@@ -70,7 +70,13 @@ class AuditLookupTest : public ::testing::Test {
     for (int k = 0; k < appended_; ++k) {
       const int64_t id = k + 1;
       if (q.actor_id != 0 && k % 3 != q.actor_id) continue;
-      if (!q.action.empty() && (k % 4 ? "customer.update" : "contact.reveal") != q.action) continue;
+      const std::string action = k % 4 ? "customer.update" : "contact.reveal";
+      if (!q.action.empty() && action != q.action) continue;
+      if (!q.actions.empty() && std::none_of(q.actions.begin(), q.actions.end(), [&](const std::string& p) {
+            return p.starts_with("*") ? action.ends_with(p.substr(1)) : action == p;
+          })) {
+        continue;
+      }
       if (!q.entity.empty() && (k % 5 ? "customer" : "contact") != q.entity) continue;
       if (q.entity_id != 0 && k % 7 != q.entity_id) continue;
       if (!q.ip.empty() && (k % 2 ? "10.0.0.1" : "10.0.0.2") != q.ip) continue;
@@ -153,6 +159,13 @@ TEST_F(AuditLookupTest, FindSeesCopiedAndWaitingEntriesInOrder) {
   queries.push_back(q);
   q = all;
   q.action = "contact.reveal";
+  queries.push_back(q);
+  q = all;
+  q.actions = {"*.reveal"};
+  queries.push_back(q);
+  q.actions = {"customer.update", "*.delete"};
+  queries.push_back(q);
+  q.actions = {"*r.updat_"};  // LIKE's "_" taken literally: matches nothing
   queries.push_back(q);
   q = all;
   q.entity = "contact";

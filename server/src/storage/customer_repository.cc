@@ -42,15 +42,8 @@ std::vector<std::string> SplitTags(const std::string& s) {
   return out;
 }
 
-// Escapes LIKE wildcards; used with ESCAPE '\'.
-std::string LikeContains(const std::string& text) {
-  std::string out = "%";
-  for (char ch : text) {
-    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + "%";
-}
+// A pattern for ESCAPE '\': contains `text`.
+std::string LikeContains(const std::string& text) { return "%" + LikeEscape(text) + "%"; }
 
 size_t Utf8Length(const std::string& s) {
   size_t n = 0;

@@ -182,4 +182,7 @@ Status OpenChildLists(RepoContext& ctx, CustomerDetail& d);
 void AppendKeyset(Query& q, const std::string& column, bool numeric, const std::string& id_column,
                   const PageRequest& page);
 
+// `text` with LIKE's wildcards and the escape character escaped, for a pattern used with ESCAPE '\'.
+std::string LikeEscape(std::string_view text);
+
 }  // namespace salesdb

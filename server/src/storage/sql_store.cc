@@ -62,6 +62,15 @@ Status SqlStore::Write(const std::function<Status(Tx&)>& fn) {
   });
 }
 
+std::string LikeEscape(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
 void AppendKeyset(Query& q, const std::string& column, bool numeric, const std::string& id_column,
                   const PageRequest& page) {
   const char* cmp = page.descending ? " < " : " > ";
