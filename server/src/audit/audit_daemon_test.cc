@@ -49,6 +49,25 @@ class AuditDaemonTest : public ::testing::Test {
     return out;
   }
 
+  // Changes entry `id` behind the log's back.
+  void Forge(int64_t id) {
+    ASSERT_TRUE(db_.db()
+                    .Write([&](soci::session& s) {
+                      s << "DROP TRIGGER IF EXISTS audit_log_no_update";
+                      s << "UPDATE audit_log SET after_json = '{\"name\":\"Forged\"}' WHERE id = " + std::to_string(id);
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+
+  // A new daemon on the same data folder, as after a restart.
+  void Restart() {
+    AuditDaemonOptions o;
+    o.data_dir = db_.dir();
+    daemon_ = std::make_unique<AuditDaemon>(db_.store(), log_, clock_, o);
+    ASSERT_TRUE(daemon_->LoadKey().ok());
+  }
+
   int64_t CountAction(const std::string& action) {
     long long n = -1;
     EXPECT_TRUE(db_.db()
@@ -116,13 +135,7 @@ TEST_F(AuditDaemonTest, AChangedEntryIsCaughtBetweenFullChecksAndReportedOnce) {
   ASSERT_TRUE(daemon_->EvaluateNow().ok());
   ASSERT_TRUE(daemon_->VerifyNow(/*full=*/true).ok());
   Record("customer.update", 4);  // entries 5–8, not read yet
-  ASSERT_TRUE(db_.db()
-                  .Write([&](soci::session& s) {
-                    s << "DROP TRIGGER audit_log_no_update";
-                    s << "UPDATE audit_log SET after_json = '{\"name\":\"Forged\"}' WHERE id = 6";
-                    return Status::Ok();
-                  })
-                  .ok());
+  Forge(6);
 
   // The evaluation's read finds the break and records it; the next evaluation raises the alert.
   ASSERT_TRUE(daemon_->EvaluateNow().ok());
@@ -146,18 +159,9 @@ TEST_F(AuditDaemonTest, AStartGoesOnFromTheNewestSignedCheckpoint) {
   ASSERT_TRUE(daemon_->VerifyNow(/*full=*/false).ok());
   ASSERT_TRUE(daemon_->CheckpointNow().ok());  // signs entry 4
   Record("customer.update", 3);                 // entries 5–7, after the checkpoint
-  ASSERT_TRUE(db_.db()
-                  .Write([&](soci::session& s) {
-                    s << "DROP TRIGGER audit_log_no_update";
-                    s << "UPDATE audit_log SET after_json = '{\"name\":\"Forged\"}' WHERE id = 2";
-                    return Status::Ok();
-                  })
-                  .ok());
+  Forge(2);
 
-  AuditDaemonOptions o;
-  o.data_dir = db_.dir();
-  daemon_ = std::make_unique<AuditDaemon>(db_.store(), log_, clock_, o);  // the restart
-  ASSERT_TRUE(daemon_->LoadKey().ok());
+  Restart();
   auto start = daemon_->VerifyNow(/*full=*/false);
   ASSERT_TRUE(start.ok()) << start.status().ToString();
   EXPECT_TRUE(start->intact()) << start->problem;
@@ -180,18 +184,9 @@ TEST_F(AuditDaemonTest, AStartWhoseCheckpointEntryChangedChecksTheWholeLog) {
   Record("customer.update", 4);
   ASSERT_TRUE(daemon_->CheckpointNow().ok());  // signs entry 4
   Record("customer.update", 2);
-  ASSERT_TRUE(db_.db()
-                  .Write([&](soci::session& s) {
-                    s << "DROP TRIGGER audit_log_no_update";
-                    s << "UPDATE audit_log SET after_json = '{\"name\":\"Forged\"}' WHERE id = 4";
-                    return Status::Ok();
-                  })
-                  .ok());
+  Forge(4);
 
-  AuditDaemonOptions o;
-  o.data_dir = db_.dir();
-  daemon_ = std::make_unique<AuditDaemon>(db_.store(), log_, clock_, o);
-  ASSERT_TRUE(daemon_->LoadKey().ok());
+  Restart();
   auto start = daemon_->VerifyNow(/*full=*/false);
   ASSERT_TRUE(start.ok()) << start.status().ToString();
   EXPECT_FALSE(start->intact());
