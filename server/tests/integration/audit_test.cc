@@ -237,6 +237,25 @@ TEST_F(AuditTest, FailedWriteLeavesNoEntry) {
   EXPECT_EQ(EntriesFor(auditor, missing).size(), 0u);
 }
 
+// The server's writer chains a batch to the head its last batch left (PostgreSQL: without reading it,
+// storage/audit_batch.h). A CLI command appending in between moves the head: the next write must
+// notice, chain to the new head and still leave exactly its own entry.
+TEST_F(AuditTest, AnAppenderInBetweenLeavesTheChainWhole) {
+  Client admin = Login(kAdminEmail, kAdminPassword);
+  Client auditor = Login("auditor@example.com", kUserPassword);
+  for (int round = 0; round < 3; ++round) {
+    HttpResponse before = admin.Post("/api/v1/customers", CustomerBody("Before Appender " + std::to_string(round)));
+    ASSERT_EQ(before.status, 201) << before.body;
+    server_->CreateUser("appender" + std::to_string(round) + "@example.com", "viewer");  // another process
+    HttpResponse after = admin.Post("/api/v1/customers", CustomerBody("After Appender " + std::to_string(round)));
+    ASSERT_EQ(after.status, 201) << after.body;
+    EXPECT_EQ(EntriesFor(auditor, after).size(), 1u);
+  }
+  std::string out;
+  EXPECT_EQ(server_->Cli("audit verify", &out), 0) << out;
+  EXPECT_NE(out.find("intact"), std::string::npos) << out;
+}
+
 TEST_F(AuditTest, QueryFiltersPagingAndPermissions) {
   Client admin = Login(kAdminEmail, kAdminPassword);
   Client auditor = Login("auditor@example.com", kUserPassword);
