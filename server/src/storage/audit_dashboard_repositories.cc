@@ -117,46 +117,25 @@ void AuditBatch::Clear() {
   staged_.clear();
 }
 
-void AuditBatch::Committed() {
-  if (!kept_.empty()) head_ = written_;
-  kept_.clear();
-  staged_.clear();
-}
-
-void AuditBatch::HeadMoved(soci::session& s) {
-  head_.reset();
-  read_head_ = kReadHeadAfterMove;
-  Query(s, "ROLLBACK TO SAVEPOINT audit_head").Exec();
-}
-
 void AuditBatch::Flush(soci::session& s, Dialect dialect) {
-  std::vector<PreparedAuditEntry>& entries = kept_;
+  std::vector<PreparedAuditEntry> entries;
+  entries.swap(kept_);
   staged_.clear();
   if (entries.empty()) return;
-  const bool remembered = dialect == Dialect::kPostgres && head_.has_value() && read_head_ == 0;
-  if (read_head_ > 0) --read_head_;
-  if (remembered) Query(s, "SAVEPOINT audit_head").Defer();  // HeadMoved rolls back to it
   if (dialect == Dialect::kPostgres) {
     // Serializes appenders across connections and instances (and CLI processes) until COMMIT.
     Query(s, "SELECT pg_advisory_xact_lock(7428001)").Defer();  // taken before the head is read
   }
   ll head_id = 0;  // stays 0 and "" when the log is empty
   std::string head;
-  if (remembered) {
-    head_id = head_->id;
-    head = head_->hash;
-    Query(s, "SELECT audit_expect_head(:hash)").Bind("hash", head).Defer();  // raises kHeadMovedState
-  } else {
-    Query q(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
-    q.Into(head_id).Into(head);
-    q.One();
-  }
+  Query q(s, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+  q.Into(head_id).Into(head);
+  q.One();
   for (PreparedAuditEntry& p : entries) {
     p.entry.prev_hash = std::move(head);
     p.entry.hash = p.link(p.entry.prev_hash, p.canonical);
     head = p.entry.hash;
   }
-  written_ = {head_id + static_cast<ll>(entries.size()), head};
   ll last_id = head_id;
   for (size_t done = 0; done < entries.size();) {
     const size_t rows = dialect == Dialect::kPostgres ? std::min(kMaxRowsPerInsert, entries.size() - done) : 1;

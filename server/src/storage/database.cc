@@ -428,28 +428,15 @@ void Database::WriterLoop() {
           } else if (!any_ok && alone) {
             Query(s, "ROLLBACK").Exec();
           } else {
+            writer_state_.audit.Flush(s, dialect_);
             uint32_t changed = writer_state_.batch_changed;
-            auto commit = [&] {
-              writer_state_.audit.Flush(s, dialect_);
-              if (changed != 0 && dialect_ == Dialect::kPostgres) {  // to the other instances, at the COMMIT
-                Query(s, "SELECT pg_notify(:channel, :payload)")
-                    .Bind("channel", kChangesChannel)
-                    .Bind("payload", ChangePayload(instance_id_, changed))
-                    .Defer();
-              }
-              Query(s, "COMMIT").Exec();
-            };
-            try {
-              commit();
-            } catch (const soci::postgresql_soci_error& e) {
-              // Another appender moved the audit head this batch remembered (AuditBatch): back to
-              // before the check, and the audit entries chained again to the head read this time.
-              if (std::string(e.sqlstate()) != AuditBatch::kHeadMovedState) throw;
-              DeferredFailed(s, false);  // the check was sent ahead of the COMMIT: this failure
-              writer_state_.audit.HeadMoved(s);
-              commit();
+            if (changed != 0 && dialect_ == Dialect::kPostgres) {  // to the other instances, at the COMMIT
+              Query(s, "SELECT pg_notify(:channel, :payload)")
+                  .Bind("channel", kChangesChannel)
+                  .Bind("payload", ChangePayload(instance_id_, changed))
+                  .Defer();
             }
-            writer_state_.audit.Committed();
+            Query(s, "COMMIT").Exec();
             MarkChanged(changed);
             if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
           }

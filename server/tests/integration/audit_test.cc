@@ -237,9 +237,8 @@ TEST_F(AuditTest, FailedWriteLeavesNoEntry) {
   EXPECT_EQ(EntriesFor(auditor, missing).size(), 0u);
 }
 
-// The server's writer chains a batch to the head its last batch left (PostgreSQL: without reading it,
-// storage/audit_batch.h). A CLI command appending in between moves the head: the next write must
-// notice, chain to the new head and still leave exactly its own entry.
+// Another process appending between two of the server's batches (here a CLI command) moves the
+// head: the server's next batch chains to the new head and still leaves exactly its own entry.
 TEST_F(AuditTest, AnAppenderInBetweenLeavesTheChainWhole) {
   Client admin = Login(kAdminEmail, kAdminPassword);
   Client auditor = Login("auditor@example.com", kUserPassword);
