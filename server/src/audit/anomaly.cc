@@ -5,6 +5,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "domain/store.h"
+
 namespace salesdb::audit {
 namespace {
 
@@ -65,16 +67,18 @@ bool IsSensitiveRead(const std::string& action) {
   return action.ends_with(".export") || action.ends_with(".reveal") || action == "report.run";
 }
 
-bool RulesRead(const std::string& a) {
-  return a == "auth.login_failed" || a == "auth.login" || IsSensitiveRead(a) || a == "customer.bulk_read" ||
-         a == "user.role_change" || a == "user.create" || a == "audit.verify_failed" || IsDeletion(a);
-}
-
 const std::vector<std::string>& RuleInputActions() {
+  // Logins and failed logins, sensitive reads (IsSensitiveRead), bulk reads, role changes, user
+  // creation, verification failures, deletions (IsDeletion).
   static const std::vector<std::string> kPatterns = {
       "auth.login_failed", "auth.login", "*.export", "*.reveal",           "report.run", "customer.bulk_read",
       "user.role_change",  "user.create", "audit.verify_failed", "*.delete", "*.purge"};
   return kPatterns;
+}
+
+bool RulesRead(const std::string& a) {
+  const std::vector<std::string>& patterns = RuleInputActions();
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return ActionMatches(p, a); });
 }
 
 const std::vector<std::string>& BaselineActions() {

@@ -66,7 +66,8 @@ bool IsSensitiveRead(const std::string& action);
 // (logins, failed logins, sensitive and bulk reads, role changes, user creation, deletions, audit
 // verification failures). EvaluateRules gives the same firings with or without the others.
 bool RulesRead(const std::string& action);
-// The same as patterns for AuditQuery::actions ("*.delete": every action ending in ".delete").
+// Those actions as patterns for AuditQuery::actions (ActionMatches), so that the look-back is filtered
+// in its query; RulesRead is defined by them.
 const std::vector<std::string>& RuleInputActions();
 // The actions baselines are computed from (for indexed queries by action).
 const std::vector<std::string>& BaselineActions();

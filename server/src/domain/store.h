@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -228,6 +229,12 @@ struct AuditQuery {
   bool ascending = false;    // oldest first from after_id (baselines, exports in order)
   int64_t after_id = 0;
 };
+
+// Whether `action` is one that `pattern` of AuditQuery::actions names ("*.delete": every action
+// ending in ".delete"; otherwise that action exactly).
+inline bool ActionMatches(std::string_view pattern, std::string_view action) {
+  return pattern.starts_with('*') ? action.ends_with(pattern.substr(1)) : action == pattern;
+}
 
 // A firing of an anomaly rule (audit/anomaly.h); one per (rule, entry that triggered it).
 struct SecurityAlert {

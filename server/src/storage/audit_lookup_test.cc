@@ -73,7 +73,7 @@ class AuditLookupTest : public ::testing::Test {
       const std::string action = k % 4 ? "customer.update" : "contact.reveal";
       if (!q.action.empty() && action != q.action) continue;
       if (!q.actions.empty() && std::none_of(q.actions.begin(), q.actions.end(), [&](const std::string& p) {
-            return p.starts_with("*") ? action.ends_with(p.substr(1)) : action == p;
+            return ActionMatches(p, action);
           })) {
         continue;
       }
