@@ -34,8 +34,14 @@ class AuditBatch {
   // after `since` whose action ends with `action_suffix`.
   int64_t CountPending(int64_t actor_id, const std::string& action_suffix, int64_t since) const;
   // Chains and inserts the kept entries (see above); throws what SOCI throws, and then the batch
-  // must roll back. Leaves the batch empty either way.
-  void Flush(soci::session& s, Dialect dialect);
+  // must roll back. Leaves the batch empty either way. When the log passes a multiple of
+  // SqlAuditRepository::kLookupBatch ids, the entries above audit_lookup's mark are to be copied
+  // there: SQLite, in the batch (one writer either way); PostgreSQL, by CopyLookup after the
+  // COMMIT, beside the writer, and then Flush returns true.
+  bool Flush(soci::session& s, Dialect dialect);
+  // PostgreSQL: copies the entries above audit_lookup's mark into it, in a transaction of its own
+  // (one copier at a time, across processes: an advisory lock). Throws what SOCI throws.
+  static void CopyLookup(soci::session& s);
   // Forgets everything (after a batch rolled back).
   void Clear();
 

@@ -11,8 +11,9 @@ namespace {
 using ll = long long;
 
 // audit_lookup (migrations 0007, 0008) holds the query columns of every entry up to its largest id,
-// the mark; entries above the mark are only in audit_log. The end of a batch copies them over each
-// time the log passes a multiple of SqlAuditRepository::kLookupBatch ids.
+// the mark; entries above the mark are only in audit_log. They are copied over each time the log
+// passes a multiple of SqlAuditRepository::kLookupBatch ids: SQLite, at the end of the batch;
+// PostgreSQL, right after its COMMIT, beside the writer (AuditBatch::Flush).
 constexpr ll kLookupBatch = SqlAuditRepository::kLookupBatch;
 
 // The newest row of audit_lookup: the mark and its running figures (migration 0008).
@@ -72,10 +73,10 @@ const std::string& RowPlaceholders(size_t i) {
   return rows[i];
 }
 
-// Copies the entries above audit_lookup's mark into it (same transaction) once the log has passed a
-// multiple of kLookupBatch ids: their index pages are written once for the batch rather than once
-// per entry (migration 0007), and other writes need no lookup of the mark. The running figures
-// continue from the mark's (migration 0008).
+// Copies the entries above audit_lookup's mark into it, once the log has passed a multiple of
+// kLookupBatch ids: their index pages are written once for the batch rather than once per entry
+// (migration 0007), and writes need no lookup of the mark. The running figures continue from the
+// mark's (migration 0008).
 void CopyIntoLookup(soci::session& s) {
   const LookupMark mark = ReadMark(s);
   Query(s,
@@ -88,7 +89,7 @@ void CopyIntoLookup(soci::session& s) {
       .Bind("mark", mark.id)
       .Bind("atmax", mark.at_max)
       .Bind("lag", mark.lag_max)
-      .Defer();  // PostgreSQL: with the COMMIT
+      .Exec();
 }
 
 
@@ -117,11 +118,11 @@ void AuditBatch::Clear() {
   staged_.clear();
 }
 
-void AuditBatch::Flush(soci::session& s, Dialect dialect) {
+bool AuditBatch::Flush(soci::session& s, Dialect dialect) {
   std::vector<PreparedAuditEntry> entries;
   entries.swap(kept_);
   staged_.clear();
-  if (entries.empty()) return;
+  if (entries.empty()) return false;
   if (dialect == Dialect::kPostgres) {
     // Serializes appenders across connections and instances (and CLI processes) until COMMIT.
     Query(s, "SELECT pg_advisory_xact_lock(7428001)").Defer();  // taken before the head is read
@@ -166,7 +167,26 @@ void AuditBatch::Flush(soci::session& s, Dialect dialect) {
   }
   // An id skipped by a failed batch only leaves the copy waiting until the log passes the next
   // multiple; queries read waiting entries anyway.
-  if (last_id / kLookupBatch > head_id / kLookupBatch) CopyIntoLookup(s);
+  if (last_id / kLookupBatch == head_id / kLookupBatch) return false;
+  if (dialect == Dialect::kPostgres) return true;
+  CopyIntoLookup(s);
+  return false;
+}
+
+void AuditBatch::CopyLookup(soci::session& s) {
+  Query(s, "BEGIN").Exec();
+  try {
+    // Copiers of other instances wait here, then read the mark this one leaves.
+    Query(s, "SELECT pg_advisory_xact_lock(7428002)").Exec();
+    CopyIntoLookup(s);
+    Query(s, "COMMIT").Exec();
+  } catch (const std::exception&) {
+    try {
+      Query(s, "ROLLBACK").Exec();
+    } catch (const std::exception&) {  // the connection is lost: the pool's next user reconnects
+    }
+    throw;
+  }
 }
 
 Status SqlAuditRepository::Append(PreparedAuditEntry e) {

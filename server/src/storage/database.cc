@@ -148,6 +148,7 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
       *db->writer_ << "SET TIME ZONE 'UTC'";
       PgStatementCache::Attach(*db->writer_, kStatementCacheSize);
       db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
+      db->aside_thread_ = std::thread([d = db.get()] { d->AsideLoop(); });
       db->instance_id_ = NewInstanceId();
     } else {
       db->dialect_ = Dialect::kSqlite;
@@ -172,7 +173,7 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const Config& config, int rea
       *db->checkpointer_ << "PRAGMA busy_timeout = 10000";
       *db->checkpointer_ << "PRAGMA synchronous = FULL";
       sqlite_api::sqlite3_wal_hook(StatementCache::Handle(*db->writer_), OnWalCommit, db.get());
-      db->checkpoint_thread_ = std::thread([d = db.get()] { d->CheckpointLoop(); });
+      db->aside_thread_ = std::thread([d = db.get()] { d->AsideLoop(); });
       db->writer_thread_ = std::thread([d = db.get()] { d->WriterLoop(); });
     }
   } catch (const std::exception& e) {
@@ -191,13 +192,13 @@ Database::~Database() {
     queue_cv_.notify_all();
     writer_thread_.join();
   }
-  if (checkpoint_thread_.joinable()) {
+  if (aside_thread_.joinable()) {
     {
-      std::lock_guard<std::mutex> lock(checkpoint_mu_);
-      checkpoint_stopping_ = true;
+      std::lock_guard<std::mutex> lock(aside_mu_);
+      aside_stopping_ = true;
     }
-    checkpoint_cv_.notify_all();
-    checkpoint_thread_.join();
+    aside_cv_.notify_all();
+    aside_thread_.join();
   }
   DetachStatementCaches();
 }
@@ -428,7 +429,7 @@ void Database::WriterLoop() {
           } else if (!any_ok && alone) {
             Query(s, "ROLLBACK").Exec();
           } else {
-            writer_state_.audit.Flush(s, dialect_);
+            const bool copy_lookup = writer_state_.audit.Flush(s, dialect_);
             uint32_t changed = writer_state_.batch_changed;
             if (changed != 0 && dialect_ == Dialect::kPostgres) {  // to the other instances, at the COMMIT
               Query(s, "SELECT pg_notify(:channel, :payload)")
@@ -437,6 +438,7 @@ void Database::WriterLoop() {
                   .Defer();
             }
             Query(s, "COMMIT").Exec();
+            if (copy_lookup) WakeAside();
             MarkChanged(changed);
             if (any_ok) generation_.fetch_add(1, std::memory_order_acq_rel);
           }
@@ -473,27 +475,40 @@ void Database::WalGrew(int pages) {
   if (pages < wal_pages_at_request_) wal_pages_at_request_ = 0;  // the WAL started over
   if (pages - wal_pages_at_request_ < kCheckpointPages) return;
   wal_pages_at_request_ = pages;
-  {
-    std::lock_guard<std::mutex> lock(checkpoint_mu_);
-    checkpoint_due_ = true;
-  }
-  checkpoint_cv_.notify_one();
+  WakeAside();
 }
 
-// PASSIVE: copies what no reader still needs, never waits for the writer or readers; the writer
-// starts the WAL over once a checkpoint has copied all of it. A failure is logged and tried again
-// at the next wake-up.
-void Database::CheckpointLoop() {
-  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+void Database::WakeAside() {
+  {
+    std::lock_guard<std::mutex> lock(aside_mu_);
+    aside_due_ = true;
+  }
+  aside_cv_.notify_one();
+}
+
+// SQLite's PASSIVE checkpoint copies what no reader still needs, never waits for the writer or
+// readers; the writer starts the WAL over once a checkpoint has copied all of it. A failure is
+// logged and the work tried again at the next wake-up (the audit copy takes every entry above the
+// mark, so none is left behind; queries read those in audit_log meanwhile).
+void Database::AsideLoop() {
+  std::unique_lock<std::mutex> lock(aside_mu_);
   for (;;) {
-    checkpoint_cv_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_due_; });
-    if (checkpoint_stopping_) return;
-    checkpoint_due_ = false;
+    aside_cv_.wait(lock, [&] { return aside_stopping_ || aside_due_; });
+    if (!aside_due_) return;
+    aside_due_ = false;
     lock.unlock();
-    try {
-      *checkpointer_ << "PRAGMA wal_checkpoint(PASSIVE)";
-    } catch (const std::exception& e) {
-      log::Warn("WAL checkpoint failed", {{"error", std::string(e.what())}});
+    if (dialect_ == Dialect::kSqlite) {
+      try {
+        *checkpointer_ << "PRAGMA wal_checkpoint(PASSIVE)";
+      } catch (const std::exception& e) {
+        log::Warn("WAL checkpoint failed", {{"error", std::string(e.what())}});
+      }
+    } else {
+      Status copied = Read([](soci::session& s) {
+        AuditBatch::CopyLookup(s);
+        return Status::Ok();
+      });
+      if (!copied.ok()) log::Warn("copying audit entries into audit_lookup failed", {{"error", copied.ToString()}});
     }
     lock.lock();
   }

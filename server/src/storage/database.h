@@ -95,7 +95,8 @@ class Database {
   static void WakeUp(Job& job);
   Database() = default;
   void WriterLoop();
-  void CheckpointLoop();
+  void AsideLoop();
+  void WakeAside();
   void WalGrew(int pages);
   friend int OnWalCommit(void* arg, sqlite_api::sqlite3* db, const char* name, int pages);
   void Begin(soci::session& s);
@@ -129,17 +130,25 @@ class Database {
   std::thread writer_thread_;
   WriterState writer_state_;  // writer thread only
 
-  // SQLite: the WAL is checkpointed (PASSIVE) on a connection and thread of its own, woken when
-  // commits have added kCheckpointPages to the WAL, instead of inside the commit: after a long
-  // read (a backup's snapshot) the committing writer copied the whole backlog and every write
-  // waited behind it (0.7–2 s at a million customers).
-  std::unique_ptr<soci::session> checkpointer_;
-  std::mutex checkpoint_mu_;
-  std::condition_variable checkpoint_cv_;
-  bool checkpoint_due_ = false;
+  // Work the writer hands off, done beside it on a thread of its own (AsideLoop), so that no write
+  // waits for it:
+  // - SQLite: the WAL is checkpointed (PASSIVE) on a connection of its own, woken when commits have
+  //   added kCheckpointPages to the WAL, instead of inside the commit: after a long read (a
+  //   backup's snapshot) the committing writer copied the whole backlog and every write waited
+  //   behind it (0.7–2 s at a million customers).
+  // - PostgreSQL: new audit entries are copied into audit_lookup (AuditBatch::CopyLookup) on a
+  //   pooled connection, woken when a COMMIT has taken the log past a multiple of kLookupBatch ids.
+  //   Inside the batch, the copy's index writes (~4 ms for 512 entries) held the writer and the
+  //   audit head's lock, which every instance's appenders take: one batch in ~32 of route (d)
+  //   waited for them.
+  // Work asked for when the thread is told to stop is still done (a CLI command's copy too).
+  std::unique_ptr<soci::session> checkpointer_;  // SQLite
+  std::mutex aside_mu_;
+  std::condition_variable aside_cv_;
+  bool aside_due_ = false;
+  bool aside_stopping_ = false;
   int wal_pages_at_request_ = 0;  // writer thread only
-  bool checkpoint_stopping_ = false;
-  std::thread checkpoint_thread_;
+  std::thread aside_thread_;
 };
 
 // Maps a SOCI/driver exception to a Status: unique violations → AlreadyExists, foreign keys and

@@ -541,5 +541,28 @@ TEST(AuditQueryTest, TimeRangesMatchAFullReadAcrossTheLookupCopies) {
   EXPECT_GE(ranges, 10);  // the entries span enough distinct times
 }
 
+// While the server runs, entries reach audit_lookup each time the log passes a multiple of 512 ids:
+// SQLite in the writer's batch, PostgreSQL right after the COMMIT on a connection beside the writer.
+TEST(AuditQueryTest, TheServerCopiesEntriesIntoTheLookupAsTheLogGrows) {
+  TestServer server;
+  Client admin(server);
+  ASSERT_EQ(admin.Login(kAdminEmail, kAdminPassword).status, 200);
+  for (int i = 0; i < 520; ++i) {
+    ASSERT_EQ(admin.Post("/api/v1/customers", CustomerBody("Lookup Copy " + std::to_string(i))).status, 201);
+  }
+  const std::string check =
+      "SELECT CASE WHEN COUNT(*) >= 512 AND COUNT(*) = (SELECT COUNT(*) FROM audit_lookup l JOIN audit_log a ON "
+      "a.id = l.id AND a.at = l.at AND a.actor_id = l.actor_id AND a.action = l.action) THEN 'copied' ELSE "
+      "'waiting' END AS r FROM audit_lookup;";
+  std::string out;
+  for (int tries = 0; tries < 100; ++tries) {
+    ASSERT_EQ(RunSql(server, check, &out), 0) << out;
+    if (out.find("copied") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(out.find("copied"), std::string::npos) << out;
+  ASSERT_EQ(server.Cli("audit verify", &out), 0) << out;
+}
+
 }  // namespace
 }  // namespace salesdb::testing
