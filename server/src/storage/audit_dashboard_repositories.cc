@@ -183,7 +183,7 @@ void AuditBatch::CopyLookup(soci::session& s) {
   } catch (const std::exception&) {
     try {
       Query(s, "ROLLBACK").Exec();
-    } catch (const std::exception&) {  // the connection is lost: the pool's next user reconnects
+    } catch (const std::exception&) {  // the connection is lost: Database::Read reconnects it
     }
     throw;
   }
