@@ -174,19 +174,11 @@ bool AuditBatch::Flush(soci::session& s, Dialect dialect) {
 }
 
 void AuditBatch::CopyLookup(soci::session& s) {
-  Query(s, "BEGIN").Exec();
-  try {
-    // Copiers of other instances wait here, then read the mark this one leaves.
-    Query(s, "SELECT pg_advisory_xact_lock(7428002)").Exec();
-    CopyIntoLookup(s);
-    Query(s, "COMMIT").Exec();
-  } catch (const std::exception&) {
-    try {
-      Query(s, "ROLLBACK").Exec();
-    } catch (const std::exception&) {  // the connection is lost: Database::Read reconnects it
-    }
-    throw;
-  }
+  soci::transaction tr(s);  // rolled back if the copy throws
+  // Copiers of other instances wait here, then read the mark this one leaves.
+  Query(s, "SELECT pg_advisory_xact_lock(7428002)").Exec();
+  CopyIntoLookup(s);
+  tr.commit();
 }
 
 Status SqlAuditRepository::Append(PreparedAuditEntry e) {

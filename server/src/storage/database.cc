@@ -504,7 +504,7 @@ void Database::AsideLoop() {
         log::Warn("WAL checkpoint failed", {{"error", std::string(e.what())}});
       }
     } else {
-      Status copied = Read([](soci::session& s) {
+      Status copied = Exclusive([](soci::session& s) {
         AuditBatch::CopyLookup(s);
         return Status::Ok();
       });
