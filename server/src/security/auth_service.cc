@@ -182,39 +182,50 @@ void AuthService::CacheDrop() {
   cache_.clear();
 }
 
+StatusOr<AuthService::CachedAuth> AuthService::CachedOrLoad(const std::string& token_hash, int64_t now,
+                                                            const std::function<Status(Tx&, CachedAuth&)>& load) {
+  CachedAuth cached;
+  if (CacheFind(token_hash, now, &cached)) return cached;
+  const uint64_t epoch = CacheEpoch();
+  RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) { return load(tx, cached); }));
+  cached.loaded_at = now;
+  CacheStore(token_hash, cached, epoch);
+  return cached;
+}
+
+Status AuthService::TouchIfDue(const std::string& token_hash, CachedAuth& cached, int64_t* stamp, int64_t now,
+                               const std::function<Status(Tx&)>& touch) {
+  if (now - *stamp < kTouchEveryMs) return Status::Ok();
+  const uint64_t epoch = CacheEpoch();
+  RETURN_IF_ERROR(ctx_.store.Write(touch));
+  *stamp = now;
+  cached.loaded_at = now;
+  CacheStore(token_hash, cached, epoch);
+  return Status::Ok();
+}
+
 StatusOr<Principal> AuthService::AuthenticateSession(const std::string& token, const Actor& from) {
   if (token.empty() || token.size() > 200) return Unauthenticated("please log in");
   const int64_t now = ctx_.clock.NowMs();
   const std::string token_hash = crypto::TokenHash(token);
-  CachedAuth cached;
-  if (!CacheFind(token_hash, now, &cached)) {
-    const uint64_t epoch = CacheEpoch();
-    RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-      auto found = tx.sessions().GetByTokenHash(token_hash);
-      if (!found.ok()) {
-        return found.status().code() == StatusCode::kNotFound ? Unauthenticated("please log in") : found.status();
-      }
-      cached.session = *found;
-      ASSIGN_OR_RETURN(cached.user, tx.users().Get(cached.session.user_id));
-      return Status::Ok();
-    }));
-    cached.loaded_at = now;
-    CacheStore(token_hash, cached, epoch);
-  }
-  const Session& s = cached.session;
+  ASSIGN_OR_RETURN(CachedAuth cached, CachedOrLoad(token_hash, now, [&](Tx& tx, CachedAuth& c) -> Status {
+    auto found = tx.sessions().GetByTokenHash(token_hash);
+    if (!found.ok()) {
+      return found.status().code() == StatusCode::kNotFound ? Unauthenticated("please log in") : found.status();
+    }
+    c.session = *found;
+    ASSIGN_OR_RETURN(c.user, tx.users().Get(c.session.user_id));
+    return Status::Ok();
+  }));
+  Session& s = cached.session;
   if (s.expires_at <= now || s.last_seen_at + settings_.session_idle_minutes * kMsPerMinute <= now) {
     return Unauthenticated("your session has expired; please log in again").WithSlug("session-expired");
   }
   ASSIGN_OR_RETURN(Principal p, PrincipalFor(cached.user, from));
   p.session_id = s.id;
   p.csrf_token = s.csrf_token;
-  if (now - s.last_seen_at >= kTouchEveryMs) {
-    const uint64_t epoch = CacheEpoch();
-    RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) { return tx.sessions().Touch(s.id, now); }));
-    cached.session.last_seen_at = now;
-    cached.loaded_at = now;
-    CacheStore(token_hash, cached, epoch);
-  }
+  RETURN_IF_ERROR(TouchIfDue(token_hash, cached, &s.last_seen_at, now,
+                             [&](Tx& tx) { return tx.sessions().Touch(s.id, now); }));
   return p;
 }
 
@@ -222,31 +233,20 @@ StatusOr<Principal> AuthService::AuthenticateBearer(const std::string& token, co
   if (token.rfind(kTokenPrefix, 0) != 0 || token.size() > 200) return Unauthenticated("invalid API token");
   const int64_t now = ctx_.clock.NowMs();
   const std::string token_hash = crypto::TokenHash(token);
-  CachedAuth cached;
-  if (!CacheFind(token_hash, now, &cached)) {
-    const uint64_t epoch = CacheEpoch();
-    RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-      auto found = tx.api_tokens().GetByHash(token_hash);
-      if (!found.ok()) {
-        return found.status().code() == StatusCode::kNotFound ? Unauthenticated("invalid API token") : found.status();
-      }
-      cached.token = *found;
-      ASSIGN_OR_RETURN(cached.user, tx.users().Get(cached.token.user_id));
-      return Status::Ok();
-    }));
-    cached.loaded_at = now;
-    CacheStore(token_hash, cached, epoch);
-  }
-  const ApiToken& t = cached.token;
+  ASSIGN_OR_RETURN(CachedAuth cached, CachedOrLoad(token_hash, now, [&](Tx& tx, CachedAuth& c) -> Status {
+    auto found = tx.api_tokens().GetByHash(token_hash);
+    if (!found.ok()) {
+      return found.status().code() == StatusCode::kNotFound ? Unauthenticated("invalid API token") : found.status();
+    }
+    c.token = *found;
+    ASSIGN_OR_RETURN(c.user, tx.users().Get(c.token.user_id));
+    return Status::Ok();
+  }));
+  ApiToken& t = cached.token;
   if (t.expires_at != 0 && t.expires_at <= now) return Unauthenticated("the API token has expired");
   ASSIGN_OR_RETURN(Principal p, PrincipalFor(cached.user, from));
-  if (now - t.last_used_at >= kTouchEveryMs) {
-    const uint64_t epoch = CacheEpoch();
-    RETURN_IF_ERROR(ctx_.store.Write([&](Tx& tx) { return tx.api_tokens().Touch(t.id, now); }));
-    cached.token.last_used_at = now;
-    cached.loaded_at = now;
-    CacheStore(token_hash, cached, epoch);
-  }
+  RETURN_IF_ERROR(TouchIfDue(token_hash, cached, &t.last_used_at, now,
+                             [&](Tx& tx) { return tx.api_tokens().Touch(t.id, now); }));
   return p;
 }
 

@@ -3,6 +3,7 @@
 // API tokens are stored. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -79,6 +80,13 @@ class AuthService {
     User user;
     int64_t loaded_at = 0;
   };
+  // The cached session or token behind `token_hash`, or what `load` reads when none is cached.
+  StatusOr<CachedAuth> CachedOrLoad(const std::string& token_hash, int64_t now,
+                                    const std::function<Status(Tx&, CachedAuth&)>& load);
+  // Writes the time of use (`touch`) when the stored one, `*stamp` inside `cached`, is kTouchEveryMs
+  // old, and caches the entry with the new time.
+  Status TouchIfDue(const std::string& token_hash, CachedAuth& cached, int64_t* stamp, int64_t now,
+                    const std::function<Status(Tx&)>& touch);
   bool CacheFind(const std::string& token_hash, int64_t now, CachedAuth* out);
   // Stores an entry unless the cache was dropped since `epoch` (a revocation raced the lookup).
   void CacheStore(const std::string& token_hash, CachedAuth entry, uint64_t epoch);
