@@ -46,13 +46,16 @@ nlohmann::json ToJson(const ApiToken& t) {
 }
 
 nlohmann::json ToJson(const DashboardSummary& s) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& [currency, amount] : s.arr) arr.push_back({{"currency", currency}, {"amount_minor", amount}});
+  auto by_currency = [](const std::vector<std::pair<std::string, int64_t>>& amounts) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [currency, amount] : amounts) out.push_back({{"currency", currency}, {"amount_minor", amount}});
+    return out;
+  };
   nlohmann::json months = nlohmann::json::array();
   for (const auto& [month, count] : s.new_customers_by_month) months.push_back({{"month", month}, {"count", count}});
   nlohmann::json pipeline = nlohmann::json::array();
   for (const auto& st : s.pipeline) {
-    pipeline.push_back({{"stage", st.stage}, {"count", st.count}, {"amount_minor", st.amount_minor}});
+    pipeline.push_back({{"stage", st.stage}, {"count", st.count}, {"amounts", by_currency(st.amounts)}});
   }
   nlohmann::json renewals = nlohmann::json::array();
   for (const auto& l : s.my_renewals) {
@@ -64,7 +67,7 @@ nlohmann::json ToJson(const DashboardSummary& s) {
   }
   return {{"customers_by_status", {{"lead", s.leads}, {"active", s.active}, {"churned", s.churned}}},
           {"active_licenses", s.active_licenses},
-          {"arr", arr},
+          {"arr", by_currency(s.arr)},
           {"expiring", {{"d30", s.expiring_30}, {"d60", s.expiring_60}, {"d90", s.expiring_90}}},
           {"new_customers_by_month", months},
           {"pipeline", pipeline},

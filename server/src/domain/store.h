@@ -200,7 +200,7 @@ struct DashboardSummary {
   struct Stage {
     std::string stage;
     int64_t count = 0;
-    int64_t amount_minor = 0;
+    std::vector<std::pair<std::string, int64_t>> amounts;  // currency → minor units; currencies never summed
   };
   std::vector<Stage> pipeline;
   std::vector<License> my_renewals;

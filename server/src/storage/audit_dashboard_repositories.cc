@@ -512,18 +512,18 @@ StatusOr<DashboardSummary> SqlDashboardRepository::Summary(const std::string& sc
   }
   {
     static const char* kStages[] = {"prospect", "qualified", "proposal", "negotiation", "won", "lost"};
-    for (const char* s : kStages) out.pipeline.push_back({s, 0, 0});
-    std::string stage;
+    for (const char* s : kStages) out.pipeline.push_back({s, 0, {}});
+    std::string stage, currency;
     ll count = 0, sum = 0;
-    Query q(ctx_.s, std::string("SELECT o.stage, COUNT(*), SUM(o.amount_minor) FROM opportunities o") +
+    Query q(ctx_.s, std::string("SELECT o.stage, o.currency, COUNT(*), SUM(o.amount_minor) FROM opportunities o") +
                         (ctx_.dialect == Dialect::kSqlite ? " NOT INDEXED" : "") + " WHERE 1 = 1");
     LiveCustomerFilter(q, "o.customer_id", scope_region);
-    q.Sql(" GROUP BY o.stage").Into(stage).Into(count).Into(sum);
+    q.Sql(" GROUP BY o.stage, o.currency ORDER BY o.currency").Into(stage).Into(currency).Into(count).Into(sum);
     q.Each([&] {
       for (auto& s : out.pipeline) {
         if (s.stage == stage) {
-          s.count = count;
-          s.amount_minor = sum;
+          s.count += count;
+          s.amounts.emplace_back(currency, sum);
         }
       }
     });

@@ -1,4 +1,5 @@
 // The core flows: login, customer CRUD with optimistic concurrency, idempotent POST, bad input.
+#include <map>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -315,6 +316,30 @@ TEST_F(CoreTest, DashboardFollowsWritesAndScope) {
   ASSERT_EQ(issued.status, 201) << issued.body;
   nlohmann::json licensed = summary(admin);
   EXPECT_EQ(licensed["active_licenses"], after["active_licenses"].get<int64_t>() + 1);
+
+  // The pipeline keeps each currency's amount apart: yuan and dollars are never added up.
+  auto negotiation = [](const nlohmann::json& s) {
+    std::map<std::string, int64_t> amounts;
+    int64_t count = -1;
+    for (const auto& stage : s["pipeline"]) {
+      if (stage["stage"] != "negotiation") continue;
+      count = stage["count"];
+      for (const auto& a : stage["amounts"]) amounts[a["currency"]] = a["amount_minor"];
+    }
+    return std::pair{count, amounts};
+  };
+  auto [count_before, amounts_before] = negotiation(licensed);
+  for (auto [currency, amount] : {std::pair{"USD", 300000}, std::pair{"CNY", 2000000}}) {
+    nlohmann::json body = OpportunityBody(customer);
+    body["stage"] = "negotiation";
+    body["currency"] = currency;
+    body["amount_minor"] = amount;
+    ASSERT_EQ(admin.Post("/api/v1/opportunities", body).status, 201);
+  }
+  auto [count_after, amounts_after] = negotiation(summary(admin));
+  EXPECT_EQ(count_after, count_before + 2);
+  EXPECT_EQ(amounts_after["USD"], amounts_before["USD"] + 300000);
+  EXPECT_EQ(amounts_after["CNY"], amounts_before["CNY"] + 2000000);
 
   server_->CreateUser("emea.manager@example.com", "sales_manager", "emea");
   Client manager(*server_);

@@ -3,13 +3,16 @@ import { api } from '@/lib/api-client';
 import { sharedKeys } from '@/lib/query-keys';
 import type { CustomerStatus, Edition, Stage } from '@/config/enums';
 
+export type Money = { currency: string; amount_minor: number };
+
 export type DashboardSummary = {
   customers_by_status: Record<CustomerStatus, number>;
   active_licenses: number;
-  arr: { currency: string; amount_minor: number }[];
+  arr: Money[];
   expiring: { d30: number; d60: number; d90: number };
   new_customers_by_month: { month: string; count: number }[];
-  pipeline: { stage: Stage; count: number; amount_minor: number }[];
+  // Each stage's amounts per currency: currencies are never added up.
+  pipeline: { stage: Stage; count: number; amounts: Money[] }[];
   my_renewals: { license_id: number; customer_id: number; customer_name: string; edition: Edition; expires_at: number }[];
   generated_at: number;
 };

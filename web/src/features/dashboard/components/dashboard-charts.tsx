@@ -26,30 +26,41 @@ export function NewCustomersChart({ data }: { data: DashboardSummary['new_custom
   return <ReactEChartsCore echarts={echarts} option={option} style={chartStyle} notMerge lazyUpdate />;
 }
 
-export function PipelineChart({ data, currency }: { data: DashboardSummary['pipeline']; currency: string }) {
+// Bars are the number of open deals per stage; each is labelled with its amounts, one per
+// currency (yuan and dollars are never added up, so they cannot share one axis).
+export function PipelineChart({ data }: { data: DashboardSummary['pipeline'] }) {
   const { t, tEnum, locale } = useI18n();
+  const amounts = (p: DashboardSummary['pipeline'][number]) =>
+    p.amounts.map((a) => formatMoney(a.amount_minor, a.currency, locale, true)).join(' + ');
   const option = {
     animation: false,
-    grid: { left: 90, right: 24, top: 16, bottom: 28 },
+    grid: { left: 90, right: 128, top: 16, bottom: 28 },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
       formatter: (params: { dataIndex: number }[]) => {
         const p = data[params[0]?.dataIndex ?? 0];
         if (!p) return '';
-        return `${tEnum('stage', p.stage)}<br/>${t('dashboard.count')}: ${formatNumber(p.count, locale)}<br/>${t('dashboard.amount')}: ${formatMoney(p.amount_minor, currency, locale)}`;
+        return `${tEnum('stage', p.stage)}<br/>${t('dashboard.count')}: ${formatNumber(p.count, locale)}<br/>${t('dashboard.amount')}: ${amounts(p) || '—'}`;
       },
     },
-    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatMoney(v * 100, currency, locale, true) } },
+    xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => formatNumber(v, locale) } },
     yAxis: { type: 'category', inverse: true, data: data.map((p) => tEnum('stage', p.stage)) },
-    series: [{ type: 'bar', data: data.map((p) => p.amount_minor / 100), itemStyle: { color: '#1677ff', borderRadius: [0, 4, 4, 0] } }],
+    series: [
+      {
+        type: 'bar',
+        name: t('dashboard.count'),
+        data: data.map((p) => p.count),
+        label: { show: true, position: 'right', formatter: (x: { dataIndex: number }) => amounts(data[x.dataIndex]!) },
+        itemStyle: { color: '#1677ff', borderRadius: [0, 4, 4, 0] },
+      },
+    ],
   };
   return <ReactEChartsCore echarts={echarts} option={option} style={chartStyle} notMerge lazyUpdate />;
 }
 
 export default function DashboardCharts({ summary }: { summary: DashboardSummary }) {
   const { t } = useI18n();
-  const currency = summary.arr[0]?.currency ?? 'CNY';
   return (
     <div className="dash-row">
       <section className="panel" aria-label={t('dashboard.newCustomers')}>
@@ -61,7 +72,7 @@ export default function DashboardCharts({ summary }: { summary: DashboardSummary
       <section className="panel" aria-label={t('dashboard.pipeline')}>
         <h2 className="panel-title">{t('dashboard.pipeline')}</h2>
         <div className="chart-box">
-          <PipelineChart data={summary.pipeline} currency={currency} />
+          <PipelineChart data={summary.pipeline} />
         </div>
       </section>
     </div>
