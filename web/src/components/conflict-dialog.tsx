@@ -1,5 +1,6 @@
 // Shown when a save hits 412 (someone saved a newer version): both versions side by side,
-// and the user chooses. Nothing is overwritten without that choice.
+// and the user chooses. Nothing is overwritten without that choice, and only what this edit
+// changed is compared and re-applied: fields the user did not touch keep the newer values.
 import Modal from 'antd/es/modal';
 import Button from 'antd/es/button';
 import { useI18n } from '@/lib/i18n/i18n';
@@ -9,6 +10,7 @@ export type ConflictField = { key: string; label: string; format?: (v: unknown) 
 type Props = {
   open: boolean;
   fields: ConflictField[];
+  /** Only the fields this edit changed (see changedFields); the others are not shown. */
   mine: Record<string, unknown>;
   theirs: Record<string, unknown>;
   mineVersion: number;
@@ -28,10 +30,16 @@ const show = (v: unknown, format?: (v: unknown) => string): string => {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+/** The fields of `edited` that differ from `start`, the version the edit began from: what a save should send. */
+export function changedFields<T extends object>(edited: T, start: T): Partial<T> {
+  return Object.fromEntries(Object.entries(edited).filter(([k, v]) => !same(v, start[k as keyof T]))) as Partial<T>;
+}
+
 export function ConflictDialog({ open, fields, mine, theirs, mineVersion, theirsVersion, busy, onKeepTheirs, onOverwrite, onCancel }: Props) {
   const { t } = useI18n();
-  const differing = fields.filter((f) => !same(mine[f.key], theirs[f.key]));
-  const rows = differing.length > 0 ? differing : fields;
+  const edited = fields.filter((f) => f.key in mine);
+  const differing = edited.filter((f) => !same(mine[f.key], theirs[f.key]));
+  const rows = differing.length > 0 ? differing : edited;
   return (
     <Modal
       open={open}

@@ -15,7 +15,7 @@ describe('EditCustomerDrawer', () => {
   beforeEach(() => setLocale('en'));
   afterEach(() => vi.unstubAllGlobals());
 
-  it('saves with If-Match of the version it started from', async () => {
+  it('saves with If-Match of the version it started from, sending only the changed fields', async () => {
     const reqs = stubFetch(
       route('GET', '/api/v1/customers/5', () => json(base)),
       route('PATCH', '/api/v1/customers/5', (r) => json({ ...base, ...(r.body as object), version: 4 })),
@@ -29,7 +29,7 @@ describe('EditCustomerDrawer', () => {
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     const patch = reqs.find((r) => r.method === 'PATCH')!;
     expect(patch.headers['if-match']).toBe('"v3"');
-    expect(patch.body).toMatchObject({ name: 'Acme Ltd', region: 'east_china' });
+    expect(patch.body).toEqual({ name: 'Acme Ltd' });
   });
 
   it('shows both versions on 412 and never overwrites silently', async () => {
@@ -67,6 +67,42 @@ describe('EditCustomerDrawer', () => {
     const last = reqs.filter((r) => r.method === 'PATCH').at(-1)!;
     expect(last.headers['if-match']).toBe('"v4"');
     expect(last.body).toMatchObject({ name: 'Acme Mine' });
+  });
+
+  it('on 412 compares and re-applies only the fields this edit changed, keeping their other changes', async () => {
+    // Meanwhile someone else changed Notes; this edit changes only Industry.
+    const theirs = { ...base, notes: 'Renewal call booked', version: 4 };
+    let served = base;
+    const reqs = stubFetch(
+      route('GET', '/api/v1/customers/5', () => json(served)),
+      route('PATCH', '/api/v1/customers/5', (r) => {
+        if (r.headers['if-match'] === '"v3"') {
+          served = theirs;
+          return problem(412, 'precondition-failed', { current_version: 4 });
+        }
+        return json({ ...theirs, ...(r.body as object), version: 5 });
+      }),
+    );
+    const onClose = vi.fn();
+    renderWithProviders(<EditCustomerDrawer id={5} onClose={onClose} />);
+    const industry = await screen.findByLabelText('Industry');
+    await userEvent.clear(industry);
+    await userEvent.type(industry, 'retail');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+
+    const title = await screen.findByText('Someone else changed this record', {}, { timeout: 5000 });
+    const dialog = title.closest('[role="dialog"]') as HTMLElement;
+    const rows = within(dialog).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['Industry']);
+    expect(within(rows[0]).getByText('retail')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('software')).toBeInTheDocument();
+    expect(within(dialog).queryByText('Notes')).not.toBeInTheDocument();
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save mine over theirs' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    const last = reqs.filter((r) => r.method === 'PATCH').at(-1)!;
+    expect(last.headers['if-match']).toBe('"v4"');
+    expect(last.body).toEqual({ industry: 'retail' });
   });
 
   it('shows server field errors next to the fields', async () => {

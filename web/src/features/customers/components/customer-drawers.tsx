@@ -8,7 +8,7 @@ import AntdApp from 'antd/es/app';
 import { useI18n } from '@/lib/i18n/i18n';
 import { ApiError, isApiError } from '@/lib/api-client';
 import { applyServerErrors, unmatchedServerErrors } from '@/lib/form';
-import { ConflictDialog, type ConflictField } from '@/components/conflict-dialog';
+import { changedFields, ConflictDialog, type ConflictField } from '@/components/conflict-dialog';
 import {
   customerDetailQueryOptions,
   customerKeys,
@@ -16,6 +16,7 @@ import {
   useCreateCustomer,
   useUpdateCustomer,
   type CustomerDetail,
+  type CustomerInput,
 } from '@/features/customers/api/customers';
 import { CustomerForm, toFormValues, toInput, type CustomerFormValues } from '@/features/customers/components/customer-form';
 import type { OwnerOption } from '@/features/customers/components/customer-list-view';
@@ -79,15 +80,22 @@ export function EditCustomerDrawer({ id, owners, onClose }: { id: number; owners
   const [form] = Form.useForm<CustomerFormValues>();
   const update = useUpdateCustomer(id);
   const { message } = AntdApp.useApp();
-  // The version this edit started from: a refetch in the background must not move it.
-  const [base, setBase] = useState<{ version: number; values: CustomerFormValues } | null>(null);
+  // The version this edit started from (a refetch in the background must not move it), and what the form shows.
+  const [base, setBase] = useState<{ version: number; values: CustomerFormValues; shown: CustomerFormValues } | null>(null);
   const [conflict, setConflict] = useState<{ mine: CustomerFormValues; theirs: CustomerDetail } | null>(null);
 
-  if (data && !base) setBase({ version: data.version, values: toFormValues(data) });
+  if (data && !base) {
+    const values = toFormValues(data);
+    setBase({ version: data.version, values, shown: values });
+  }
 
-  const save = async (values: CustomerFormValues, version: number) => {
+  // A save sends only what this edit changed, so it never writes back fields someone else changed meanwhile.
+  const changes = (values: CustomerFormValues, start: CustomerFormValues): Partial<CustomerInput> =>
+    changedFields(toInput(values, !!owners), toInput(start, !!owners));
+
+  const save = async (values: CustomerFormValues, start: CustomerFormValues, version: number) => {
     try {
-      await update.mutateAsync({ patch: toInput(values, !!owners), version });
+      await update.mutateAsync({ patch: changes(values, start), version });
       void message.success(t('app.saved'));
       setConflict(null);
       onClose();
@@ -108,6 +116,7 @@ export function EditCustomerDrawer({ id, owners, onClose }: { id: number; owners
     { key: 'region', label: t('field.region'), format: (v) => tEnum('region', v as string) },
     { key: 'tier', label: t('field.tier'), format: (v) => tEnum('tier', v as string) },
     { key: 'status', label: t('field.status'), format: (v) => tEnum('customerStatus', v as string) },
+    { key: 'owner_id', label: t('field.owner'), format: (v) => (v ? (owners?.find((o) => o.value === v)?.label ?? String(v)) : '—') },
     { key: 'tags', label: t('field.tags') },
     { key: 'website', label: t('field.website') },
     { key: 'notes', label: t('field.notes') },
@@ -127,13 +136,17 @@ export function EditCustomerDrawer({ id, owners, onClose }: { id: number; owners
       }
     >
       <FormProblem error={update.error} form={form} />
-      {base ? <CustomerForm form={form} initial={base.values} owners={owners} onFinish={(v) => void save(v, base.version)} /> : <div className="sk" style={{ height: 300 }} />}
+      {base ? (
+        <CustomerForm form={form} initial={base.shown} owners={owners} onFinish={(v) => void save(v, base.values, base.version)} />
+      ) : (
+        <div className="sk" style={{ height: 300 }} />
+      )}
       {conflict && base ? (
         <ConflictDialog
           open
           fields={fields}
-          mine={toInput(conflict.mine, false) as unknown as Record<string, unknown>}
-          theirs={toInput(toFormValues(conflict.theirs), false) as unknown as Record<string, unknown>}
+          mine={changes(conflict.mine, base.values)}
+          theirs={toInput(toFormValues(conflict.theirs), !!owners)}
           mineVersion={base.version}
           theirsVersion={conflict.theirs.version}
           busy={update.isPending}
@@ -141,12 +154,16 @@ export function EditCustomerDrawer({ id, owners, onClose }: { id: number; owners
           onKeepTheirs={() => {
             const values = toFormValues(conflict.theirs);
             form.setFieldsValue(values);
-            setBase({ version: conflict.theirs.version, values });
+            setBase({ version: conflict.theirs.version, values, shown: values });
             setConflict(null);
           }}
           onOverwrite={() => {
-            setBase({ version: conflict.theirs.version, values: conflict.mine });
-            void save(conflict.mine, conflict.theirs.version);
+            // Their version with my changes on top: the edit now starts from theirs.
+            const latest = toFormValues(conflict.theirs);
+            const mine = Object.keys(changes(conflict.mine, base.values)) as (keyof CustomerFormValues)[];
+            const merged = { ...latest, ...Object.fromEntries(mine.map((k) => [k, conflict.mine[k]])) };
+            setBase({ version: conflict.theirs.version, values: latest, shown: merged });
+            void save(merged, latest, conflict.theirs.version);
           }}
         />
       ) : null}
