@@ -37,5 +37,11 @@ describe('format', () => {
 
   it('counts days until a time', () => {
     expect(daysUntil(86_400_000 * 3, 0)).toBe(3);
+    // Calendar days, not rounded-up spans of 24 hours: the same day counts the same at any hour.
+    const now = new Date(2026, 10, 27, 23, 0).getTime();
+    expect(daysUntil(new Date(2026, 10, 29, 9, 0).getTime(), now)).toBe(2);
+    expect(daysUntil(new Date(2026, 11, 3, 0, 30).getTime(), now)).toBe(6);
+    expect(daysUntil(new Date(2026, 11, 3, 23, 30).getTime(), now)).toBe(6);
+    expect(daysUntil(new Date(2026, 10, 27, 8, 0).getTime(), now)).toBe(0);
   });
 });

@@ -72,6 +72,8 @@ export function formatDateTime(ms: number | null | undefined, locale: string): s
   return formatWith(ms, locale, 'dateTime');
 }
 
+// Calendar days from today to the day of `ms` (local time): every licence that ends on the same
+// day shows the same count, whatever its hour.
 export function daysUntil(ms: number, now = Date.now()): number {
-  return Math.ceil((ms - now) / 86_400_000);
+  return dayjs(ms).startOf('day').diff(dayjs(now).startOf('day'), 'day');
 }
