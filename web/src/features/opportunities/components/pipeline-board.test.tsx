@@ -32,7 +32,7 @@ describe('pipeline', () => {
         return json(items[0]);
       }),
     );
-    renderWithProviders(<PipelineBoard canMove />);
+    renderWithProviders(<PipelineBoard canMove={() => true} />);
     const prospect = await screen.findByRole('region', { name: 'Prospect' });
     const card = await within(prospect).findByRole('listitem', { name: 'Deal 1' });
     const qualified = screen.getByRole('region', { name: 'Qualified' });
@@ -45,5 +45,18 @@ describe('pipeline', () => {
     const patch = reqs.find((r) => r.method === 'PATCH')!;
     expect(patch.body).toEqual({ stage: 'qualified' });
     expect(patch.headers['if-match']).toBe('"v1"');
+  });
+
+  it('shows the stage as text, with no drag hint, when no card may be changed', async () => {
+    stubFetch(route('GET', /^\/api\/v1\/opportunities\?/, (r) => {
+      const stage = new URL(r.url, 'http://x').searchParams.get('stage');
+      return json({ items: stage === 'won' ? [opp(1, 'won', 100)] : [], next_cursor: null });
+    }));
+    renderWithProviders(<PipelineBoard canMove={() => false} />);
+    const card = await within(screen.getByRole('region', { name: 'Won' })).findByRole('listitem', { name: 'Deal 1' });
+    expect(card).toHaveAttribute('draggable', 'false');
+    expect(within(card).getByText('Won')).toBeInTheDocument();
+    expect(within(card).queryByRole('combobox')).not.toBeInTheDocument();
+    expect(screen.queryByText(/Drag a card/)).not.toBeInTheDocument();
   });
 });

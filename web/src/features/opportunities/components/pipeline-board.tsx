@@ -1,5 +1,6 @@
 // Kanban of opportunities by stage. Cards are dragged between columns (HTML5 drag and drop);
 // each card also has a "move to" menu, so the board works by keyboard and on touch screens.
+// Only the cards the user may change move; the others show their stage as text.
 import { useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -25,6 +26,7 @@ function Card({ opp, canMove, onMove }: { opp: Opportunity; canMove: boolean; on
       className="kb-card"
       draggable={canMove}
       onDragStart={(e) => {
+        if (!canMove) return;
         e.dataTransfer.setData('application/x-opportunity', String(opp.id));
         e.dataTransfer.effectAllowed = 'move';
       }}
@@ -46,12 +48,15 @@ function Card({ opp, canMove, onMove }: { opp: Opportunity; canMove: boolean; on
           options={STAGES.map((s) => ({ value: s, label: tEnum('stage', s) }))}
           style={{ width: '100%', marginTop: 6 }}
         />
-      ) : null}
+      ) : (
+        <div className="muted">{tEnum('stage', opp.stage)}</div>
+      )}
     </li>
   );
 }
 
-export function PipelineBoard({ canMove }: { canMove: boolean }) {
+/** `canMove` says whether the current user may change this card (the route decides, from the card's customer). */
+export function PipelineBoard({ canMove }: { canMove: (opp: Opportunity) => boolean }) {
   const { t, tEnum, locale } = useI18n();
   const results = useQueries({ queries: STAGES.map((stage) => opportunityListQueryOptions({ stage })) });
   const move = useMoveOpportunity();
@@ -60,9 +65,10 @@ export function PipelineBoard({ canMove }: { canMove: boolean }) {
 
   const byId = new Map<number, Opportunity>();
   results.forEach((r) => r.data?.items.forEach((o) => byId.set(o.id, o)));
+  const anyMovable = [...byId.values()].some(canMove);
 
   const doMove = (opp: Opportunity, stage: Stage) => {
-    if (opp.stage === stage) return;
+    if (opp.stage === stage || !canMove(opp)) return;
     move.mutate(
       { opp, stage },
       { onSuccess: () => void message.success(t('opportunities.moved', { stage: tEnum('stage', stage) })) },
@@ -71,7 +77,7 @@ export function PipelineBoard({ canMove }: { canMove: boolean }) {
 
   return (
     <>
-      {canMove ? <p className="muted">{t('opportunities.dragHint')}</p> : null}
+      {anyMovable ? <p className="muted">{t('opportunities.dragHint')}</p> : null}
       <div className="kb">
         {STAGES.map((stage, i) => {
           const r = results[i]!;
@@ -84,7 +90,7 @@ export function PipelineBoard({ canMove }: { canMove: boolean }) {
               aria-label={tEnum('stage', stage)}
               data-stage={stage}
               onDragOver={(e) => {
-                if (!canMove) return;
+                if (!anyMovable) return;
                 e.preventDefault();
                 e.dataTransfer.dropEffect = 'move';
                 if (over !== stage) setOver(stage);
@@ -108,7 +114,7 @@ export function PipelineBoard({ canMove }: { canMove: boolean }) {
                 {r.isPending
                   ? [0, 1, 2].map((k) => <li key={k} className="kb-card"><div className="sk" style={{ height: 56 }} /></li>)
                   : null}
-                {items.map((o) => <Card key={o.id} opp={o} canMove={canMove} onMove={doMove} />)}
+                {items.map((o) => <Card key={o.id} opp={o} canMove={canMove(o)} onMove={doMove} />)}
                 {!r.isPending && items.length === 0 ? <li className="kb-empty muted">{t('opportunities.empty')}</li> : null}
               </ul>
             </section>
