@@ -441,7 +441,10 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
     };
     for (size_t r = 0; r < kRegions.size(); ++r) {
       std::string region = kRegions[r];
-      add_user("manager." + region + "@example.com", "Manager " + region, "sales_manager", region);
+      // Managers get people's names too (offsets past the reps' in the same tables).
+      std::string manager = std::string(kCnSurnames[(r * 3 + 7) % kCnSurnames.size()]) +
+                            kCnGiven[(r * 5 + 11) % kCnGiven.size()];
+      add_user("manager." + region + "@example.com", manager, "sales_manager", region);
       for (int k = 1; k <= 3; ++k) {
         std::string name = std::string(kCnSurnames[(r * 3 + k) % kCnSurnames.size()]) +
                            kCnGiven[(r * 5 + k) % kCnGiven.size()];
