@@ -119,7 +119,11 @@ void RegisterCustomerRoutes(Router& r, const Services& s) {
     ASSIGN_OR_RETURN(auto items, s.customers.Timeline(req.MakeActor(), PathId(req), limit, before));
     nlohmann::json out = nlohmann::json::array();
     for (const auto& t : items) {
-      out.push_back({{"kind", t.kind}, {"at", t.at}, {"id", t.id}, {"title", t.title}, {"detail", t.detail}});
+      nlohmann::json item = {{"kind", t.kind}, {"at", t.at}, {"id", t.id}, {"title", t.title}, {"detail", t.detail}};
+      if (t.activity) item["activity"] = ToJson(*t.activity);
+      if (t.license) item["license"] = ToJson(*t.license);
+      if (t.opportunity) item["opportunity"] = ToJson(*t.opportunity);
+      out.push_back(std::move(item));
     }
     nlohmann::json next = static_cast<int>(items.size()) == limit && !items.empty()
                               ? nlohmann::json(std::to_string(items.back().at))

@@ -43,8 +43,12 @@ struct TimelineItem {
   std::string kind;  // activity | license | opportunity
   int64_t at = 0;
   int64_t id = 0;
-  std::string title;
+  std::string title;   // a one-line summary in English, for scripts
   std::string detail;
+  // The row itself, masked for the reader as its own GET shows it: the one of `kind`.
+  std::optional<Activity> activity;
+  std::optional<License> license;
+  std::optional<Opportunity> opportunity;
 };
 
 // Customer lists are answered from an AnswerCache (domain/answer_cache.h) while the customers and

@@ -152,6 +152,37 @@ TEST_F(CoreTest, CustomerDetailHoldsEveryKindOfChild) {
   EXPECT_EQ(c.Get("/api/v1/customers/" + std::to_string(other)).json()["contacts"].size(), 1u);
 }
 
+// A customer's timeline carries each row (an activity's body, a licence, an opportunity) as the row's own
+// GET shows it to the same reader: whole for the admin, masked for a rep on someone else's customer.
+TEST_F(CoreTest, TimelineItemsCarryTheirRowsMaskedAsTheirOwnGet) {
+  Client admin = Admin();
+  const int64_t customer = CreateRow(admin, "/api/v1/customers", CustomerBody("Timeline Rows Ltd", "east_china"));
+  const int64_t activity = CreateRow(admin, "/api/v1/activities", ActivityBody(customer, "Pricing call"));
+  const int64_t license = CreateRow(admin, "/api/v1/licenses", LicenseBody(customer));
+  const int64_t opportunity = CreateRow(admin, "/api/v1/opportunities", OpportunityBody(customer));
+  server_->CreateUser("timeline.rep@example.com", "sales_rep", "east_china");
+  Client rep(*server_);
+  ASSERT_EQ(rep.Login("timeline.rep@example.com", kUserPassword).status, 200);
+
+  const std::map<std::string, std::string> own_get = {{"activity", "/api/v1/activities/" + std::to_string(activity)},
+                                                      {"license", "/api/v1/licenses/" + std::to_string(license)},
+                                                      {"opportunity", "/api/v1/opportunities/" + std::to_string(opportunity)}};
+  for (Client* reader : {&admin, &rep}) {
+    HttpResponse got = reader->Get("/api/v1/customers/" + std::to_string(customer) + "/timeline");
+    ASSERT_EQ(got.status, 200) << got.body;
+    nlohmann::json items = got.json()["items"];
+    ASSERT_EQ(items.size(), 3u);
+    for (const auto& item : items) {
+      const std::string kind = item["kind"];
+      ASSERT_TRUE(item.contains(kind)) << item;
+      EXPECT_EQ(item[kind], reader->Get(own_get.at(kind)).json()) << kind;
+    }
+  }
+  // What the comparison above stands on: the admin reads the body, the rep does not.
+  EXPECT_EQ(admin.Get(own_get.at("activity")).json()["body"], "Talked about Dify");
+  EXPECT_NE(rep.Get(own_get.at("activity")).json()["body"], "Talked about Dify");
+}
+
 // The names beside user ids (a customer's owner, an activity's author, an opportunity's owner) are
 // kept in memory (storage/user_names.h): a new user is named at once, a renamed one by the next read
 // of every view, the cached customer list included.

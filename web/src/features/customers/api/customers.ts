@@ -1,7 +1,7 @@
 import { infiniteQueryOptions, keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, idempotencyKey, request, type Page } from '@/lib/api-client';
 import { sharedKeys } from '@/lib/query-keys';
-import type { CustomerStatus, Region, Tier } from '@/config/enums';
+import type { ActivityType, CustomerStatus, Edition, LicenseStatus, Region, Stage, Tier } from '@/config/enums';
 
 export type Customer = {
   id: number;
@@ -72,7 +72,18 @@ export function customerListParamsFromSearch(search: URLSearchParams): CustomerL
   return params;
 }
 
-export type TimelineItem = { kind: 'activity' | 'license' | 'opportunity'; at: number; id: number; title: string; detail: string | null };
+// `title` and `detail` are the server's one-line English summary; the row itself comes under its kind,
+// masked for this reader as its own GET shows it (an activity's body is blank when hidden).
+export type TimelineItem = {
+  kind: 'activity' | 'license' | 'opportunity';
+  at: number;
+  id: number;
+  title: string;
+  detail: string | null;
+  activity?: { type: ActivityType; subject: string; body: string | null; user_name?: string | null };
+  license?: { edition: Edition; seats: number; status: LicenseStatus };
+  opportunity?: { name: string; stage: Stage };
+};
 
 export const CUSTOMER_PAGE_SIZE = 100;
 
@@ -147,7 +158,8 @@ export function useTrashCustomer() {
   return useMutation({
     mutationFn: ({ id, version }: { id: number; version: number }) => api.delete(`/customers/${id}`, version),
     onSuccess: (_d, { id }) => {
-      qc.removeQueries({ queryKey: customerKeys.detail(id) });
+      // Stale, not removed: the page still showing it would fetch it again and get a 404.
+      void qc.invalidateQueries({ queryKey: customerKeys.detail(id), refetchType: 'none' });
       void qc.invalidateQueries({ queryKey: customerKeys.lists() });
       void qc.invalidateQueries({ queryKey: sharedKeys.dashboard });
     },
