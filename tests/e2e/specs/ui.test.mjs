@@ -201,7 +201,7 @@ test('an admin backs up now and restores that backup through the typed-confirmat
 
   await page.getByRole('button', { name: 'Back up now' }).click();
   // The new backup appears once it is written and verified (the list polls while the job runs).
-  const fresh = rows.filter({ hasText: 'api' }).filter({ hasText: 'Passed' });
+  const fresh = rows.filter({ hasText: 'On demand' }).filter({ hasText: 'Passed' });
   await fresh.first().waitFor({ timeout: 120_000 });
   const file = (await fresh.first().locator('code').textContent()).trim();
   assert.ok(!before.has(file), `a new backup file, not one of ${[...before]}`);
@@ -244,7 +244,7 @@ test('an admin backs up now and restores that backup through the typed-confirmat
   await done.waitFor({ state: 'hidden' });
 
   // The safety backup of the replaced state is listed, and the app serves the restored data.
-  await rows.filter({ hasText: 'pre-restore' }).first().waitFor();
+  await rows.filter({ hasText: 'Before a restore' }).first().waitFor();
   assert.equal((await apiCall(page, 'GET', `/customers/${later.json.id}`)).status, 404);
   await page.goto(`/customers?q=${encodeURIComponent(`After the backup ${stamp}`)}`);
   await page.getByText('No customers match these filters.').waitFor();

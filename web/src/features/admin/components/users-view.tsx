@@ -90,40 +90,42 @@ export function UsersView({ canManage }: { canManage: boolean }) {
       </div>
       {error ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
       <div className="panel">
-        <table className="simple-table" aria-label={t('admin.users')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('field.name')}</th>
-              <th scope="col">{t('field.email')}</th>
-              <th scope="col">{t('field.role')}</th>
-              <th scope="col">{t('field.region')}</th>
-              <th scope="col">{t('field.status')}</th>
-              <th scope="col">{t('common.updatedAt')}</th>
-              {canManage ? <th scope="col">{t('common.actions')}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {isPending ? Array.from({ length: 5 }, (_, i) => <tr key={i}><td colSpan={7}><div className="sk" style={{ height: 14 }} /></td></tr>) : null}
-            {data?.items.map((u) => (
-              <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>{tEnum('role', u.role)}</td>
-                <td>{tEnum('region', u.region)}</td>
-                <td>{u.disabled ? <span className="pill pill-revoked">{t('field.disabled')}</span> : <span className="pill pill-active">{t('admin.active')}</span>}</td>
-                <td>{formatDateTime(u.updated_at, locale)}</td>
-                {canManage ? (
-                  <td>
-                    <Button size="small" type="link" onClick={() => setEditing(u)}>{t('common.edit')}</Button>
-                    <Button size="small" type="link" danger={!u.disabled} onClick={() => update.mutate({ id: u.id, version: u.version, patch: { disabled: !u.disabled } })}>
-                      {u.disabled ? t('admin.enable') : t('admin.disable')}
-                    </Button>
-                  </td>
-                ) : null}
+        <div className="table-scroll">
+          <table className="simple-table" aria-label={t('admin.users')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('field.name')}</th>
+                <th scope="col">{t('field.email')}</th>
+                <th scope="col">{t('field.role')}</th>
+                <th scope="col">{t('field.region')}</th>
+                <th scope="col">{t('field.status')}</th>
+                <th scope="col">{t('common.updatedAt')}</th>
+                {canManage ? <th scope="col">{t('common.actions')}</th> : null}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {isPending ? Array.from({ length: 5 }, (_, i) => <tr key={i}><td colSpan={7}><div className="sk" style={{ height: 14 }} /></td></tr>) : null}
+              {data?.items.map((u) => (
+                <tr key={u.id}>
+                  <td className="cell-text">{u.name}</td>
+                  <td>{u.email}</td>
+                  <td>{tEnum('role', u.role)}</td>
+                  <td>{tEnum('region', u.region)}</td>
+                  <td>{u.disabled ? <span className="pill pill-revoked">{t('field.disabled')}</span> : <span className="pill pill-active">{t('admin.active')}</span>}</td>
+                  <td>{formatDateTime(u.updated_at, locale)}</td>
+                  {canManage ? (
+                    <td>
+                      <Button size="small" type="link" onClick={() => setEditing(u)}>{t('common.edit')}</Button>
+                      <Button size="small" type="link" danger={!u.disabled} onClick={() => update.mutate({ id: u.id, version: u.version, patch: { disabled: !u.disabled } })}>
+                        {u.disabled ? t('admin.enable') : t('admin.disable')}
+                      </Button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
       {editing ? <UserModal user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
     </>

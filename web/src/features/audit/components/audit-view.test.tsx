@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { AuditView } from './audit-view';
 import { json, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
 import { setLocale } from '@/lib/i18n/i18n';
+import { formatDateTime } from '@/lib/format';
 import type { AuditEntry } from '@/features/audit/api/audit';
 
 const entry = (id: number, action: string): AuditEntry => ({
@@ -59,5 +60,32 @@ describe('AuditView', () => {
     expect(await within(table).findByText('auth.login')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', '/api/v1/audit/export.csv?action=auth.login');
     await waitFor(() => expect(reqs.some((r) => r.url.includes('/api/v1/audit?') && r.url.includes('action=auth.login') && r.url.includes('limit=50'))).toBe(true));
+  });
+
+  it('shows time fields of a change as dates, not epoch milliseconds', async () => {
+    const deletedAt = 1795792666020;
+    stubFetch(
+      route('GET', /^\/api\/v1\/audit\/42$/, () =>
+        json({
+          ...entry(42, 'customer.delete'),
+          before: { deleted_at: null, seats: 5 },
+          after: { deleted_at: deletedAt, seats: 6 },
+          diff: [
+            { field: 'deleted_at', before: null, after: deletedAt },
+            { field: 'seats', before: 5, after: 6 },
+          ],
+        }),
+      ),
+      route('GET', '/api/v1/audit', () => json({ items: [entry(42, 'customer.delete')], next_cursor: null })),
+      route('GET', '/api/v1/alerts', () => json({ items: [], next_cursor: null })),
+    );
+    renderWithProviders(<AuditView />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Audit entry #42' }));
+    const diff = await within(await screen.findByRole('dialog')).findByRole('table', { name: 'Changes' });
+    const deleted = within(diff).getByText('deleted_at').closest('tr')!;
+    expect(deleted).toHaveTextContent(formatDateTime(deletedAt, 'en'));
+    expect(deleted).not.toHaveTextContent(String(deletedAt));
+    // A number that is not a time stays a number.
+    expect(within(diff).getByText('seats').closest('tr')).toHaveTextContent(/seats\s*56/);
   });
 });

@@ -32,29 +32,34 @@ function toFilters(d: Draft): AuditFilters {
   return { ...d, from: ms(d.from), to: ms(d.to) };
 }
 
-const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+/** A diff value as text; a time field (`*_at`, epoch milliseconds) as a date. */
+function showValue(field: string, v: unknown, locale: string): string {
+  if (v === undefined) return '';
+  if (typeof v === 'number' && field.endsWith('_at')) return formatDateTime(v, locale);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
 
 function EntryDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const { t, locale } = useI18n();
   const { data, error, refetch } = useQuery(auditDetailQueryOptions(id));
   return (
-    <Drawer open title={`${t('audit.detail')} #${id}`} onClose={onClose} destroyOnHidden>
+    <Drawer open title={`${t('audit.detail')} #${id}`} onClose={onClose} size={560} destroyOnHidden>
       {error ? <ErrorState error={error} onRetry={() => void refetch()} /> : null}
       {data ? (
         <>
-          <dl className="audit-meta">
-            <dt>{t('audit.at')}</dt><dd>{formatDateTime(data.at, locale)}</dd>
-            <dt>{t('audit.action')}</dt><dd>{data.action}</dd>
-            <dt>{t('audit.entity')}</dt><dd>{data.entity ?? '—'} {data.entity_id ?? ''}</dd>
-            <dt>{t('audit.actor')}</dt><dd>{data.actor_id ?? '—'} {data.actor_role ?? ''}</dd>
-            <dt>{t('audit.ip')}</dt><dd>{data.ip ?? '—'}</dd>
-            <dt>{t('audit.requestId')}</dt><dd>{data.request_id ?? '—'}</dd>
+          <dl className="profile-grid">
+            <div><dt>{t('audit.at')}</dt><dd>{formatDateTime(data.at, locale)}</dd></div>
+            <div><dt>{t('audit.action')}</dt><dd>{data.action}</dd></div>
+            <div><dt>{t('audit.entity')}</dt><dd>{data.entity ?? '—'} {data.entity_id ?? ''}</dd></div>
+            <div><dt>{t('audit.actor')}</dt><dd>{data.actor_id ?? '—'} {data.actor_role ?? ''}</dd></div>
+            <div><dt>{t('audit.ip')}</dt><dd>{data.ip ?? '—'}</dd></div>
+            <div><dt>{t('audit.requestId')}</dt><dd>{data.request_id ?? '—'}</dd></div>
           </dl>
           <h3>{t('audit.diff')}</h3>
           {data.diff.length === 0 ? (
             <p>{t('audit.noDiff')}</p>
           ) : (
-            <table className="simple-table" aria-label={t('audit.diff')}>
+            <table className="simple-table diff-table" aria-label={t('audit.diff')}>
               <thead>
                 <tr>
                   <th scope="col">{t('audit.field')}</th>
@@ -66,8 +71,8 @@ function EntryDrawer({ id, onClose }: { id: number; onClose: () => void }) {
                 {data.diff.map((d) => (
                   <tr key={d.field}>
                     <td>{d.field}</td>
-                    <td><code>{show(d.before)}</code></td>
-                    <td><code>{show(d.after)}</code></td>
+                    <td><code>{showValue(d.field, d.before, locale)}</code></td>
+                    <td><code>{showValue(d.field, d.after, locale)}</code></td>
                   </tr>
                 ))}
               </tbody>
@@ -99,27 +104,27 @@ function EntriesTab() {
 
   return (
     <>
-      <form className="filters" role="search" aria-label={t('common.search')} onSubmit={apply} style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'end' }}>
+      <form className="filters" role="search" aria-label={t('common.search')} onSubmit={apply} style={{ alignItems: 'end' }}>
         {TEXT_FILTERS.map(([key, label]) => (
-          <label key={key} style={{ display: 'flex', flexDirection: 'column' }}>
+          <label key={key} className="ctl-field">
             {t(label)}
-            <input className="input" value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+            <input className="ctl" value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
           </label>
         ))}
-        <label style={{ display: 'flex', flexDirection: 'column' }}>
+        <label className="ctl-field">
           {t('audit.from')}
-          <input className="input" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <input className="ctl" type="datetime-local" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
         </label>
-        <label style={{ display: 'flex', flexDirection: 'column' }}>
+        <label className="ctl-field">
           {t('audit.to')}
-          <input className="input" type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+          <input className="ctl" type="datetime-local" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
         </label>
         <Button type="primary" htmlType="submit">{t('audit.apply')}</Button>
         <Button onClick={reset}>{t('common.reset')}</Button>
       </form>
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', margin: '12px 0', flexWrap: 'wrap' }}>
         <Button loading={verify.isPending} onClick={() => verify.mutate()}>{t('audit.verify')}</Button>
-        <a className="btn-link" href={auditExportUrl(filters)} download>{t('audit.exportCsv')}</a>
+        <a className="ctl-btn" href={auditExportUrl(filters)} download>{t('audit.exportCsv')}</a>
         {verify.data ? (
           verify.data.intact ? (
             <span role="status" className="pill pill-active">{t('audit.intact', { entries: verify.data.entries, checkpoints: verify.data.checkpoints })}</span>
@@ -129,7 +134,7 @@ function EntriesTab() {
         ) : null}
       </div>
       {list.error ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
-      <div className="panel">
+      <div className="panel table-scroll">
         <table className="simple-table" aria-label={t('audit.entries')}>
           <thead>
             <tr>
@@ -176,7 +181,7 @@ function AlertsTab({ onOpenEntry }: { onOpenEntry: (id: number) => void }) {
   return (
     <>
       {list.error ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
-      <div className="panel">
+      <div className="panel table-scroll">
         <table className="simple-table" aria-label={t('audit.alerts')}>
           <thead>
             <tr>

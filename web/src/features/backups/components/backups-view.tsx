@@ -39,7 +39,7 @@ function Verification({ b }: { b: Backup }) {
 }
 
 export function BackupsView() {
-  const { t, locale } = useI18n();
+  const { t, tEnum, locale } = useI18n();
   const { data, error, isPending, refetch } = useQuery(backupListQueryOptions());
   const create = useCreateBackup();
   const [restoring, setRestoring] = useState<Backup | null>(null);
@@ -58,7 +58,7 @@ export function BackupsView() {
       {busy ? <p role="status">{t('backup.running')}</p> : null}
       {job?.last_error ? <p role="alert" style={{ color: '#cf1322' }}>{t('backup.lastError', { error: job.last_error })}</p> : null}
       {job?.next_due_at ? <p>{t('backup.nextDue', { at: formatDateTime(job.next_due_at, locale) })}</p> : null}
-      <div className="panel">
+      <div className="panel table-scroll">
         <table className="simple-table" aria-label={t('backup.title')}>
           <thead>
             <tr>
@@ -81,8 +81,8 @@ export function BackupsView() {
                 <td>{b.status === 'verified' ? <span className="pill pill-active">{t('backup.verified')}</span> : <span className="pill pill-revoked">{t('backup.failed')}</span>}</td>
                 <td>{formatBytes(b.size_bytes, locale)}</td>
                 <td>{formatAge(b.age_seconds, locale)}</td>
-                <td>{b.reason}</td>
-                <td><Verification b={b} /></td>
+                <td>{tEnum('backupReason', b.reason)}</td>
+                <td className="cell-text"><Verification b={b} /></td>
                 <td><code>{b.file}</code></td>
                 <td>
                   <a href={backupDownloadUrl(b.id)} download={b.file}>{t('backup.download')}</a>

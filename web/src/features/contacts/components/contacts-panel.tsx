@@ -90,37 +90,39 @@ export function ContactsPanel({ customerId, contacts, canEdit }: { customerId: n
       {contacts.length === 0 ? (
         <p className="muted">{t('contacts.empty')}</p>
       ) : (
-        <table className="simple-table" aria-label={t('customers.contacts')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('field.name')}</th>
-              <th scope="col">{t('field.title')}</th>
-              <th scope="col">{t('field.email')}</th>
-              <th scope="col">{t('field.phone')}</th>
-              {canEdit ? <th scope="col">{t('common.actions')}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {contacts.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  {c.name} {c.is_primary ? <span className="tag">{t('field.primary')}</span> : null}
-                </td>
-                <td>{c.title || '—'}</td>
-                <td>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '—'}</td>
-                <td>{c.phone || '—'}</td>
-                {canEdit ? (
-                  <td>
-                    <Button size="small" type="link" onClick={() => setEditing(c)}>{t('common.edit')}</Button>
-                    <Popconfirm title={t('common.confirmDelete')} okText={t('common.yes')} cancelText={t('common.no')} onConfirm={() => remove.mutateAsync(c)}>
-                      <Button size="small" type="link" danger>{t('common.delete')}</Button>
-                    </Popconfirm>
-                  </td>
-                ) : null}
+        <div className="table-scroll">
+          <table className="simple-table" aria-label={t('customers.contacts')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('field.name')}</th>
+                <th scope="col">{t('field.title')}</th>
+                <th scope="col">{t('field.email')}</th>
+                <th scope="col">{t('field.phone')}</th>
+                {canEdit ? <th scope="col">{t('common.actions')}</th> : null}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {contacts.map((c) => (
+                <tr key={c.id}>
+                  <td className="cell-text">
+                    {c.name} {c.is_primary ? <span className="tag">{t('field.primary')}</span> : null}
+                  </td>
+                  <td className="cell-text">{c.title || '—'}</td>
+                  <td>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '—'}</td>
+                  <td>{c.phone || '—'}</td>
+                  {canEdit ? (
+                    <td>
+                      <Button size="small" type="link" onClick={() => setEditing(c)}>{t('common.edit')}</Button>
+                      <Popconfirm title={t('common.confirmDelete')} okText={t('common.yes')} cancelText={t('common.no')} onConfirm={() => remove.mutateAsync(c)}>
+                        <Button size="small" type="link" danger>{t('common.delete')}</Button>
+                      </Popconfirm>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {editing ? <ContactModal customerId={customerId} contact={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
     </div>

@@ -5,6 +5,7 @@ import AntdApp from 'antd/es/app';
 import { useI18n } from '@/lib/i18n/i18n';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { useTrashCustomer, type Customer } from '@/features/customers/api/customers';
+import './customers.css';
 
 export function CustomerProfileSkeleton() {
   return (
@@ -32,7 +33,7 @@ export function CustomerProfile({ customer, canEdit }: { customer: Customer; can
   );
   return (
     <section className="panel" aria-labelledby="customer-name">
-      <div className="page-head" style={{ marginBottom: 12 }}>
+      <div className="page-head profile-head">
         <h1 id="customer-name">
           {customer.name} <span className={`pill pill-${customer.status}`}>{tEnum('customerStatus', customer.status)}</span>
         </h1>

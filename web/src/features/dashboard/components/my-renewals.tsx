@@ -22,7 +22,7 @@ export function MyRenewals({ items }: { items: DashboardSummary['my_renewals'] }
           <tbody>
             {items.map((r) => (
               <tr key={r.license_id}>
-                <td><Link to={`/customers/${r.customer_id}`}>{r.customer_name}</Link></td>
+                <td className="cell-text"><Link to={`/customers/${r.customer_id}`}>{r.customer_name}</Link></td>
                 <td>{tEnum('edition', r.edition)}</td>
                 <td>
                   <Link to={`/licenses/${r.license_id}`}>{formatDate(r.expires_at, locale)}</Link>{' '}

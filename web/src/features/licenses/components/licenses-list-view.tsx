@@ -11,16 +11,22 @@ import { EDITIONS, LICENSE_STATUSES } from '@/config/enums';
 import { licenseListQueryOptions, type LicenseListParams } from '@/features/licenses/api/licenses';
 import { LicenseTable } from '@/features/licenses/components/license-table';
 
+// The list opens on what needs attention: active licences, the soonest to expire first (the server
+// marks a licence expired once its date passes). status=all in the URL lists every status; a key
+// search looks at every status.
+const DEFAULT_STATUS = 'active';
+
 export function LicensesListView() {
   const { t, tEnum } = useI18n();
   const [search, setSearch] = useSearchParams();
   const params = useMemo<LicenseListParams>(() => {
     const p: LicenseListParams = { sort: search.get('sort') || 'expires_at' };
-    const status = search.get('status');
+    const key = search.get('key');
+    // A key search finds the licence whatever its status.
+    const status = search.get('status') || (key ? 'all' : DEFAULT_STATUS);
     const edition = search.get('edition');
     const expiring = Number(search.get('expiring'));
-    const key = search.get('key');
-    if (status) p.status = status;
+    if (status !== 'all') p.status = status;
     if (edition) p.edition = edition;
     if (expiring > 0) p.expiring_within_days = expiring;
     if (key) p.key = key;
@@ -48,7 +54,13 @@ export function LicensesListView() {
         <h1>{t('licenses.title')}</h1>
       </div>
       <div className="filters" role="search">
-        <Select allowClear style={{ width: 130 }} placeholder={t('field.status')} aria-label={t('field.status')} value={params.status} onChange={(v) => set('status', v)} options={LICENSE_STATUSES.map((s) => ({ value: s, label: tEnum('licenseStatus', s) }))} />
+        <Select
+          style={{ width: 130 }}
+          aria-label={t('field.status')}
+          value={params.status ?? 'all'}
+          onChange={(v) => set('status', v === DEFAULT_STATUS ? null : v)}
+          options={[{ value: 'all', label: t('common.all') }, ...LICENSE_STATUSES.map((s) => ({ value: s, label: tEnum('licenseStatus', s) }))]}
+        />
         <Select allowClear style={{ width: 140 }} placeholder={t('field.edition')} aria-label={t('field.edition')} value={params.edition} onChange={(v) => set('edition', v)} options={EDITIONS.map((s) => ({ value: s, label: tEnum('edition', s) }))} />
         <span>{t('licenses.expiringWithin')}</span>
         <Select

@@ -81,28 +81,30 @@ export function CustomerOpportunitiesPanel({ customerId, opportunities, canEdit 
       {opportunities.length === 0 ? (
         <p className="muted">{t('opportunities.empty')}</p>
       ) : (
-        <table className="simple-table" aria-label={t('customers.opportunities')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('field.name')}</th>
-              <th scope="col">{t('field.stage')}</th>
-              <th scope="col">{t('field.amount')}</th>
-              <th scope="col">{t('field.expectedClose')}</th>
-              <th scope="col">{t('field.owner')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {opportunities.map((o) => (
-              <tr key={o.id}>
-                <td>{o.name}</td>
-                <td>{tEnum('stage', o.stage)}</td>
-                <td>{formatMoney(o.amount_minor, o.currency, locale)}</td>
-                <td>{formatDate(o.expected_close_at, locale)}</td>
-                <td>{o.owner_name ?? '—'}</td>
+        <div className="table-scroll">
+          <table className="simple-table" aria-label={t('customers.opportunities')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('field.name')}</th>
+                <th scope="col">{t('field.stage')}</th>
+                <th scope="col">{t('field.amount')}</th>
+                <th scope="col">{t('field.expectedClose')}</th>
+                <th scope="col">{t('field.owner')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {opportunities.map((o) => (
+                <tr key={o.id}>
+                  <td className="cell-text">{o.name}</td>
+                  <td>{tEnum('stage', o.stage)}</td>
+                  <td>{formatMoney(o.amount_minor, o.currency, locale)}</td>
+                  <td>{formatDate(o.expected_close_at, locale)}</td>
+                  <td>{o.owner_name ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {creating ? <NewOpportunityModal customerId={customerId} onClose={() => setCreating(false)} /> : null}
     </div>
