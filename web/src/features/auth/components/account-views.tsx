@@ -121,7 +121,7 @@ export function TokensView() {
             <Input maxLength={LIMITS.tokenName} />
           </Form.Item>
           <Form.Item name="expires_in_days" label={t('field.expiresInDays')} rules={toRules(rules.range(1, 3650))}>
-            <InputNumber min={1} max={3650} precision={0} />
+            <InputNumber precision={0} />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={create.isPending}>{t('auth.newToken')}</Button>
         </Form>

@@ -102,7 +102,7 @@ function ActionModal({ license, action, onClose }: { license: License; action: E
         ) : null}
         {action === 'seats' ? (
           <Form.Item name="seats" label={t('field.seats')} rules={toRules(rules.required(), rules.range(1, LIMITS.seatsMax))}>
-            <InputNumber min={1} max={LIMITS.seatsMax} precision={0} style={{ width: '100%' }} />
+            <InputNumber precision={0} style={{ width: '100%' }} />
           </Form.Item>
         ) : null}
       </Form>

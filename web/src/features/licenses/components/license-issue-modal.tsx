@@ -78,14 +78,14 @@ export function LicenseIssueModal({ customerId, onClose }: { customerId: number;
             <Select options={DEPLOYMENTS.map((v) => ({ value: v, label: tEnum('deployment', v) }))} />
           </Form.Item>
           <Form.Item name="seats" label={t('field.seats')} rules={toRules(rules.required(), rules.range(1, LIMITS.seatsMax))}>
-            <InputNumber min={1} max={LIMITS.seatsMax} precision={0} style={{ width: '100%' }} />
+            <InputNumber precision={0} style={{ width: '100%' }} />
           </Form.Item>
           <Form.Item name="currency" label={t('field.currency')} rules={toRules(rules.required())}>
             <Select options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
           </Form.Item>
         </div>
         <Form.Item name="annual_value" label={t('field.annualValue')} rules={toRules(rules.required(), rules.min(0))}>
-          <InputNumber min={0} precision={2} style={{ width: '100%' }} />
+          <InputNumber precision={2} style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item
           name="period"

@@ -55,10 +55,10 @@ function NewOpportunityModal({ customerId, onClose }: { customerId: number; onCl
             <Select options={STAGES.map((s) => ({ value: s, label: tEnum('stage', s) }))} />
           </Form.Item>
           <Form.Item name="probability" label={t('field.probability')} rules={toRules(rules.range(0, 100))}>
-            <InputNumber min={0} max={100} precision={0} style={{ width: '100%' }} />
+            <InputNumber precision={0} style={{ width: '100%' }} />
           </Form.Item>
           <Form.Item name="amount" label={t('field.amount')} rules={toRules(rules.required(), rules.min(0))}>
-            <InputNumber min={0} precision={2} style={{ width: '100%' }} />
+            <InputNumber precision={2} style={{ width: '100%' }} />
           </Form.Item>
           <Form.Item name="currency" label={t('field.currency')} rules={toRules(rules.required())}>
             <Select options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
