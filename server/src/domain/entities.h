@@ -102,6 +102,7 @@ struct Opportunity {
   int probability = 10;
   int64_t owner_id = 0;
   std::string owner_name;  // read, not stored: the user's current name
+  int64_t customer_owner_id = 0;  // joined: whose customer (who may change it)
   RowMeta meta;
 };
 

@@ -60,6 +60,7 @@ void VisitFields(Out& out, const License& l) {
   out.Field("id", l.id);
   out.Field("customer_id", l.customer_id);
   out.Field("customer_name", l.customer_name);
+  out.Field("customer_owner_id", l.customer_owner_id);
   out.Field("key", l.key);
   out.Field("edition", l.edition);
   out.Field("seats", l.seats);
@@ -91,6 +92,7 @@ void VisitFields(Out& out, const Opportunity& o) {
   out.Field("id", o.id);
   out.Field("customer_id", o.customer_id);
   out.Field("customer_name", o.customer_name);
+  out.Field("customer_owner_id", o.customer_owner_id);
   out.Field("name", o.name);
   out.Field("stage", o.stage);
   out.Field("amount_minor", o.amount_minor);

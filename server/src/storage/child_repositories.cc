@@ -138,17 +138,17 @@ struct ActivityRow {
 
 // ---------------------------------------------------------------- opportunities
 constexpr char kSelectOpportunity[] =
-    "SELECT x.id, x.customer_id, c.name, x.name, x.stage, x.amount_minor, x.currency, x.expected_close_at, "
-    "x.probability, x.owner_id, x.version, x.created_at, x.updated_at, x.created_by, x.updated_by "
-    "FROM opportunities x JOIN customers c ON c.id = x.customer_id";
+    "SELECT x.id, x.customer_id, c.owner_id, c.name, x.name, x.stage, x.amount_minor, x.currency, "
+    "x.expected_close_at, x.probability, x.owner_id, x.version, x.created_at, x.updated_at, x.created_by, "
+    "x.updated_by FROM opportunities x JOIN customers c ON c.id = x.customer_id";
 
 struct OpportunityRow {
-  ll id = 0, cid = 0, amount = 0, close = 0, prob = 0, owner = 0;
+  ll id = 0, cid = 0, customer_owner = 0, amount = 0, close = 0, prob = 0, owner = 0;
   Opportunity o;
   Meta m;
   void Bind(Query& q) {
-    q.Into(id).Into(cid).Into(o.customer_name).Into(o.name).Into(o.stage).Into(amount).Into(o.currency)
-        .Into(close).Into(prob).Into(owner);
+    q.Into(id).Into(cid).Into(customer_owner).Into(o.customer_name).Into(o.name).Into(o.stage).Into(amount)
+        .Into(o.currency).Into(close).Into(prob).Into(owner);
     m.Bind(q);
   }
   Opportunity Get() const {
@@ -159,6 +159,7 @@ struct OpportunityRow {
     out.expected_close_at = close;
     out.probability = static_cast<int>(prob);
     out.owner_id = owner;
+    out.customer_owner_id = customer_owner;
     out.meta = m.Get();
     return out;
   }
@@ -374,6 +375,7 @@ Status OpenChildLists(RepoContext& ctx, CustomerDetail& d) {
   }
   for (auto& o : d.opportunities) {
     o.customer_name = parent.name;
+    o.customer_owner_id = parent.owner_id;
     Named(ctx, o);
   }
   return Status::Ok();

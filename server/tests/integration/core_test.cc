@@ -138,6 +138,9 @@ TEST_F(CoreTest, CustomerDetailHoldsEveryKindOfChild) {
   EXPECT_EQ(d["activities"][19]["subject"], "Call 2");
   EXPECT_EQ(d["activities"][0]["body"], "Talked about Dify");
   EXPECT_EQ(d["active_license_count"], 2);
+  // Licences and opportunities name their customer's owner: who may change them.
+  EXPECT_EQ(d["licenses"][0]["customer_owner_id"], d["owner_id"]);
+  EXPECT_EQ(d["opportunities"][0]["customer_owner_id"], d["owner_id"]);
   // The detail reads its lists without joining the customer, whose columns it fills in: each child
   // equals its own GET, which joins.
   for (const char* kind : {"contacts", "licenses", "activities", "opportunities"}) {

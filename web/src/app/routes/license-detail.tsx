@@ -5,5 +5,6 @@ import { LicenseDetailView } from '@/features/licenses/components/license-detail
 export default function LicenseDetailRoute() {
   const { id } = useParams();
   const { access } = useSession();
-  return <LicenseDetailView id={Number(id)} canWrite={access.canWriteLicenses} />;
+  // The customer page's rule: a sales rep changes the licences of their own customers only.
+  return <LicenseDetailView id={Number(id)} canWrite={(l) => access.canWriteCustomerLicenses({ owner_id: l.customer_owner_id })} />;
 }

@@ -7,6 +7,7 @@ export type License = {
   id: number;
   customer_id: number;
   customer_name: string | null;
+  customer_owner_id: number | null;
   key: string;
   edition: Edition;
   seats: number;
@@ -16,6 +17,7 @@ export type License = {
   expires_at: number;
   status: LicenseStatus;
   deployment: Deployment;
+  revoked_reason?: string | null;
   version: number;
   created_at: number;
   updated_at: number;

@@ -110,7 +110,8 @@ function ActionModal({ license, action, onClose }: { license: License; action: E
   );
 }
 
-export function LicenseDetailView({ id, canWrite }: { id: number; canWrite: boolean }) {
+/** `canWrite` says whether the user may renew, resize or revoke this licence (the route decides, from its customer). */
+export function LicenseDetailView({ id, canWrite }: { id: number; canWrite: (l: License) => boolean }) {
   const { t, tEnum, locale } = useI18n();
   const { data: l, error, refetch } = useQuery(licenseDetailQueryOptions(id));
   const [action, setAction] = useState<Action>(null);
@@ -137,7 +138,7 @@ export function LicenseDetailView({ id, canWrite }: { id: number; canWrite: bool
         <h1>
           {t('licenses.detail')} <span className="mono">{l.key}</span> <span className={`pill pill-${l.status}`}>{tEnum('licenseStatus', l.status)}</span>
         </h1>
-        {canWrite && l.status !== 'revoked' ? (
+        {canWrite(l) && l.status !== 'revoked' ? (
           <>
             <Button type="primary" onClick={() => setAction('renew')}>{t('licenses.renew')}</Button>
             <Button onClick={() => setAction('seats')}>{t('licenses.seatsEdit')}</Button>
@@ -154,6 +155,7 @@ export function LicenseDetailView({ id, canWrite }: { id: number; canWrite: bool
         {item(t('field.startsAt'), formatDate(l.starts_at, locale))}
         {item(t('field.expiresAt'), <>{formatDate(l.expires_at, locale)}{l.status === 'active' && left >= 0 ? <span className="muted"> ({t('licenses.daysLeft', { days: left })})</span> : null}</>)}
         {item(t('common.updatedAt'), `${formatDateTime(l.updated_at, locale)} · v${l.version}`)}
+        {l.status === 'revoked' && l.revoked_reason ? item(t('field.reason'), <span className="notes">{l.revoked_reason}</span>) : null}
       </dl>
       {action ? <ActionModal license={l} action={action} onClose={() => setAction(null)} /> : null}
     </section>

@@ -7,6 +7,7 @@ export type Opportunity = {
   id: number;
   customer_id: number;
   customer_name: string | null;
+  customer_owner_id: number | null;
   name: string;
   stage: Stage;
   amount_minor: number;
