@@ -1,4 +1,5 @@
-import { api, ApiError, request, setCsrfToken, setUnauthenticatedHandler, buildQuery } from './api-client';
+import { api, ApiError, isNetworkError, request, setCsrfToken, setUnauthenticatedHandler, buildQuery } from './api-client';
+import { setLocale } from '@/lib/i18n/i18n';
 import { problem, route, stubFetch, json } from '@/testing/test-utils';
 
 describe('api client', () => {
@@ -48,6 +49,18 @@ describe('api client', () => {
     expect(handler).toHaveBeenCalledTimes(1);
     await request('/auth/me', { allowUnauthenticated: true }).catch(() => undefined);
     expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('turns a fetch that throws into a network ApiError (status 0) with a translated message', async () => {
+    stubFetch(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    setLocale('zh-CN');
+    const e = (await api.get('/customers').catch((x: unknown) => x)) as ApiError;
+    setLocale('en');
+    expect(isNetworkError(e)).toBe(true);
+    expect(e.message).toBe('无法连接服务器，请检查网络连接后重试。');
+    expect(e.problem.detail).toBe(e.message);
   });
 
   it('answers null for 204', async () => {

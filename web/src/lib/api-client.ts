@@ -2,8 +2,10 @@
 // - JSON in and out, cookie session, X-CSRF-Token on unsafe methods;
 // - problem+json failures become an ApiError (with field errors and request id);
 // - a 401 on any call except the auth probes hands control to the session-expiry handler;
-// - ETag / If-Match for optimistic concurrency (412 → ApiError with status 412).
+// - ETag / If-Match for optimistic concurrency (412 → ApiError with status 412);
+// - a fetch that throws (server unreachable) becomes an ApiError with status 0 and a translated message.
 import { API_BASE } from '@/config/env';
+import { getLocale, translate } from '@/lib/i18n/i18n';
 
 export type FieldError = { field: string; code: string; message: string };
 
@@ -48,6 +50,11 @@ export class ApiError extends Error {
 
 export function isApiError(e: unknown, status?: number): e is ApiError {
   return e instanceof ApiError && (status === undefined || e.status === status);
+}
+
+/** The request never got an answer: the server is down or unreachable (status 0). */
+export function isNetworkError(e: unknown): boolean {
+  return isApiError(e, 0);
 }
 
 type QueryValue = string | number | boolean | null | undefined;
@@ -116,7 +123,10 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     });
   } catch (e) {
     if ((e as Error)?.name === 'AbortError') throw e;
-    throw new ApiError(0, { title: 'Network error', detail: (e as Error)?.message ?? 'Network error' });
+    // The browser's own text ("Failed to fetch", "NetworkError when attempting to fetch resource.")
+    // means nothing to a user: every place that shows the error's detail shows this sentence instead.
+    const text = translate(getLocale(), 'app.networkError');
+    throw new ApiError(0, { title: text, detail: text });
   }
 
   if (!response.ok) {
@@ -165,7 +175,9 @@ export function idempotencyKey(): string {
 
 // ---- The one error-notification policy -------------------------------------------------
 // Field errors (422), version conflicts (412) and 401 (handled by the session-expiry redirect)
-// are shown where they happen; everything else gets one toast with the request id.
+// are shown where they happen; everything else gets one toast with the request id. A network
+// failure (status 0) always gets its toast, also for a form's mutation that shows its own errors
+// (query-client.ts).
 type ErrorReporter = (error: ApiError) => void;
 let reporter: ErrorReporter | null = null;
 

@@ -7,7 +7,7 @@ export const en = {
   'app.forbidden': 'Your role may not open this page.',
   'app.backHome': 'Back to the dashboard',
   'app.requestId': 'Request id: {id}',
-  'app.networkError': 'The server could not be reached.',
+  'app.networkError': 'Cannot reach the server. Check your connection and try again.',
   'app.saved': 'Saved',
   'app.created': 'Created',
   'app.deleted': 'Deleted',

@@ -9,7 +9,7 @@ export const zhCN: Record<MessageKey, string> = {
   'app.forbidden': '您的角色无权打开此页面。',
   'app.backHome': '返回仪表盘',
   'app.requestId': '请求 ID：{id}',
-  'app.networkError': '无法连接服务器。',
+  'app.networkError': '无法连接服务器，请检查网络连接后重试。',
   'app.saved': '已保存',
   'app.created': '已创建',
   'app.deleted': '已删除',

@@ -115,4 +115,29 @@ describe('EditCustomerDrawer', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('website is not reachable')).toBeInTheDocument();
   });
+  it('says the server cannot be reached (not "Failed to fetch") when a save fails on the network, keeping the input', async () => {
+    let up = false;
+    const reqs = stubFetch(
+      route('GET', '/api/v1/customers/5', () => json(base)),
+      route('PATCH', '/api/v1/customers/5', (r) => {
+        if (!up) throw new TypeError('Failed to fetch');
+        return json({ ...base, ...(r.body as object), version: 4 });
+      }),
+    );
+    const onClose = vi.fn();
+    renderWithProviders(<EditCustomerDrawer id={5} onClose={onClose} />);
+    const name = await screen.findByLabelText('Name');
+    await userEvent.clear(name);
+    await userEvent.type(name, 'Acme Ltd');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Cannot reach the server. Check your connection and try again.')).toBeInTheDocument();
+    expect(screen.queryByText('Failed to fetch')).not.toBeInTheDocument();
+    expect(onClose).not.toHaveBeenCalled();
+    expect(screen.getByLabelText('Name')).toHaveValue('Acme Ltd');
+
+    up = true;
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(reqs.filter((r) => r.method === 'PATCH').at(-1)!.body).toEqual({ name: 'Acme Ltd' });
+  });
 });

@@ -6,7 +6,7 @@ import Form from 'antd/es/form';
 import Alert from 'antd/es/alert';
 import AntdApp from 'antd/es/app';
 import { useI18n } from '@/lib/i18n/i18n';
-import { ApiError, isApiError } from '@/lib/api-client';
+import { ApiError, isApiError, isNetworkError } from '@/lib/api-client';
 import { applyServerErrors, unmatchedServerErrors } from '@/lib/form';
 import { changedFields, ConflictDialog, type ConflictField } from '@/components/conflict-dialog';
 import {
@@ -25,7 +25,12 @@ function FormProblem({ error, form }: { error: unknown; form: Parameters<typeof 
   const { t } = useI18n();
   if (!error || !(error instanceof ApiError) || error.status === 412) return null;
   const extra = unmatchedServerErrors(form, error);
-  const message = error.status === 422 ? t('validation.fixErrors') : error.problem.detail || error.problem.title || t('app.error');
+  const message =
+    error.status === 422
+      ? t('validation.fixErrors')
+      : isNetworkError(error)
+        ? t('app.networkError')
+        : error.problem.detail || error.problem.title || t('app.error');
   return (
     <Alert
       type="error"

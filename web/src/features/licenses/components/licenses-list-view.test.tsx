@@ -9,6 +9,7 @@ const license = (id: number, status: License['status']): License => ({
   id,
   customer_id: 7,
   customer_name: 'Acme',
+  customer_owner_id: 1,
   key: `DIFY-AAAA-BBBB-CCCC-000${id}`,
   edition: 'team',
   seats: 10,
@@ -55,5 +56,25 @@ describe('LicensesListView', () => {
     const q = new URL(reqs[0]!.url, 'http://x').searchParams;
     expect(q.get('key')).toBe('DIFY-AAAA-BBBB-CCCC-0002');
     expect(q.get('status')).toBeNull();
+  });
+
+  it('shows only the error, not "No licences.", when the list cannot load', async () => {
+    let up = false;
+    stubFetch(
+      route('GET', '/api/v1/licenses', () => {
+        if (!up) throw new TypeError('Failed to fetch');
+        return json({ items: [], next_cursor: null });
+      }),
+    );
+    renderWithProviders(<LicensesListView />, { path: '/licenses', route: '/licenses' });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Cannot reach the server. Check your connection and try again.');
+    expect(screen.queryByText('Failed to fetch')).not.toBeInTheDocument();
+    expect(screen.queryByText('No licences.')).not.toBeInTheDocument();
+
+    up = true;
+    await userEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('No licences.')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 });

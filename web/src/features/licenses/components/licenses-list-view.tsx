@@ -47,6 +47,8 @@ export function LicensesListView() {
   const list = useInfiniteQuery(licenseListQueryOptions(params));
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   const expiring = params.expiring_within_days;
+  // A list that could not load shows its error alone: an empty table under it would claim there are no licences.
+  const failed = list.isError && list.data === undefined;
 
   return (
     <>
@@ -80,15 +82,18 @@ export function LicensesListView() {
         <Input.Search allowClear style={{ width: 280 }} placeholder={t('licenses.keyFilter')} aria-label={t('licenses.keyFilter')} defaultValue={params.key} onSearch={(v) => set('key', v.trim())} />
         <Button onClick={() => setSearch(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
       </div>
-      {list.error && rows.length === 0 ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
-      <div className="panel">
-        <LicenseTable licenses={rows} showCustomer loading={list.isPending} />
-        {list.hasNextPage ? (
-          <Button style={{ marginTop: 12 }} onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-            {t('common.loadMore')}
-          </Button>
-        ) : null}
-      </div>
+      {failed ? (
+        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
+        <div className="panel">
+          <LicenseTable licenses={rows} showCustomer loading={list.isPending} />
+          {list.hasNextPage ? (
+            <Button style={{ marginTop: 12 }} onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+              {t('common.loadMore')}
+            </Button>
+          ) : null}
+        </div>
+      )}
     </>
   );
 }

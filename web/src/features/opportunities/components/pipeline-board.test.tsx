@@ -5,7 +5,7 @@ import { setLocale } from '@/lib/i18n/i18n';
 import type { Opportunity } from '@/features/opportunities/api/opportunities';
 
 const opp = (id: number, stage: Opportunity['stage'], amount: number, currency = 'CNY'): Opportunity => ({
-  id, customer_id: 1, customer_name: 'Acme', name: `Deal ${id}`, stage, amount_minor: amount, currency, expected_close_at: null,
+  id, customer_id: 1, customer_name: 'Acme', customer_owner_id: 1, name: `Deal ${id}`, stage, amount_minor: amount, currency, expected_close_at: null,
   probability: null, owner_id: 1, owner_name: 'A', version: 1, created_at: 0, updated_at: 0,
 });
 
@@ -58,5 +58,27 @@ describe('pipeline', () => {
     expect(within(card).getByText('Won')).toBeInTheDocument();
     expect(within(card).queryByRole('combobox')).not.toBeInTheDocument();
     expect(screen.queryByText(/Drag a card/)).not.toBeInTheDocument();
+  });
+
+  it('shows an error with Retry, not "No opportunities.", in a column that cannot load', async () => {
+    let up = false;
+    stubFetch(route('GET', /^\/api\/v1\/opportunities\?/, (r) => {
+      const stage = new URL(r.url, 'http://x').searchParams.get('stage');
+      if (stage === 'qualified' && !up) throw new TypeError('Failed to fetch');
+      return json({ items: stage === 'qualified' ? [opp(1, 'qualified', 100)] : [], next_cursor: null });
+    }));
+    renderWithProviders(<PipelineBoard canMove={() => false} />);
+    const qualified = screen.getByRole('region', { name: 'Qualified' });
+    const alert = await within(qualified).findByRole('alert');
+    expect(alert).toHaveTextContent('Cannot reach the server. Check your connection and try again.');
+    expect(within(qualified).queryByText('No opportunities.')).not.toBeInTheDocument();
+    expect(within(qualified).queryByText('0')).not.toBeInTheDocument();
+    // The columns that loaded are empty, and say so.
+    expect(await within(screen.getByRole('region', { name: 'Prospect' })).findByText('No opportunities.')).toBeInTheDocument();
+
+    up = true;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await within(qualified).findByRole('listitem', { name: 'Deal 1' })).toBeInTheDocument();
+    expect(within(qualified).queryByRole('alert')).not.toBeInTheDocument();
   });
 });

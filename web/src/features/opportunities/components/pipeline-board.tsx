@@ -8,6 +8,7 @@ import Select from 'antd/es/select';
 import AntdApp from 'antd/es/app';
 import { useI18n } from '@/lib/i18n/i18n';
 import { formatDate, formatMoney } from '@/lib/format';
+import { ErrorState } from '@/components/states';
 import { STAGES, type Stage } from '@/config/enums';
 import { opportunityListQueryOptions, useMoveOpportunity, type Opportunity } from '@/features/opportunities/api/opportunities';
 import './pipeline.css';
@@ -83,6 +84,8 @@ export function PipelineBoard({ canMove }: { canMove: (opp: Opportunity) => bool
           const r = results[i]!;
           const items = r.data?.items ?? [];
           const totals = columnTotals(items);
+          // A column that could not load says so (an empty column would claim there is nothing).
+          const failed = r.isError && r.data === undefined;
           return (
             <section
               key={stage}
@@ -105,7 +108,7 @@ export function PipelineBoard({ canMove }: { canMove: (opp: Opportunity) => bool
               }}
             >
               <header className="kb-head">
-                <h2>{tEnum('stage', stage)} <span className="kb-count">{items.length}{r.data?.next_cursor ? '+' : ''}</span></h2>
+                <h2>{tEnum('stage', stage)} {failed ? null : <span className="kb-count">{items.length}{r.data?.next_cursor ? '+' : ''}</span>}</h2>
                 <div className="kb-total" aria-label={t('opportunities.total')}>
                   {totals.length === 0 ? '—' : totals.map((x) => formatMoney(x.amount_minor, x.currency, locale, true)).join(' + ')}
                 </div>
@@ -115,7 +118,12 @@ export function PipelineBoard({ canMove }: { canMove: (opp: Opportunity) => bool
                   ? [0, 1, 2].map((k) => <li key={k} className="kb-card"><div className="sk" style={{ height: 56 }} /></li>)
                   : null}
                 {items.map((o) => <Card key={o.id} opp={o} canMove={canMove(o)} onMove={doMove} />)}
-                {!r.isPending && items.length === 0 ? <li className="kb-empty muted">{t('opportunities.empty')}</li> : null}
+                {failed ? (
+                  <li>
+                    <ErrorState compact error={r.error} onRetry={() => void r.refetch()} />
+                  </li>
+                ) : null}
+                {r.data && items.length === 0 ? <li className="kb-empty muted">{t('opportunities.empty')}</li> : null}
               </ul>
             </section>
           );
