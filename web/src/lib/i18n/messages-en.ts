@@ -133,6 +133,7 @@ export const en = {
   'dashboard.noRenewals': 'No renewals coming up.',
   'dashboard.generatedAt': 'As of {time}',
   'dashboard.count': 'Count',
+  'dashboard.dealCount': 'Number of deals',
   'dashboard.amount': 'Amount',
 
   'customers.title': 'Customers',

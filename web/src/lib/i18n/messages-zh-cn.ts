@@ -135,6 +135,7 @@ export const zhCN: Record<MessageKey, string> = {
   'dashboard.noRenewals': '近期没有待续约。',
   'dashboard.generatedAt': '数据时间 {time}',
   'dashboard.count': '数量',
+  'dashboard.dealCount': '商机数',
   'dashboard.amount': '金额',
 
   'customers.title': '客户',

@@ -31,10 +31,10 @@ export function NewCustomersChart({ data }: { data: DashboardSummary['new_custom
 export function PipelineChart({ data }: { data: DashboardSummary['pipeline'] }) {
   const { t, tEnum, locale } = useI18n();
   const amounts = (p: DashboardSummary['pipeline'][number]) =>
-    p.amounts.map((a) => formatMoney(a.amount_minor, a.currency, locale, true)).join(' + ');
+    p.amounts.map((a) => formatMoney(a.amount_minor, a.currency, locale, true)).join(' · ');
   const option = {
     animation: false,
-    grid: { left: 90, right: 128, top: 16, bottom: 28 },
+    grid: { left: 90, right: 150, top: 16, bottom: 44 },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
@@ -44,7 +44,14 @@ export function PipelineChart({ data }: { data: DashboardSummary['pipeline'] }) 
         return `${tEnum('stage', p.stage)}<br/>${t('dashboard.count')}: ${formatNumber(p.count, locale)}<br/>${t('dashboard.amount')}: ${amounts(p) || '—'}`;
       },
     },
-    xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => formatNumber(v, locale) } },
+    xAxis: {
+      type: 'value',
+      minInterval: 1,
+      name: t('dashboard.dealCount'),
+      nameLocation: 'middle',
+      nameGap: 26,
+      axisLabel: { hideOverlap: true, formatter: (v: number) => formatNumber(v, locale) },
+    },
     yAxis: { type: 'category', inverse: true, data: data.map((p) => tEnum('stage', p.stage)) },
     series: [
       {

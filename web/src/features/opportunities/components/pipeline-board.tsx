@@ -110,7 +110,7 @@ export function PipelineBoard({ canMove }: { canMove: (opp: Opportunity) => bool
               <header className="kb-head">
                 <h2>{tEnum('stage', stage)} {failed ? null : <span className="kb-count">{items.length}{r.data?.next_cursor ? '+' : ''}</span>}</h2>
                 <div className="kb-total" aria-label={t('opportunities.total')}>
-                  {totals.length === 0 ? '—' : totals.map((x) => formatMoney(x.amount_minor, x.currency, locale, true)).join(' + ')}
+                  {totals.length === 0 ? '—' : totals.map((x) => formatMoney(x.amount_minor, x.currency, locale, true)).join(' · ')}
                 </div>
               </header>
               <ul className="kb-list">
