@@ -6,6 +6,7 @@ import { dashboardQueryOptions } from '@/features/dashboard/api/dashboard';
 import { KpiCards, KpiCardsSkeleton } from '@/features/dashboard/components/kpi-cards';
 import { ErrorState } from '@/components/states';
 import { MyRenewals } from '@/features/dashboard/components/my-renewals';
+import { useSession } from '@/lib/session';
 
 const DashboardCharts = lazy(() => import('@/features/dashboard/components/dashboard-charts'));
 
@@ -60,6 +61,9 @@ function useChartsWanted(ref: React.RefObject<HTMLElement | null>, mounted: bool
 
 export function DashboardView() {
   const { t, locale } = useI18n();
+  // Renewals of one's own customers: only people who can own customers have any (finance, viewers
+  // and auditors own none, and would always read "no renewals"; their expiring counts are the KPIs).
+  const { access } = useSession();
   const { data, error, refetch, isPending } = useQuery(dashboardQueryOptions());
   const chartsRef = useRef<HTMLDivElement>(null);
   const chartsReady = useChartsWanted(chartsRef, data !== undefined);
@@ -84,7 +88,7 @@ export function DashboardView() {
               <ChartsSkeleton />
             )}
           </div>
-          <MyRenewals items={data.my_renewals} />
+          {access.canCreateCustomers ? <MyRenewals items={data.my_renewals} /> : null}
         </>
       ) : null}
     </>
