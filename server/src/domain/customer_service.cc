@@ -37,6 +37,15 @@ Status CheckOwnership(Tx& tx, const Actor& actor, const Customer& c) {
   }
   auto owner = tx.users().Get(c.owner_id);
   if (!owner.ok() || owner->disabled) return FieldInvalid("owner_id", "invalid", "is not an active user");
+  // Customers are owned by the people who sell: finance, viewers and auditors would hold customers
+  // nobody may work on. A sales manager hands customers only to people of their own region.
+  if (owner->role != "admin" && owner->role != "sales_manager" && owner->role != "sales_rep") {
+    return FieldInvalid("owner_id", "invalid", "must be an admin, a sales manager or a sales rep");
+  }
+  if (actor.role == "sales_manager" && owner->id != actor.user_id &&
+      (owner->role == "admin" || owner->region != actor.region)) {
+    return FieldInvalid("owner_id", "out_of_scope", "must be a sales person of your own region (" + actor.region + ")");
+  }
   return Status::Ok();
 }
 

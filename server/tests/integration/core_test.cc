@@ -186,6 +186,34 @@ TEST_F(CoreTest, TimelineItemsCarryTheirRowsMaskedAsTheirOwnGet) {
   EXPECT_NE(rep.Get(own_get.at("activity")).json()["body"], "Talked about Dify");
 }
 
+// Customers are owned by sales people: nobody hands one to finance, a viewer or an auditor, and a sales
+// manager hands them only to people of their own region. A refused owner is a 422 that changes nothing.
+TEST_F(CoreTest, CustomersGoOnlyToSalesPeopleInScope) {
+  Client admin = Admin();
+  const int64_t manager = server_->CreateUser("owners.manager@example.com", "sales_manager", "emea");
+  const int64_t own_rep = server_->CreateUser("owners.rep@example.com", "sales_rep", "emea");
+  const int64_t far_rep = server_->CreateUser("owners.far@example.com", "sales_rep", "apac");
+  const int64_t finance = server_->CreateUser("owners.finance@example.com", "finance");
+  Client boss(*server_);
+  ASSERT_EQ(boss.Login("owners.manager@example.com", kUserPassword).status, 200);
+  const int64_t customer = CreateCustomer(admin, "Owned Right Ltd", "emea", manager);
+  const std::string path = "/api/v1/customers/" + std::to_string(customer);
+
+  auto give = [&](Client& c, int64_t owner) {
+    const std::string etag = c.Get(path).header("etag");
+    return c.Patch(path, {{"owner_id", owner}}, {{"If-Match", etag}});
+  };
+  EXPECT_TRUE(IsProblem(give(admin, finance), 422));
+  EXPECT_TRUE(IsProblem(give(boss, far_rep), 422));
+  EXPECT_TRUE(IsProblem(give(boss, 1), 422));  // the admin
+  EXPECT_EQ(admin.Get(path).json()["owner_id"], manager);
+  HttpResponse handed = give(boss, own_rep);
+  ASSERT_EQ(handed.status, 200) << handed.body;
+  EXPECT_EQ(handed.json()["owner_id"], own_rep);
+  HttpResponse moved = give(admin, far_rep);  // the admin may; the customer stays in emea
+  EXPECT_EQ(moved.status, 200) << moved.body;
+}
+
 // The names beside user ids (a customer's owner, an activity's author, an opportunity's owner) are
 // kept in memory (storage/user_names.h): a new user is named at once, a renamed one by the next read
 // of every view, the cached customer list included.

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { CustomerListView } from './customer-list-view';
+import { CustomerListView, ownerOptions, type OwnerCandidate } from './customer-list-view';
 import { json, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
-import { setLocale } from '@/lib/i18n/i18n';
+import { setLocale, translateEnum } from '@/lib/i18n/i18n';
 import { sessionKeys } from '@/lib/session';
 import { createTestQueryClient } from '@/testing/test-utils';
 import type { Customer } from '@/features/customers/api/customers';
@@ -73,5 +73,59 @@ describe('CustomerListView', () => {
     unmount();
     renderWithProviders(<CustomerListView />, { path: '/customers', route: '/customers', queryClient: setup({ id: 3, role: 'sales_rep' }) });
     expect(await screen.findByRole('button', { name: 'New customer' })).toBeInTheDocument();
+  });
+});
+
+describe('ownerOptions', () => {
+  const person = (id: number, name: string, role: string, region: string | null, disabled = false): OwnerCandidate => ({
+    id, name, role, region, disabled, email: `${name.split(' ')[0]!.toLowerCase()}${id}@example.com`,
+  });
+  const company = [
+    person(1, 'Administrator', 'admin', null),
+    person(2, 'Mia Ma', 'sales_manager', 'north_china'),
+    person(3, 'Li Wei', 'sales_rep', 'north_china'),
+    person(4, 'Li Wei', 'sales_rep', 'north_china'),
+    person(5, 'Li Wei', 'sales_rep', 'east_china'),
+    person(6, 'Sam Su', 'sales_manager', 'east_china'),
+    person(7, 'Fay Fu', 'finance', 'north_china'),
+    person(8, 'Vic Vo', 'viewer', 'north_china'),
+    person(9, 'Aud Au', 'auditor', null),
+    person(10, 'Gone Gu', 'sales_rep', 'north_china', true),
+  ];
+
+  it("offers a sales manager the active sales reps and managers of their own region, each with its region, e-mail where names clash", () => {
+    const en = (group: string, value: string | null) => translateEnum('en', group, value);
+    expect(ownerOptions(company, { role: 'sales_manager', region: 'north_china' }, en)).toEqual([
+      { value: 3, label: 'Li Wei · North China · li3@example.com' },
+      { value: 4, label: 'Li Wei · North China · li4@example.com' },
+      { value: 2, label: 'Mia Ma · North China' },
+    ]);
+    const zh = (group: string, value: string | null) => translateEnum('zh-CN', group, value);
+    expect(ownerOptions(company, { role: 'sales_manager', region: 'east_china' }, zh).map((o) => o.value)).toEqual([5, 6]);
+    expect(ownerOptions(company, { role: 'sales_manager', region: 'east_china' }, zh)[0]!.label).toBe(`Li Wei · ${translateEnum('zh-CN', 'region', 'east_china')}`);
+  });
+
+  it('offers an admin the sales people of every region and the admins', () => {
+    const en = (group: string, value: string | null) => translateEnum('en', group, value);
+    expect(ownerOptions(company, { role: 'admin', region: null }, en).map((o) => o.label)).toEqual([
+      'Administrator',
+      'Li Wei · East China',
+      'Li Wei · North China · li3@example.com',
+      'Li Wei · North China · li4@example.com',
+      'Mia Ma · North China',
+      'Sam Su · East China',
+    ]);
+  });
+
+  it('gives the owner filter those choices', async () => {
+    stubFetch(route('GET', /^\/api\/v1\/customers\?/, () => json({ items: [], next_cursor: null })));
+    const owners = ownerOptions(company, { role: 'sales_manager', region: 'north_china' }, (g, v) => translateEnum('en', g, v));
+    const { router } = renderWithProviders(<CustomerListView owners={owners} />, { path: '/customers', route: '/customers', queryClient: setup({ id: 2, role: 'sales_manager' }) });
+    const filter = await screen.findByRole('combobox', { name: 'Owner' });
+    expect(within(filter).getAllByRole('option').map((o) => o.textContent)).toEqual([
+      'Owner', 'Li Wei · North China · li3@example.com', 'Li Wei · North China · li4@example.com', 'Mia Ma · North China',
+    ]);
+    await userEvent.selectOptions(filter, '4');
+    expect(router.state.location.search).toBe('?owner_id=4');
   });
 });

@@ -14,6 +14,29 @@ import { deleteView, loadColumns, loadViews, saveColumns, saveView, type SavedVi
 
 export type OwnerOption = { value: number; label: string };
 
+/** A user as the users list gives them, as far as choosing an owner needs. */
+export type OwnerCandidate = { id: number; name: string; email: string; role: string; region: string | null; disabled: boolean };
+
+/**
+ * The people `me` may give a customer to, for the list's owner filter and the form's owner field:
+ * active sales reps and sales managers, admins too for an admin, and for a sales manager only those
+ * of their own region. Each reads "name · region"; where two would read the same, the e-mail follows.
+ */
+export function ownerOptions(users: OwnerCandidate[], me: { role: string; region: string | null }, tEnum: (group: string, value: string | null) => string): OwnerOption[] {
+  const owners = users.filter(
+    (u) =>
+      !u.disabled &&
+      (u.role === 'sales_rep' || u.role === 'sales_manager' || (u.role === 'admin' && me.role === 'admin')) &&
+      (me.role !== 'sales_manager' || u.region === me.region),
+  );
+  const short = (u: OwnerCandidate) => (u.region ? `${u.name} · ${tEnum('region', u.region)}` : u.name);
+  const seen = new Map<string, number>();
+  for (const u of owners) seen.set(short(u), (seen.get(short(u)) ?? 0) + 1);
+  return owners
+    .map((u) => ({ value: u.id, label: seen.get(short(u))! > 1 ? `${short(u)} · ${u.email}` : short(u) }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+}
+
 function ColumnChooser({ columns, onChange }: { columns: ColumnKey[]; onChange: (c: ColumnKey[]) => void }) {
   const { t } = useI18n();
   const toggle = (key: ColumnKey, on: boolean) =>
