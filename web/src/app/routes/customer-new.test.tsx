@@ -37,10 +37,11 @@ describe('customer new route', () => {
     router.dispose();
   });
 
-  it('opens the form for a sales rep', async () => {
+  it('opens the form for a sales rep, in the user’s own region', async () => {
     const router = openApp('sales_rep');
     expect(await screen.findByLabelText('Name', {}, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: '403' })).toBeNull();
+    expect(screen.getByTitle('North China')).toBeInTheDocument();
     router.dispose();
   });
 });

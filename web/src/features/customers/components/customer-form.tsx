@@ -3,6 +3,7 @@ import Form, { type FormInstance } from 'antd/es/form';
 import Input from 'antd/es/input';
 import Select from 'antd/es/select';
 import { useI18n } from '@/lib/i18n/i18n';
+import { useSession } from '@/lib/session';
 import { useRules } from '@/lib/form';
 import { LIMITS, rules } from '@/lib/validation';
 import { CUSTOMER_STATUSES, REGIONS, TIERS } from '@/config/enums';
@@ -65,6 +66,9 @@ type Props = {
 export function CustomerForm({ form, initial, owners, onFinish, disabled }: Props) {
   const { t, tEnum } = useI18n();
   const toRules = useRules();
+  // A new customer starts in the user's own region (a sales manager may create customers only there).
+  const { user } = useSession();
+  const region = REGIONS.find((r) => r === user?.region) ?? 'east_china';
   useEffect(() => {
     if (initial) form.setFieldsValue(initial);
   }, [form, initial]);
@@ -76,7 +80,7 @@ export function CustomerForm({ form, initial, owners, onFinish, disabled }: Prop
       layout="vertical"
       onFinish={onFinish}
       disabled={disabled}
-      initialValues={initial ?? { region: 'east_china', tier: 'standard', status: 'lead', tags: [] }}
+      initialValues={initial ?? { region, tier: 'standard', status: 'lead', tags: [] }}
       id="customer-form"
     >
       <Form.Item name="name" label={t('field.name')} rules={toRules(rules.required(), rules.maxLength(LIMITS.name))}>
