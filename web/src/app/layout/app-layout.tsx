@@ -105,7 +105,7 @@ export function AppLayout({ user, access, children }: { user: SessionUser; acces
 
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">{t('app.skipToContent')}</a>
       <aside className={navOpen ? 'side open' : 'side'}>
         <div className="brand">salesdb</div>
         <nav aria-label="Main">

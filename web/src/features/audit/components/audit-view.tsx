@@ -40,7 +40,7 @@ function showValue(field: string, v: unknown, locale: string): string {
 }
 
 function EntryDrawer({ id, onClose }: { id: number; onClose: () => void }) {
-  const { t, locale } = useI18n();
+  const { t, tEnum, locale } = useI18n();
   const { data, error, refetch } = useQuery(auditDetailQueryOptions(id));
   return (
     <Drawer open title={`${t('audit.detail')} #${id}`} onClose={onClose} size={560} destroyOnHidden>
@@ -51,7 +51,7 @@ function EntryDrawer({ id, onClose }: { id: number; onClose: () => void }) {
             <div><dt>{t('audit.at')}</dt><dd>{formatDateTime(data.at, locale)}</dd></div>
             <div><dt>{t('audit.action')}</dt><dd>{data.action}</dd></div>
             <div><dt>{t('audit.entity')}</dt><dd>{data.entity ?? '—'} {data.entity_id ?? ''}</dd></div>
-            <div><dt>{t('audit.actor')}</dt><dd>{data.actor_id ?? '—'} {data.actor_role ?? ''}</dd></div>
+            <div><dt>{t('audit.actor')}</dt><dd>{data.actor_id ?? '—'} {data.actor_role ? tEnum('role', data.actor_role) : ''}</dd></div>
             <div><dt>{t('audit.ip')}</dt><dd>{data.ip ?? '—'}</dd></div>
             <div><dt>{t('audit.requestId')}</dt><dd>{data.request_id ?? '—'}</dd></div>
           </dl>
@@ -85,7 +85,7 @@ function EntryDrawer({ id, onClose }: { id: number; onClose: () => void }) {
 }
 
 function EntriesTab() {
-  const { t, locale } = useI18n();
+  const { t, tEnum, locale } = useI18n();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [filters, setFilters] = useState<AuditFilters>({});
   const [openId, setOpenId] = useState<number | null>(null);
@@ -156,7 +156,7 @@ function EntriesTab() {
                     {formatDateTime(e.at, locale)}
                   </button>
                 </td>
-                <td>{e.actor_id ?? '—'} {e.actor_role ?? ''}</td>
+                <td>{e.actor_id ?? '—'} {e.actor_role ? tEnum('role', e.actor_role) : ''}</td>
                 <td>{e.action}</td>
                 <td>{e.entity ?? '—'} {e.entity_id ?? ''}</td>
                 <td>{e.ip ?? '—'}</td>

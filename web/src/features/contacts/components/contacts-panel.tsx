@@ -76,6 +76,9 @@ function ContactModal({ customerId, contact, onClose }: { customerId: number; co
   );
 }
 
+// A masked address (the server shows c***@example.com to those who may not see it) is not a link.
+const isMasked = (email: string) => email.includes('*');
+
 export function ContactsPanel({ customerId, contacts, canEdit }: { customerId: number; contacts: Contact[]; canEdit: boolean }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<Contact | 'new' | null>(null);
@@ -108,7 +111,7 @@ export function ContactsPanel({ customerId, contacts, canEdit }: { customerId: n
                     {c.name} {c.is_primary ? <span className="tag">{t('field.primary')}</span> : null}
                   </td>
                   <td className="cell-text">{c.title || '—'}</td>
-                  <td>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '—'}</td>
+                  <td>{!c.email ? '—' : isMasked(c.email) ? c.email : <a href={`mailto:${c.email}`}>{c.email}</a>}</td>
                   <td>{c.phone || '—'}</td>
                   {canEdit ? (
                     <td>
