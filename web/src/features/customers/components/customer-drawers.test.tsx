@@ -11,6 +11,22 @@ const base: CustomerDetail = {
   created_by: 1, updated_by: 1, deleted_at: null, contacts: [], licenses: [], activities: [], opportunities: [],
 };
 
+// A server on which someone else saved `theirs` (v4) before this edit's first save (If-Match v3, answered
+// 412); later saves succeed on top of theirs.
+function stubConflict(theirs: typeof base) {
+  let served = base;
+  return stubFetch(
+    route('GET', '/api/v1/customers/5', () => json(served)),
+    route('PATCH', '/api/v1/customers/5', (r) => {
+      if (r.headers['if-match'] === '"v3"') {
+        served = theirs;
+        return problem(412, 'precondition-failed', { current_version: 4 });
+      }
+      return json({ ...theirs, ...(r.body as object), version: 5 });
+    }),
+  );
+}
+
 describe('EditCustomerDrawer', () => {
   beforeEach(() => setLocale('en'));
   afterEach(() => vi.unstubAllGlobals());
@@ -33,20 +49,8 @@ describe('EditCustomerDrawer', () => {
   });
 
   it('shows both versions on 412 and never overwrites silently', async () => {
-    let patches = 0;
-    const theirs = { ...base, name: 'Acme Group', version: 4 };
-    let served = base;
-    const reqs = stubFetch(
-      route('GET', '/api/v1/customers/5', () => json(served)),
-      route('PATCH', '/api/v1/customers/5', (r) => {
-        patches += 1;
-        if (r.headers['if-match'] === '"v3"') {
-          served = theirs;
-          return problem(412, 'precondition-failed', { current_version: 4 });
-        }
-        return json({ ...theirs, ...(r.body as object), version: 5 });
-      }),
-    );
+    const reqs = stubConflict({ ...base, name: 'Acme Group', version: 4 });
+    const patches = () => reqs.filter((r) => r.method === 'PATCH').length;
     const onClose = vi.fn();
     renderWithProviders(<EditCustomerDrawer id={5} onClose={onClose} />);
     const name = await screen.findByLabelText('Name');
@@ -60,7 +64,7 @@ describe('EditCustomerDrawer', () => {
     expect(within(dialog).getByText('Acme Mine')).toBeInTheDocument();
     expect(within(dialog).getByText('Acme Group')).toBeInTheDocument();
     expect(onClose).not.toHaveBeenCalled();
-    expect(patches).toBe(1);
+    expect(patches()).toBe(1);
 
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save mine over theirs' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
@@ -71,18 +75,7 @@ describe('EditCustomerDrawer', () => {
 
   it('on 412 compares and re-applies only the fields this edit changed, keeping their other changes', async () => {
     // Meanwhile someone else changed Notes; this edit changes only Industry.
-    const theirs = { ...base, notes: 'Renewal call booked', version: 4 };
-    let served = base;
-    const reqs = stubFetch(
-      route('GET', '/api/v1/customers/5', () => json(served)),
-      route('PATCH', '/api/v1/customers/5', (r) => {
-        if (r.headers['if-match'] === '"v3"') {
-          served = theirs;
-          return problem(412, 'precondition-failed', { current_version: 4 });
-        }
-        return json({ ...theirs, ...(r.body as object), version: 5 });
-      }),
-    );
+    const reqs = stubConflict({ ...base, notes: 'Renewal call booked', version: 4 });
     const onClose = vi.fn();
     renderWithProviders(<EditCustomerDrawer id={5} onClose={onClose} />);
     const industry = await screen.findByLabelText('Industry');
