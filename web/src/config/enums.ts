@@ -28,3 +28,10 @@ export type Stage = (typeof STAGES)[number];
 
 export const CURRENCIES = ['CNY', 'USD', 'EUR'] as const;
 export type Currency = (typeof CURRENCIES)[number];
+
+/** The currency a customer's new licence or deal starts in: their last licence's, else their region's. */
+export function defaultCurrency(region: string, licences: readonly { currency: string }[] = []): Currency {
+  const last = CURRENCIES.find((c) => c === licences[0]?.currency);
+  if (last) return last;
+  return region.endsWith('_china') ? 'CNY' : region === 'emea' ? 'EUR' : 'USD';
+}

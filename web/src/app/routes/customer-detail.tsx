@@ -18,6 +18,7 @@ import { CustomerTimeline } from '@/features/customers/components/customer-timel
 import { CustomerOpportunitiesPanel } from '@/features/opportunities/components/customer-opportunities-panel';
 import type { Opportunity } from '@/features/opportunities/api/opportunities';
 import '@/features/customers/components/customers.css';
+import { defaultCurrency } from '@/config/enums';
 
 const TABS = ['activities', 'contacts', 'licenses', 'opportunities'] as const;
 
@@ -36,6 +37,7 @@ export default function CustomerDetailRoute() {
 
   const canEdit = access.canEditCustomer(data);
   const canIssue = access.canWriteCustomerLicenses(data);
+  const currency = defaultCurrency(data.region, data.licenses as unknown as License[]);
   return (
     <div className="detail-stack">
       <CustomerProfile customer={data} canEdit={canEdit} />
@@ -55,8 +57,8 @@ export default function CustomerDetailRoute() {
               ),
             },
             { key: 'contacts', label: `${t('customers.contacts')} (${data.contacts.length})`, children: <ContactsPanel customerId={id} contacts={data.contacts as unknown as Contact[]} canEdit={canEdit} /> },
-            { key: 'licenses', label: `${t('customers.licenses')} (${data.licenses.length})`, children: <CustomerLicensesPanel customerId={id} licenses={data.licenses as unknown as License[]} canIssue={canIssue} /> },
-            { key: 'opportunities', label: `${t('customers.opportunities')} (${data.opportunities.length})`, children: <CustomerOpportunitiesPanel customerId={id} opportunities={data.opportunities as unknown as Opportunity[]} canEdit={canEdit && access.canWriteOpportunities} /> },
+            { key: 'licenses', label: `${t('customers.licenses')} (${data.licenses.length})`, children: <CustomerLicensesPanel customerId={id} licenses={data.licenses as unknown as License[]} canIssue={canIssue} currency={currency} /> },
+            { key: 'opportunities', label: `${t('customers.opportunities')} (${data.opportunities.length})`, children: <CustomerOpportunitiesPanel customerId={id} opportunities={data.opportunities as unknown as Opportunity[]} canEdit={canEdit && access.canWriteOpportunities} currency={currency} /> },
           ]}
         />
       </section>

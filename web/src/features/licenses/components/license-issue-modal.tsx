@@ -11,7 +11,7 @@ import { applyServerErrors, useRules } from '@/lib/form';
 import { LIMITS, rules } from '@/lib/validation';
 import { isApiError } from '@/lib/api-client';
 import { toMinor } from '@/lib/format';
-import { CURRENCIES, DEPLOYMENTS, EDITIONS, type Deployment, type Edition } from '@/config/enums';
+import { CURRENCIES, DEPLOYMENTS, EDITIONS, type Currency, type Deployment, type Edition } from '@/config/enums';
 import { useIssueLicense } from '@/features/licenses/api/licenses';
 
 type Values = {
@@ -23,7 +23,7 @@ type Values = {
   period: [Dayjs, Dayjs];
 };
 
-export function LicenseIssueModal({ customerId, onClose }: { customerId: number; onClose: () => void }) {
+export function LicenseIssueModal({ customerId, currency = 'CNY', onClose }: { customerId: number; currency?: Currency; onClose: () => void }) {
   const { t, tEnum } = useI18n();
   const toRules = useRules();
   const [form] = Form.useForm<Values>();
@@ -68,7 +68,7 @@ export function LicenseIssueModal({ customerId, onClose }: { customerId: number;
         id="license-form"
         layout="vertical"
         onFinish={submit}
-        initialValues={{ edition: 'team', deployment: 'cloud', seats: 10, annual_value: 0, currency: 'CNY', period: [dayjs(), dayjs().add(1, 'year')] }}
+        initialValues={{ edition: 'team', deployment: 'cloud', seats: 10, annual_value: 0, currency, period: [dayjs(), dayjs().add(1, 'year')] }}
       >
         <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '0 12px' }}>
           <Form.Item name="edition" label={t('field.edition')} rules={toRules(rules.required())}>

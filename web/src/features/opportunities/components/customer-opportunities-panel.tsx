@@ -13,12 +13,12 @@ import { applyServerErrors, useRules } from '@/lib/form';
 import { LIMITS, rules } from '@/lib/validation';
 import { formatDate, formatMoney, toMinor } from '@/lib/format';
 import { isApiError } from '@/lib/api-client';
-import { CURRENCIES, STAGES, type Stage } from '@/config/enums';
+import { CURRENCIES, STAGES, type Currency, type Stage } from '@/config/enums';
 import { useCreateOpportunity, type Opportunity } from '@/features/opportunities/api/opportunities';
 
 type Values = { name: string; stage: Stage; amount: number; currency: string; expected_close_at: Dayjs; probability?: number | null };
 
-function NewOpportunityModal({ customerId, onClose }: { customerId: number; onClose: () => void }) {
+function NewOpportunityModal({ customerId, currency, onClose }: { customerId: number; currency: Currency; onClose: () => void }) {
   const { t, tEnum } = useI18n();
   const toRules = useRules();
   const [form] = Form.useForm<Values>();
@@ -46,7 +46,7 @@ function NewOpportunityModal({ customerId, onClose }: { customerId: number; onCl
   return (
     <Modal open title={t('opportunities.new')} onCancel={onClose} okText={t('common.create')} cancelText={t('common.cancel')} okButtonProps={{ htmlType: 'submit', form: 'opp-form', loading: create.isPending }} destroyOnHidden>
       {error ? <p role="alert" style={{ color: '#cf1322' }}>{error}</p> : null}
-      <Form form={form} id="opp-form" layout="vertical" onFinish={submit} initialValues={{ stage: 'prospect', currency: 'CNY', amount: 0, expected_close_at: dayjs().add(30, 'day') }}>
+      <Form form={form} id="opp-form" layout="vertical" onFinish={submit} initialValues={{ stage: 'prospect', currency, amount: 0, expected_close_at: dayjs().add(30, 'day') }}>
         <Form.Item name="name" label={t('field.name')} rules={toRules(rules.required(), rules.maxLength(LIMITS.name))}>
           <Input maxLength={LIMITS.name} />
         </Form.Item>
@@ -72,7 +72,7 @@ function NewOpportunityModal({ customerId, onClose }: { customerId: number; onCl
   );
 }
 
-export function CustomerOpportunitiesPanel({ customerId, opportunities, canEdit }: { customerId: number; opportunities: Opportunity[]; canEdit: boolean }) {
+export function CustomerOpportunitiesPanel({ customerId, opportunities, canEdit, currency }: { customerId: number; opportunities: Opportunity[]; canEdit: boolean; currency: Currency }) {
   const { t, tEnum, locale } = useI18n();
   const [creating, setCreating] = useState(false);
   return (
@@ -106,7 +106,7 @@ export function CustomerOpportunitiesPanel({ customerId, opportunities, canEdit 
           </table>
         </div>
       )}
-      {creating ? <NewOpportunityModal customerId={customerId} onClose={() => setCreating(false)} /> : null}
+      {creating ? <NewOpportunityModal customerId={customerId} currency={currency} onClose={() => setCreating(false)} /> : null}
     </div>
   );
 }
