@@ -5,6 +5,7 @@ import { createQueryClient } from './query-client';
 import { api, ApiError } from '@/lib/api-client';
 import { setLocale } from '@/lib/i18n/i18n';
 import { json, problem, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
+import { ensureAntdLocale } from '@/app/antd-shell';
 
 const NETWORK_EN = 'Cannot reach the server. Check your connection and try again.';
 const NETWORK_ZH = '无法连接服务器，请检查网络连接后重试。';
@@ -34,6 +35,7 @@ describe('query client', () => {
       throw new TypeError('Failed to fetch');
     }));
     setLocale('zh-CN');
+    await ensureAntdLocale('zh-CN'); // its module loads within the test, not after teardown
     renderWithProviders(<SaveButton />, { queryClient: createQueryClient() });
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText(NETWORK_ZH)).toBeInTheDocument();

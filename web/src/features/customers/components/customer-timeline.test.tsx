@@ -4,6 +4,7 @@ import { CustomerTimeline, bodyPreview } from './customer-timeline';
 import { json, renderWithProviders, route, stubFetch } from '@/testing/test-utils';
 import { setLocale } from '@/lib/i18n/i18n';
 import type { TimelineItem } from '@/features/customers/api/customers';
+import { ensureAntdLocale } from '@/app/antd-shell';
 
 const LONG_WORD = 'x'.repeat(200);
 const BODY = `Line one\nLine two\nLine three\nLine four ${LONG_WORD}`;
@@ -51,6 +52,7 @@ describe('CustomerTimeline', () => {
 
   it('renders the kinds of the lines in the user’s language', async () => {
     setLocale('zh-CN');
+    await ensureAntdLocale('zh-CN'); // its module loads within the test, not after teardown
     stubTimeline();
     renderWithProviders(<CustomerTimeline customerId={1} />);
     const call = (await screen.findByText('Kick-off')).closest('li')!;
