@@ -6,7 +6,7 @@ import AntdApp from 'antd/es/app';
 import dayjs from 'dayjs';
 import type { Locale as AntdLocale } from 'antd/es/locale';
 import { setErrorReporter, type ApiError } from '@/lib/api-client';
-import { getLocale, translate, useI18n, type Locale } from '@/lib/i18n/i18n';
+import { getLocale, translate, translateEnum, useI18n, type Locale } from '@/lib/i18n/i18n';
 
 // antd's built-in default is English; Chinese (antd and dayjs) is loaded on demand, once.
 const loaded: Partial<Record<Locale, AntdLocale | null>> = { en: null };
@@ -28,7 +28,14 @@ function ErrorReporter() {
   useEffect(() => {
     setErrorReporter((error: ApiError) => {
       const locale = getLocale();
-      const title = error.status === 0 ? translate(locale, 'app.networkError') : error.problem.title || translate(locale, 'app.error');
+      // The title in the user's language by status; the server's detail (English) says the specifics.
+      const byStatus = translateEnum(locale, 'problemStatus', String(error.status));
+      const title =
+        error.status === 0
+          ? translate(locale, 'app.networkError')
+          : byStatus !== String(error.status)
+            ? byStatus
+            : error.problem.title || translate(locale, 'app.error');
       const detail = error.problem.detail && error.problem.detail !== title ? error.problem.detail : undefined;
       const rid = error.requestId ? translate(locale, 'app.requestId', { id: error.requestId }) : undefined;
       notification.error({

@@ -42,6 +42,16 @@ describe('query client', () => {
     expect(screen.queryByText('Failed to fetch')).not.toBeInTheDocument();
   });
 
+  it('titles an API error in the user’s language by its status, with the server’s detail beneath', async () => {
+    stubFetch(route('POST', '/api/v1/activities', () => problem(403, 'forbidden', { detail: 'your role may not change this customer' })));
+    setLocale('zh-CN');
+    await ensureAntdLocale('zh-CN');
+    renderWithProviders(<SaveButton silent={false} />, { queryClient: createQueryClient() });
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('您无权执行此操作')).toBeInTheDocument();
+    expect(screen.getByText(/your role may not change this customer/)).toBeInTheDocument();
+  });
+
   it('reports a non-silent mutation’s network failure once, with the English sentence', async () => {
     stubFetch(route('POST', '/api/v1/activities', () => {
       throw new TypeError('Failed to fetch');
