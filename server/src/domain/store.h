@@ -76,7 +76,8 @@ class UserRepository {
   virtual ~UserRepository() = default;
   virtual StatusOr<User> Get(int64_t id) = 0;
   virtual StatusOr<User> GetByEmail(const std::string& email) = 0;
-  virtual StatusOr<std::vector<User>> List(const PageRequest& page) = 0;
+  // `region`, when not empty: that region's users only.
+  virtual StatusOr<std::vector<User>> List(const PageRequest& page, const std::string& region) = 0;
   virtual StatusOr<int64_t> Insert(const User& u) = 0;
   // Writes every field; Aborted when the row's version is not u.meta.version - 1.
   virtual Status Update(const User& u) = 0;

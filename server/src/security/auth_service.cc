@@ -273,9 +273,11 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& curren
 
 StatusOr<Page<User>> AuthService::ListUsers(const Actor& actor, const PageRequest& page) {
   RETURN_IF_ERROR(Require(actor, Permission::kUserRead));
+  // A sales manager sees the people of their own region (whom they may give customers to), not the company.
+  const std::string region = actor.role == "sales_manager" ? actor.region : "";
   std::vector<User> rows;
   RETURN_IF_ERROR(ctx_.store.Read([&](Tx& tx) {
-    ASSIGN_OR_RETURN(rows, tx.users().List(page));
+    ASSIGN_OR_RETURN(rows, tx.users().List(page, region));
     return Status::Ok();
   }));
   const std::string field = page.sort_field;

@@ -61,10 +61,11 @@ StatusOr<User> SqlUserRepository::GetByEmail(const std::string& email) {
   return r.ToUser();
 }
 
-StatusOr<std::vector<User>> SqlUserRepository::List(const PageRequest& page) {
+StatusOr<std::vector<User>> SqlUserRepository::List(const PageRequest& page, const std::string& region) {
   UserRow r;
   Query q(ctx_.s, kUserColumns);
   q.Sql(" WHERE 1 = 1");
+  if (!region.empty()) q.Sql(" AND region = :region").Bind("region", region);
   AppendKeyset(q, page.sort_field == "name" ? "name" : page.sort_field == "email" ? "email" : "id",
                page.sort_field != "name" && page.sort_field != "email", "id", page);
   r.Bind(q);

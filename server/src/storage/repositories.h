@@ -43,7 +43,7 @@ class SqlUserRepository final : public UserRepository {
   SALESDB_REPO_CTOR(SqlUserRepository)
   StatusOr<User> Get(int64_t id) override;
   StatusOr<User> GetByEmail(const std::string& email) override;
-  StatusOr<std::vector<User>> List(const PageRequest& page) override;
+  StatusOr<std::vector<User>> List(const PageRequest& page, const std::string& region) override;
   StatusOr<int64_t> Insert(const User& u) override;
   Status Update(const User& u) override;
   Status RecordLoginFailure(int64_t id, int failed_logins, int64_t locked_until) override;

@@ -212,6 +212,15 @@ TEST_F(CoreTest, CustomersGoOnlyToSalesPeopleInScope) {
   EXPECT_EQ(handed.json()["owner_id"], own_rep);
   HttpResponse moved = give(admin, far_rep);  // the admin may; the customer stays in emea
   EXPECT_EQ(moved.status, 200) << moved.body;
+
+  // The manager's list of users is their region's people, not the company.
+  std::set<int64_t> listed;
+  for (const auto& u : Items(boss.Get("/api/v1/users?limit=500"))) {
+    EXPECT_EQ(u["region"], "emea") << u;
+    listed.insert(u["id"].get<int64_t>());
+  }
+  EXPECT_EQ(listed, (std::set<int64_t>{manager, own_rep}));
+  EXPECT_GT(Items(admin.Get("/api/v1/users?limit=500")).size(), 4u);
 }
 
 // The names beside user ids (a customer's owner, an activity's author, an opportunity's owner) are
