@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 
+#include <algorithm>
 #include <array>
 #include <initializer_list>
 #include <random>
@@ -133,7 +134,7 @@ Batch Generate(std::mt19937_64& rng, ll first, ll n, ll now, const std::vector<l
         r.edition = Pick(rng, kEditions);
         r.seats = r.edition == "community" ? 5 : r.edition == "team" ? 10 + rng() % 90 : 100 + rng() % 2000;
         r.value = r.edition == "community" ? 0 : r.seats * (r.edition == "team" ? 120000 : 360000);
-        r.starts = c.created + static_cast<ll>(rng() % (180 * day));
+        r.starts = std::min(now, c.created + static_cast<ll>(rng() % (180 * day)));  // issued by now
         r.expires = r.starts + 365 * day;
         r.status = r.expires < now ? "expired" : c.status == "churned" ? "revoked" : "active";
         r.key = "DIFY";  // the issued format, DIFY-XXXX-XXXX-XXXX-XXXX
