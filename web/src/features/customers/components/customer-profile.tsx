@@ -1,4 +1,4 @@
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import Button from 'antd/es/button';
 import Popconfirm from 'antd/es/popconfirm';
 import AntdApp from 'antd/es/app';
@@ -39,9 +39,8 @@ export function CustomerProfile({ customer, canEdit }: { customer: Customer; can
         </h1>
         {canEdit ? (
           <>
-            <Link to="edit">
-              <Button type="primary">{t('common.edit')}</Button>
-            </Link>
+            {/* One tab stop: a button that navigates, not a link wrapping a button. */}
+            <Button type="primary" onClick={() => navigate('edit')}>{t('common.edit')}</Button>
             <Popconfirm
               title={t('customers.confirmTrash')}
               okText={t('common.yes')}
