@@ -37,9 +37,10 @@ Status CheckOwnership(Tx& tx, const Actor& actor, const Customer& c) {
   }
   auto owner = tx.users().Get(c.owner_id);
   if (!owner.ok() || owner->disabled) return FieldInvalid("owner_id", "invalid", "is not an active user");
-  // Customers are owned by the people who sell: finance, viewers and auditors would hold customers
-  // nobody may work on. A sales manager hands customers only to people of their own region.
-  if (owner->role != "admin" && owner->role != "sales_manager" && owner->role != "sales_rep") {
+  // Customers are owned by people who may write them (admins and sales people): finance, viewers and
+  // auditors would hold customers nobody may work on. A sales manager hands customers only to people of
+  // their own region.
+  if (!RoleHas(owner->role, Permission::kCustomerWrite)) {
     return FieldInvalid("owner_id", "invalid", "must be an admin, a sales manager or a sales rep");
   }
   if (actor.role == "sales_manager" && owner->id != actor.user_id &&

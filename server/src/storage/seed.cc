@@ -440,15 +440,15 @@ StatusOr<SeedReport> Seed(Database& db, const SeedOptions& o) {
       ++report.users;
       return id;
     };
+    auto person = [](size_t surname, size_t given) {
+      return std::string(kCnSurnames[surname % kCnSurnames.size()]) + kCnGiven[given % kCnGiven.size()];
+    };
     for (size_t r = 0; r < kRegions.size(); ++r) {
       std::string region = kRegions[r];
-      // Managers get people's names too (offsets past the reps' in the same tables).
-      std::string manager = std::string(kCnSurnames[(r * 3 + 7) % kCnSurnames.size()]) +
-                            kCnGiven[(r * 5 + 11) % kCnGiven.size()];
-      add_user("manager." + region + "@example.com", manager, "sales_manager", region);
+      // Managers' names come from offsets past the reps' in the same tables.
+      add_user("manager." + region + "@example.com", person(r * 3 + 7, r * 5 + 11), "sales_manager", region);
       for (int k = 1; k <= 3; ++k) {
-        std::string name = std::string(kCnSurnames[(r * 3 + k) % kCnSurnames.size()]) +
-                           kCnGiven[(r * 5 + k) % kCnGiven.size()];
+        std::string name = person(r * 3 + k, r * 5 + k);
         rep_ids.push_back(add_user("rep" + std::to_string(k) + "." + region + "@example.com", name, "sales_rep", region));
         region_of_rep.push_back(static_cast<ll>(r));
       }
